@@ -1,0 +1,50 @@
+# ICT Baseline: two commands on a fresh machine.
+#   make run   - virtual environment, install, start the app on the bundled Pudong data
+#   make test  - install what the tests need, run lint and every test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+STATIC := static/vendor/.complete
+
+.PHONY: run test lint bench install static browser layers clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+$(STATIC):
+	bash scripts/fetch_static.sh static/vendor
+
+static: $(STATIC)
+
+# Debian's Chromium serves the browser tests (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: browser tests will be skipped"; }
+
+run: install static
+	$(PY) -m streamlit run app.py --server.headless=true --server.address=127.0.0.1 \
+	  --server.port=$(PORT) --browser.gatherUsageStats=false
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install static browser lint
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) benchmarks/run.py
+
+layers: install
+	$(PY) scripts/build_layers.py --shared ../shared/data --out layers
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache .ruff_cache

@@ -1,0 +1,18 @@
+"""ICT Baseline: informatization facilities as a standard fitting of urban construction.
+
+The package is organised one module per concept:
+
+- :mod:`baseline.standards` loads and validates the rule catalogue.
+- :mod:`baseline.crs` converts between WGS84, GCJ-02, BD-09 and EPSG systems.
+- :mod:`baseline.layers` reads any supported file into a GeoDataFrame in WGS84.
+- :mod:`baseline.siteplan` turns layers into projects and their fittings.
+- :mod:`baseline.check` evaluates every rule for every project.
+- :mod:`baseline.coverage` models coverage and finds gaps.
+- :mod:`baseline.cobuild` finds shared trenches, sites and pole mounts.
+"""
+
+from baseline.errors import BaselineError
+
+__version__ = "0.1.0"
+
+__all__ = ["BaselineError", "__version__"]

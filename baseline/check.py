@@ -1,0 +1,402 @@
+"""The compliance check: every applicable rule for every project, one finding per pair.
+
+:func:`check` loops over the catalogue's rules (tens), never over projects: each rule kind
+evaluates all the projects it applies to at once with vectorised pandas/shapely operations
+(spatial ones through an STRtree). Findings follow ``shared/reference/site-plan-format.md``:
+``project_id, category, rule_id, clause, confidence, status, measured, required, unit,
+message``, plus ``obligation``.
+
+Status: ``pass`` when the rule is met; ``fail`` when a *shall* rule is not, ``warn`` when a
+*should* rule is not; ``warn`` also when an attribute the rule needs is missing or the
+category is unknown; ``not_applicable`` when the rule's conditions do not hold, with the
+reason, so the report also shows what was checked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from baseline.coverage import coverage_union, covered_fraction
+from baseline.crs import metric_crs
+from baseline.i18n import attribute_label, t
+from baseline.rules import COMPARE, RULE_KINDS, RuleContext, to_number
+from baseline.siteplan import SitePlan
+from baseline.standards import Condition, Rule, Standard
+
+FINDING_COLUMNS = [
+    "project_id",
+    "category",
+    "rule_id",
+    "clause",
+    "confidence",
+    "status",
+    "measured",
+    "required",
+    "unit",
+    "message",
+    "obligation",
+]
+STATUSES = ("pass", "fail", "warn", "not_applicable")
+_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+_NEG = {">=": "<", ">": "≤", "<=": ">", "<": "≥", "==": "≠", "!=": "="}
+_KIND_OP = {
+    "fitting_present": ">=",
+    "within_distance": "<=",
+    "coverage_min": ">=",
+    "spacing_max": "<=",
+    "density_min": ">=",
+}
+
+
+@dataclass
+class CheckResult:
+    """Findings of one check run and what they were computed from.
+
+    Attributes
+    ----------
+    findings : pandas.DataFrame
+        One row per (project, rule), columns :data:`FINDING_COLUMNS`.
+    projects : geopandas.GeoDataFrame
+        The plan's projects (WGS84) with counts per status and an overall ``status``.
+    fittings : geopandas.GeoDataFrame
+        The plan's fittings (WGS84) with ``failing`` set where a failed rule is about them.
+    standard : Standard
+    source, source_sha256 : str
+        The checked file and its hash.
+    created : str
+        ISO time of the run (UTC).
+    lang : str
+    """
+
+    findings: pd.DataFrame
+    projects: gpd.GeoDataFrame
+    fittings: gpd.GeoDataFrame
+    standard: Standard
+    source: str = ""
+    source_sha256: str = ""
+    created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    lang: str = "en"
+
+    def counts(self) -> pd.DataFrame:
+        """Return counts per project and status (one column per status)."""
+        return status_counts(self.findings)
+
+
+def status_counts(findings: pd.DataFrame) -> pd.DataFrame:
+    """Count findings per project and status; every status is a column."""
+    table = pd.crosstab(findings["project_id"], findings["status"])
+    return table.reindex(columns=list(STATUSES), fill_value=0)
+
+
+# --------------------------------------------------------------------------------------------
+# Applicability
+
+
+def _condition_values(projects: pd.DataFrame, cond: Condition) -> tuple[pd.Series, pd.Series]:
+    """Return (holds, missing) masks for one condition on every project."""
+    if cond.attribute not in projects:
+        missing = pd.Series(True, index=projects.index)
+        return pd.Series(False, index=projects.index), missing
+    raw = projects[cond.attribute]
+    if cond.op == "in":
+        values = raw.astype("string")
+        missing = values.isna()
+        holds = values.isin([str(v) for v in cond.value]).fillna(False)
+        return holds.astype(bool) & ~missing, missing.astype(bool)
+    if isinstance(cond.value, int | float) and not isinstance(cond.value, bool):
+        values = to_number(raw)
+        missing = values.isna()
+        holds = COMPARE[cond.op](values, cond.value).fillna(False)
+        return holds.astype(bool) & ~missing, missing
+    values = raw.astype("string")
+    missing = values.isna()
+    holds = COMPARE[cond.op](values, str(cond.value)).fillna(False)
+    return holds.astype(bool) & ~missing.astype(bool), missing.astype(bool)
+
+
+def _applicability(projects: pd.DataFrame, rule: Rule) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Return (applies, why_not, missing_attribute) per project."""
+    applies = pd.Series(True, index=projects.index)
+    why_not = pd.Series("", index=projects.index, dtype="object")
+    missing_attr = pd.Series("", index=projects.index, dtype="object")
+    for cond in rule.when:
+        holds, missing = _condition_values(projects, cond)
+        new_missing = missing & (missing_attr == "")
+        missing_attr[new_missing] = cond.attribute
+        fails = ~holds & ~missing & (why_not == "")
+        if fails.any():
+            shown = projects.loc[fails, cond.attribute].astype(str)
+            why_not[fails] = cond.text() + "\x00" + shown
+        applies &= holds
+    return applies, why_not, missing_attr
+
+
+# --------------------------------------------------------------------------------------------
+# Messages
+
+
+def _fmt(value: float, unit: str) -> tuple[str, str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "?", ""
+    if math.isinf(value):
+        return "∞", ""
+    if unit == "share":
+        return f"{value * 100:.1f}", " %"
+    big = float(value).is_integer() or abs(value) >= 1000
+    text = f"{value:.0f}" if big else f"{value:.4g}"
+    return text, (f" {unit}" if unit and not unit.startswith("/") else unit)
+
+
+def _threshold(rule: Rule) -> tuple[str, float]:
+    p = rule.params
+    op = _KIND_OP.get(rule.kind) or p.get("op", ">=")
+    for key in ("threshold", "min_count", "distance_m", "threshold_m"):
+        if key in p:
+            return op, float(p[key])
+    return op, 1.0
+
+
+def _unit(rule: Rule) -> str:
+    p = rule.params
+    if rule.kind == "fitting_present":
+        return ""
+    if rule.kind in ("within_distance", "spacing_max"):
+        return "m"
+    if rule.kind == "coverage_min":
+        return "share"
+    if rule.kind == "density_min":
+        return f"/{p['per']}"
+    return str(p.get("unit", ""))
+
+
+def _subject(rule: Rule, std: Standard, lang: str) -> str:
+    p = rule.params
+    fitting = std.fitting_label(p.get("fitting") or p.get("per_fitting", ""), lang)
+    if rule.kind == "fitting_present":
+        return t("subject_count", lang, fitting=fitting)
+    if rule.kind == "fitting_attribute":
+        attr = attribute_label(p["attribute"], lang)
+        if p.get("divide_by"):
+            attr = f"{attr} / {attribute_label(p['divide_by'], lang)}"
+        return t("subject_attr", lang, fitting=fitting, attribute=attr)
+    if rule.kind == "project_ratio":
+        attr = attribute_label(p["attribute"], lang)
+        return t("subject_ratio", lang, fitting=fitting, attribute=attr)
+    if rule.kind == "within_distance":
+        return t("subject_distance", lang, fitting=fitting)
+    if rule.kind == "coverage_min":
+        return t("subject_coverage", lang, tech=p["tech"])
+    if rule.kind == "spacing_max":
+        return t("subject_spacing", lang, fitting=fitting)
+    return t("subject_density", lang, fitting=fitting)
+
+
+def _message(row: dict, rule: Rule, std: Standard, lang: str) -> str:
+    op, thr = _threshold(rule)
+    unit = _unit(rule)
+    tm, tu = _fmt(thr, unit)
+    fitting = std.fitting_label(
+        rule.params.get("fitting") or rule.params.get("per_fitting", ""), lang
+    )
+    base = {"op": _OPS[op], "t": tm, "u": tu, "clause": rule.clause, "fitting": fitting}
+    note = row["note"]
+    if row["status"] == "not_applicable" and row["why_not"]:
+        cond, _, value = row["why_not"].partition("\x00")
+        return t("msg_na", lang, cond=cond, value=value)
+    if row["missing_attr"]:
+        return t("msg_missing_attr", lang, attribute=row["missing_attr"])
+    if note.startswith("skip:"):
+        return t("msg_skip", lang, **base)
+    if note.startswith("no ") and rule.kind != "fitting_present":
+        return t("msg_none", lang, **base)
+    if note:
+        return t("msg_unmeasured", lang, note=note, clause=rule.clause)
+    m, u = _fmt(row["measured"], unit)
+    key = "msg_pass" if row["status"] == "pass" else "msg_fail"
+    return t(key, lang, subject=_subject(rule, std, lang), m=m, neg=_NEG[op], **{**base, "u": u})
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def _status(ok: pd.Series, note: pd.Series, obligation: str) -> pd.Series:
+    failed = "fail" if obligation == "shall" else "warn"
+    status = pd.Series("warn", index=ok.index, dtype="object")
+    status[ok.fillna(False).astype(bool)] = "pass"
+    status[(ok == False).fillna(False).astype(bool)] = failed  # noqa: E712 (nullable boolean)
+    status[note.str.startswith("skip:")] = "not_applicable"
+    return status
+
+
+def _evaluate_rule(
+    rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext, std: Standard, lang: str
+) -> pd.DataFrame:
+    applies, why_not, missing_attr = _applicability(projects, rule)
+    frame = pd.DataFrame(index=projects.index)
+    frame["measured"] = np.nan
+    frame["note"] = ""
+    frame["ok"] = pd.array([pd.NA] * len(frame), dtype="boolean")
+    run = applies[applies].index
+    if len(run):
+        res = RULE_KINDS[rule.kind].func(rule, projects.loc[run], ctx)
+        frame.loc[run, ["measured", "note"]] = res[["measured", "note"]]
+        frame.loc[run, "ok"] = res["ok"]
+    frame["status"] = _status(frame["ok"], frame["note"], rule.obligation)
+    frame.loc[~applies & (missing_attr == ""), "status"] = "not_applicable"
+    frame.loc[~applies & (missing_attr != ""), "status"] = "warn"
+    frame["why_not"] = why_not
+    frame["missing_attr"] = missing_attr.where(~applies, "")
+    op, thr = _threshold(rule)
+    frame["project_id"] = projects["project_id"]
+    frame["category"] = projects["category"]
+    frame["rule_id"] = rule.id
+    frame["clause"] = rule.clause
+    frame["confidence"] = rule.confidence
+    frame["obligation"] = rule.obligation
+    frame["required"] = f"{op} {thr:g}"
+    frame["unit"] = _unit(rule)
+    frame["message"] = [_message(r, rule, std, lang) for r in frame.to_dict("records")]
+    return frame
+
+
+def _unknown_category_rows(projects: pd.DataFrame, std: Standard, lang: str) -> pd.DataFrame:
+    unknown = projects[~projects["category"].isin(list(std.categories))]
+    known = ", ".join(std.categories)
+    return pd.DataFrame(
+        {
+            "project_id": unknown["project_id"],
+            "category": unknown["category"].astype(str),
+            "rule_id": "catalogue-category",
+            "clause": f"{std.id} {std.version}",
+            "confidence": "H",
+            "status": "warn",
+            "measured": np.nan,
+            "required": "category in catalogue",
+            "unit": "",
+            "message": [
+                t("msg_unknown_category", lang, category=c, known=known)
+                for c in unknown["category"]
+            ],
+            "obligation": "shall",
+        }
+    )
+
+
+def _coverage_function(
+    std: Standard, sites: gpd.GeoDataFrame, crs
+) -> Callable[[gpd.GeoDataFrame, str], pd.Series]:
+    cache: dict[str, object] = {}
+
+    def fraction(projects: gpd.GeoDataFrame, tech: str) -> pd.Series:
+        if tech not in cache:
+            region = projects.geometry.union_all()
+            cache[tech] = coverage_union(sites, std.coverage, crs=crs, tech=tech, clip=region)[0]
+        return covered_fraction(projects.geometry, cache[tech])
+
+    return fraction
+
+
+def _sites_for_coverage(plan_fittings: gpd.GeoDataFrame, assets: gpd.GeoDataFrame):
+    planned = plan_fittings[plan_fittings["kind"] == "base_station_site"]
+    cols = [c for c in ("height_m", "azimuth", "beamwidth") if c in planned]
+    towers = assets[assets["asset_type"] == "tower"] if len(assets) else assets
+    parts = [planned[[*cols, "geometry"]]]
+    if len(towers):
+        parts.append(
+            towers[[c for c in ("height_m", "azimuth", "beamwidth") if c in towers] + ["geometry"]]
+        )
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=plan_fittings.crs)
+
+
+def _empty_assets(crs) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"asset_type": pd.Series(dtype="object")}, geometry=[], crs=crs)
+
+
+def check(
+    plan: SitePlan,
+    std: Standard,
+    *,
+    assets: gpd.GeoDataFrame | None = None,
+    lang: str = "en",
+) -> CheckResult:
+    """Check every project of a site plan against the catalogue.
+
+    Parameters
+    ----------
+    plan : SitePlan
+        Projects and fittings (WGS84), from :func:`baseline.siteplan.read_siteplan`.
+    std : Standard
+        The loaded catalogue.
+    assets : geopandas.GeoDataFrame, optional
+        Existing city assets with an ``asset_type`` column (``tower``, ``pole``, ``sensor``,
+        ``duct``); they count where a rule allows an existing asset and towers feed the
+        coverage model. Default: none.
+    lang : {"zh", "en"}
+        Language of the messages.
+
+    Returns
+    -------
+    CheckResult
+    """
+    crs = metric_crs(plan.projects)
+    projects = plan.projects.to_crs(crs).set_index("project_id", drop=False)
+    projects.index.name = None
+    projects["site_area_ha"] = np.where(
+        projects.geom_type.isin(["Polygon", "MultiPolygon"]), projects.area / 1e4, np.nan
+    )
+    fittings = plan.fittings.to_crs(crs)
+    assets_m = _empty_assets(crs) if assets is None or assets.empty else assets.to_crs(crs)
+    sites = _sites_for_coverage(fittings, assets_m)
+    ctx = RuleContext(fittings, assets_m, _coverage_function(std, sites, crs))
+    frames = [_unknown_category_rows(projects, std, lang)]
+    used = {r for c in std.categories.values() for r in c.rules}
+    for rid in sorted(used):
+        rule = std.rules[rid]
+        cats = [c.id for c in std.categories.values() if rid in c.rules]
+        subset = projects[projects["category"].isin(cats)]
+        if len(subset):
+            frames.append(_evaluate_rule(rule, subset, ctx, std, lang))
+    findings = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    order = {rid: i for c in std.categories.values() for i, rid in enumerate(c.rules)}
+    findings["_order"] = findings["rule_id"].map(order).fillna(-1)
+    findings = findings.sort_values(["project_id", "_order", "rule_id"], ignore_index=True)
+    findings = findings[FINDING_COLUMNS]
+    return CheckResult(
+        findings=findings,
+        projects=_project_status(plan.projects, findings),
+        fittings=_mark_failing(plan.fittings, findings, std),
+        standard=std,
+        source=plan.source,
+        source_sha256=plan.sha256,
+        lang=lang,
+    )
+
+
+def _project_status(projects: gpd.GeoDataFrame, findings: pd.DataFrame) -> gpd.GeoDataFrame:
+    counts = status_counts(findings)
+    out = projects.merge(counts, left_on="project_id", right_index=True, how="left")
+    out[list(STATUSES)] = out[list(STATUSES)].fillna(0).astype(int)
+    out["status"] = np.select([out["fail"] > 0, out["warn"] > 0], ["fail", "warn"], default="pass")
+    return out
+
+
+def _mark_failing(fittings: gpd.GeoDataFrame, findings: pd.DataFrame, std: Standard):
+    """Flag fittings of a kind that a failed rule of their project is about."""
+    out = fittings.copy()
+    failed = findings[findings["status"] == "fail"]
+    kinds = failed["rule_id"].map(
+        lambda r: std.rules[r].params.get("fitting") if r in std.rules else None
+    )
+    pairs = set(zip(failed["project_id"], kinds, strict=True))
+    out["failing"] = [
+        (pid, kind) in pairs for pid, kind in zip(out["project_id"], out["kind"], strict=True)
+    ]
+    return out

@@ -1,0 +1,569 @@
+"""Co-build (集约化建设、资源共享): shared trenches, co-location, shared sites, pole mounts.
+
+Shared trenches
+    Two works match when their footprints lie within a buffer distance and their date ranges
+    overlap, inclusive, widened by ``gap_days`` (``a.start <= b.end + N`` and
+    ``b.start <= a.end + N``). ``heavy`` when the footprints themselves touch, ``light`` when
+    they meet only through the buffer (as Flanders' GIPOD grades conflicts).
+    Buffers can differ per owner (SmarterWX-style asymmetric matching): work A *sees* B when
+    B lies within A's buffer. A pair is reported once, when at least one side sees the other;
+    ``seen_by`` lists the works whose buffer found the other (both, or one).
+    The shared corridor is the intersection of the two footprints buffered by half the pair's
+    buffer; its length is measured along the longer work (for polygons, the long side of the
+    corridor's minimum rotated rectangle). Saving = shared length x trench cost per metre.
+
+Co-location and shared sites
+    Projects failing a coverage or base-station rule are demands. First each is offered an
+    existing tower or pole within ``colocation_distance_m``, chosen greedily by how many demands
+    one tower serves, then by distance. The rest get new shared sites chosen greedily (lazy
+    greedy on an rtree of the unserved demands, deleting demands as they are served) among the
+    demands' own locations, each serving demands within ``service_radius_m``.
+
+Pole mounts
+    Planned sensors and small cells within ``pole_mount_distance_m`` of a planned or existing
+    smart pole (but not on it) are recommended to mount on that pole (GB/T 40994).
+"""
+
+from __future__ import annotations
+
+import heapq
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import rtree
+import shapely
+
+from baseline.check import CheckResult
+from baseline.crs import metric_crs
+from baseline.errors import DataWarning, SchemaError
+from baseline.standards import Standard
+
+REC_COLUMNS = [
+    "rec_id",
+    "kind",
+    "members",
+    "owners",
+    "severity",
+    "overlap_start",
+    "overlap_end",
+    "distance_m",
+    "shared_length_m",
+    "saving_cny",
+    "explanation",
+    "geometry",
+]
+REC_KINDS = ("shared_trench", "colocate", "new_shared_site", "pole_mount")
+DEMAND_RULES = ("coverage-outdoor", "bs-site-nearby", "bs-site-present")
+_PREFIX = {"shared_trench": "T", "colocate": "C", "new_shared_site": "S", "pole_mount": "P"}
+_ON_POLE_M = 0.5
+_ZH_ASSET = {"tower": "铁塔", "pole": "杆", "sensor": "感知设备", "duct": "管道"}
+
+
+@dataclass(frozen=True)
+class WorksColumns:
+    """Names of the columns of a works layer (mappable from the command line)."""
+
+    id: str = "project_id"
+    start: str = "start_date"
+    end: str = "end_date"
+    owner: str = "owner"
+
+
+# --------------------------------------------------------------------------------------------
+# Shared trenches
+
+
+def prepare_works(gdf: gpd.GeoDataFrame, cols: WorksColumns = WorksColumns()) -> gpd.GeoDataFrame:
+    """Normalise a works layer to ``work_id, start, end, owner, geometry``.
+
+    Rows with missing or reversed dates or empty geometry are dropped; a
+    :class:`~baseline.errors.DataWarning` names them and gives the count.
+    """
+    missing = [c for c in (cols.id, cols.start, cols.end) if c not in gdf.columns]
+    if missing:
+        found = ", ".join(map(str, gdf.columns))
+        msg = (
+            f"works layer lacks column(s) {', '.join(missing)}; map yours with --id-col, "
+            f"--start-col, --end-col, --owner-col. Columns found: {found}"
+        )
+        raise SchemaError(msg)
+    out = gpd.GeoDataFrame(
+        {
+            "work_id": gdf[cols.id].astype(str).to_numpy(),
+            "start": pd.to_datetime(gdf[cols.start], errors="coerce", utc=False).to_numpy(),
+            "end": pd.to_datetime(gdf[cols.end], errors="coerce", utc=False).to_numpy(),
+            "owner": (
+                gdf[cols.owner].astype("string").fillna("") if cols.owner in gdf else ""
+            ).to_numpy()
+            if cols.owner in gdf
+            else "",
+        },
+        geometry=gdf.geometry.to_numpy(),
+        crs=gdf.crs,
+    )
+    for c in ("start", "end"):
+        s = pd.Series(out[c])
+        if getattr(s.dt, "tz", None) is not None:
+            out[c] = s.dt.tz_localize(None)
+        out[c] = pd.Series(out[c]).dt.normalize()
+    bad_dates = out["start"].isna() | out["end"].isna()
+    reversed_ = ~bad_dates & (out["end"] < out["start"])
+    empty = out.geometry.isna() | out.geometry.is_empty
+    skip = bad_dates | reversed_ | empty
+    if skip.any():
+        parts = []
+        for label, mask in (
+            ("missing dates", bad_dates),
+            ("end before start", reversed_),
+            ("empty geometry", empty),
+        ):
+            if mask.any():
+                ids = ", ".join(out.loc[mask, "work_id"].head(8))
+                parts.append(f"{int(mask.sum())} with {label} ({ids})")
+        warnings.warn(f"skipped {int(skip.sum())} work(s): {'; '.join(parts)}", DataWarning, 2)
+    return out[~skip].reset_index(drop=True)
+
+
+def _candidate_pairs(geoms: np.ndarray, buffers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs i < j whose envelopes, grown by the larger buffer, intersect."""
+    tree = shapely.STRtree(geoms)
+    grown = shapely.buffer(shapely.envelope(geoms), buffers, cap_style="square", join_style="mitre")
+    left, right = tree.query(grown)
+    keep = left < right
+    return left[keep], right[keep]
+
+
+def _shared_length(
+    a: np.ndarray, b: np.ndarray, corridor: np.ndarray, reach: np.ndarray
+) -> np.ndarray:
+    a_longer = shapely.length(a) >= shapely.length(b)
+    longer = np.where(a_longer, a, b)
+    other = np.where(a_longer, b, a)
+    is_line = np.isin(shapely.get_type_id(longer), [1, 5])
+    out = np.zeros(len(a))
+    if is_line.any():
+        zone = shapely.buffer(other[is_line], reach[is_line])
+        out[is_line] = shapely.length(shapely.intersection(longer[is_line], zone))
+    poly = ~is_line & ~shapely.is_empty(corridor)
+    if poly.any():
+        rect = shapely.oriented_envelope(corridor[poly])
+        coords = [np.asarray(r.exterior.coords) if r.geom_type == "Polygon" else None for r in rect]
+        lengths = []
+        for c in coords:
+            if c is None:
+                lengths.append(0.0)
+                continue
+            sides = np.hypot(*(c[1:3] - c[0:2]).T)
+            lengths.append(float(sides.max()))
+        out[poly] = lengths
+    return out
+
+
+def match_works(
+    works: gpd.GeoDataFrame,
+    *,
+    buffer_m: float,
+    gap_days: int = 0,
+    owner_buffers: Mapping[str, float] | None = None,
+    trench_cost_cny_per_m: float = 0.0,
+) -> gpd.GeoDataFrame:
+    """Pairs of works that can share one trench; see the module docstring for the rules.
+
+    Parameters
+    ----------
+    works : geopandas.GeoDataFrame
+        From :func:`prepare_works` (any CRS; distances are computed in a metric one).
+    buffer_m : float
+        Default buffer distance in metres (inclusive).
+    gap_days : int
+        Time tolerance in days.
+    owner_buffers : mapping, optional
+        Buffer per owner, overriding ``buffer_m`` for that owner's works.
+    trench_cost_cny_per_m : float
+        Unit cost for the saving.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per matched pair (``a`` < ``b`` by id) with ``a, b, owner_a, owner_b,
+        distance_m, severity, seen_by, overlap_start, overlap_end, shared_length_m,
+        saving_cny`` and the shared corridor as geometry (metric CRS).
+    """
+    crs = metric_crs(works)
+    w = works.to_crs(crs).sort_values("work_id", ignore_index=True)
+    geoms = w.geometry.to_numpy()
+    owner = w["owner"].astype(str).to_numpy()
+    buf = np.array([float((owner_buffers or {}).get(o, buffer_m)) for o in owner])
+    i, j = _candidate_pairs(geoms, buf)
+    start = w["start"].to_numpy()
+    end = w["end"].to_numpy()
+    tol = np.timedelta64(int(gap_days), "D")
+    in_time = (start[i] <= end[j] + tol) & (start[j] <= end[i] + tol)
+    i, j = i[in_time], j[in_time]
+    reach = np.maximum(buf[i], buf[j])
+    near = shapely.dwithin(geoms[i], geoms[j], reach)
+    i, j = i[near], j[near]
+    dist = shapely.distance(geoms[i], geoms[j])
+    seen_a, seen_b = dist <= buf[i], dist <= buf[j]
+    half = np.maximum(buf[i], buf[j]) / 2
+    corridor = shapely.intersection(shapely.buffer(geoms[i], half), shapely.buffer(geoms[j], half))
+    length = _shared_length(geoms[i], geoms[j], corridor, reach)
+    ov_start = np.maximum(start[i], start[j])
+    ov_end = np.minimum(end[i], end[j])
+    pairs = gpd.GeoDataFrame(
+        {
+            "a": w["work_id"].to_numpy()[i],
+            "b": w["work_id"].to_numpy()[j],
+            "owner_a": owner[i],
+            "owner_b": owner[j],
+            "distance_m": np.round(dist, 2),
+            "severity": np.where(dist <= 0, "heavy", "light"),
+            "seen_by": [
+                ";".join(x for x, s in ((a, sa), (b, sb)) if s)
+                for a, b, sa, sb in zip(
+                    w["work_id"].to_numpy()[i],
+                    w["work_id"].to_numpy()[j],
+                    seen_a,
+                    seen_b,
+                    strict=True,
+                )
+            ],
+            "overlap_start": pd.to_datetime(np.minimum(ov_start, ov_end)),
+            "overlap_end": pd.to_datetime(np.maximum(ov_start, ov_end)),
+            "days_apart": np.maximum((ov_start - ov_end) / np.timedelta64(1, "D"), 0).astype(int),
+            "shared_length_m": np.round(length, 1),
+            "saving_cny": np.round(length * trench_cost_cny_per_m, 0),
+        },
+        geometry=corridor,
+        crs=crs,
+    )
+    return pairs.sort_values(["a", "b"], ignore_index=True)
+
+
+def _trench_recs(pairs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    def explain(r) -> str:
+        when = (
+            f"施工期重叠 {r.overlap_start:%Y-%m-%d}~{r.overlap_end:%Y-%m-%d}"
+            if r.days_apart == 0
+            else f"施工期相隔 {r.days_apart} 天"
+        )
+        when_en = (
+            f"overlap in time {r.overlap_start:%Y-%m-%d} to {r.overlap_end:%Y-%m-%d}"
+            if r.days_apart == 0
+            else f"{r.days_apart} days apart"
+        )
+        return (
+            f"{r.a} 与 {r.b} 相距 {r.distance_m:.0f} 米，{when}，可共沟 {r.shared_length_m:.0f} 米"
+            f" | {r.a} and {r.b} lie {r.distance_m:.0f} m apart and {when_en}: "
+            f"share {r.shared_length_m:.0f} m of trench"
+        )
+
+    return gpd.GeoDataFrame(
+        {
+            "kind": "shared_trench",
+            "members": [
+                ";".join(sorted((a, b))) for a, b in zip(pairs["a"], pairs["b"], strict=True)
+            ],
+            "owners": [
+                ";".join(sorted({x, y}))
+                for x, y in zip(pairs["owner_a"], pairs["owner_b"], strict=True)
+            ],
+            "severity": pairs["severity"],
+            "overlap_start": pairs["overlap_start"].dt.strftime("%Y-%m-%d"),
+            "overlap_end": pairs["overlap_end"].dt.strftime("%Y-%m-%d"),
+            "distance_m": pairs["distance_m"],
+            "shared_length_m": pairs["shared_length_m"],
+            "saving_cny": pairs["saving_cny"],
+            "explanation": [explain(r) for r in pairs.itertuples()],
+        },
+        geometry=pairs.geometry.values,
+        crs=pairs.crs,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Shared siting
+
+
+def demands(result: CheckResult) -> gpd.GeoDataFrame:
+    """Projects failing a coverage or base-station rule: the demands for shared siting."""
+    f = result.findings
+    failing = f[f["rule_id"].isin(DEMAND_RULES) & f["status"].isin(["fail", "warn"])]
+    ids = sorted(failing["project_id"].unique())
+    proj = result.projects[result.projects["project_id"].isin(ids)]
+    return proj[["project_id", "owner", "geometry"]].sort_values("project_id", ignore_index=True)
+
+
+def _greedy_colocate(dem: gpd.GeoDataFrame, hosts: gpd.GeoDataFrame, max_d: float):
+    """Assign demands to hosts greedily (most demands served, then shortest distance)."""
+    tree = shapely.STRtree(hosts.geometry.values)
+    d_idx, h_idx = tree.query(dem.geometry.values, predicate="dwithin", distance=max_d)
+    dist = shapely.distance(dem.geometry.values[d_idx], hosts.geometry.values[h_idx])
+    cand = pd.DataFrame({"d": d_idx, "h": h_idx, "dist": dist})
+    chosen = []
+    served: set[int] = set()
+    while len(cand):
+        score = cand.groupby("h").agg(n=("d", "size"), mean=("dist", "mean")).reset_index()
+        best = score.sort_values(["n", "mean", "h"], ascending=[False, True, True]).iloc[0]
+        rows = cand[cand["h"] == best["h"]]
+        chosen.append((int(best["h"]), rows["d"].tolist(), float(rows["dist"].max())))
+        served |= set(rows["d"])
+        cand = cand[~cand["d"].isin(served)]
+    return chosen, served
+
+
+def _greedy_new_sites(points: np.ndarray, radius: float) -> list[tuple[int, list[int]]]:
+    """Lazy-greedy maximum coverage: pick demand locations serving the most unserved demands.
+
+    An rtree index holds the unserved demands; served ones are deleted from it as sites are
+    chosen, so each recount queries only what is left.
+    """
+    xy = shapely.get_coordinates(points)
+    index = rtree.index.Index()
+    for k, (x, y) in enumerate(xy):
+        index.insert(k, (x, y, x, y))
+
+    def covered(k: int) -> list[int]:
+        x, y = xy[k]
+        near = index.intersection((x - radius, y - radius, x + radius, y + radius))
+        return sorted(m for m in near if np.hypot(*(xy[m] - xy[k])) <= radius)
+
+    heap = [(-len(covered(k)), k) for k in range(len(xy))]
+    heapq.heapify(heap)
+    alive = set(range(len(xy)))
+    sites = []
+    while heap and alive:
+        _, k = heapq.heappop(heap)
+        members = covered(k)
+        if not members:
+            continue
+        if heap and len(members) < -heap[0][0]:
+            heapq.heappush(heap, (-len(members), k))
+            continue
+        sites.append((k, members))
+        for m in members:
+            x, y = xy[m]
+            index.delete(m, (x, y, x, y))
+            alive.discard(m)
+    return sites
+
+
+def _siting_recs(result: CheckResult, std: Standard, assets: gpd.GeoDataFrame | None):
+    dem = demands(result)
+    if dem.empty:
+        return []
+    crs = metric_crs(dem)
+    dem = dem.to_crs(crs)
+    cob = std.cobuild
+    cost = float(cob["new_site_cost_cny"])
+    rows = []
+    served: set[int] = set()
+    if assets is not None and len(assets):
+        hosts = (
+            assets[assets["asset_type"].isin(["tower", "pole"])].to_crs(crs).reset_index(drop=True)
+        )
+        if len(hosts):
+            chosen, served = _greedy_colocate(dem, hosts, float(cob["colocation_distance_m"]))
+            for h, members, dmax in chosen:
+                ids = sorted(dem["project_id"].iloc[members])
+                host = hosts.iloc[h]
+                hid = str(host.get("asset_id", h))
+                rows.append(
+                    {
+                        "kind": "colocate",
+                        "members": ";".join(ids),
+                        "owners": ";".join(
+                            sorted(set(dem["owner"].iloc[members].dropna().astype(str)))
+                        ),
+                        "severity": "",
+                        "distance_m": round(dmax, 1),
+                        "shared_length_m": np.nan,
+                        "saving_cny": cost * len(ids),
+                        "explanation": (
+                            f"现状{_ZH_ASSET.get(host['asset_type'], '设施')} {hid} "
+                            f"距项目最远 {dmax:.0f} 米，可供 {len(ids)} 个项目共址挂载"
+                            f" | existing {host['asset_type']} {hid}, {dmax:.0f} m from the "
+                            f"project(s), can host {len(ids)} project(s): no new site needed"
+                        ),
+                        "geometry": host.geometry,
+                    }
+                )
+    rest = dem[~dem.index.isin(served)].reset_index(drop=True)
+    if len(rest):
+        points = rest.geometry.centroid.to_numpy()
+        radius = float(cob["service_radius_m"])
+        for k, members in _greedy_new_sites(points, radius):
+            ids = sorted(rest["project_id"].iloc[members])
+            dmax = max(float(shapely.distance(points[k], points[m])) for m in members)
+            rows.append(
+                {
+                    "kind": "new_shared_site",
+                    "members": ";".join(ids),
+                    "owners": ";".join(
+                        sorted(set(rest["owner"].iloc[members].dropna().astype(str)))
+                    ),
+                    "severity": "",
+                    "distance_m": round(dmax, 1),
+                    "shared_length_m": np.nan,
+                    "saving_cny": cost * (len(ids) - 1),
+                    "explanation": (
+                        f"新建1处共享站址服务 {len(ids)} 个项目，少建 {len(ids) - 1} 处"
+                        f" | one new shared site serves {len(ids)} project(s): "
+                        f"{len(ids) - 1} site(s) avoided"
+                    ),
+                    "geometry": points[k],
+                }
+            )
+    return [gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)] if rows else []
+
+
+def _pole_recs(result: CheckResult, std: Standard, assets: gpd.GeoDataFrame | None):
+    fits = result.fittings
+    crs = metric_crs(result.projects)
+    poles = fits[fits["kind"] == "smart_pole"][["project_id", "geometry"]].to_crs(crs)
+    ids = fits.loc[poles.index, "feature_id"] if "feature_id" in fits else poles.index
+    poles = poles.assign(pole_id=[f"planned:{i}" for i in ids])
+    if assets is not None and len(assets):
+        ex = assets[assets["asset_type"] == "pole"].to_crs(crs)
+        ex = ex.assign(pole_id=[f"existing:{a}" for a in ex.get("asset_id", ex.index)])
+        poles = pd.concat([poles, ex[["pole_id", "geometry"]]], ignore_index=True)
+    devices = fits[fits["kind"].isin(["sensor", "base_station_site"])].to_crs(crs)
+    if poles.empty or devices.empty:
+        return []
+    poles = gpd.GeoDataFrame(poles, crs=crs).reset_index(drop=True)
+    devices = devices.reset_index(drop=True)
+    max_d = float(std.cobuild["pole_mount_distance_m"])
+    tree = shapely.STRtree(poles.geometry.values)
+    d_idx, p_idx = tree.query(devices.geometry.values, predicate="dwithin", distance=max_d)
+    dist = shapely.distance(devices.geometry.values[d_idx], poles.geometry.values[p_idx])
+    pairs = pd.DataFrame({"d": d_idx, "p": p_idx, "dist": dist})
+    on_pole = set(pairs.loc[pairs["dist"] <= _ON_POLE_M, "d"])
+    pairs = pairs[~pairs["d"].isin(on_pole)].sort_values(["d", "dist", "p"])
+    pairs = pairs.drop_duplicates("d")
+    saving = float(std.cobuild.get("pole_mount_saving_cny", 0))
+    rows = []
+    for p, grp in pairs.groupby("p", sort=True):
+        dev = devices.iloc[grp["d"].to_numpy()]
+        ids = sorted(set(dev["project_id"].dropna().astype(str)))
+        kinds = ", ".join(sorted(set(dev["kind"])))
+        dmax = float(grp["dist"].max())
+        rows.append(
+            {
+                "kind": "pole_mount",
+                "members": ";".join(ids),
+                "owners": "",
+                "severity": "",
+                "distance_m": round(dmax, 1),
+                "shared_length_m": np.nan,
+                "saving_cny": saving * len(grp),
+                "explanation": (
+                    f"{len(grp)} 个设备（{kinds}）距智慧杆 {dmax:.1f} 米，"
+                    "宜挂载于杆上（GB/T 40994-2021）"
+                    f" | {len(grp)} device(s) ({kinds}) within {dmax:.1f} m of smart pole "
+                    f"{poles['pole_id'].iloc[p]}: mount them on it (GB/T 40994-2021)"
+                ),
+                "geometry": poles.geometry.iloc[p],
+            }
+        )
+    return [gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)] if rows else []
+
+
+def _owners_of(result: CheckResult) -> dict[str, str]:
+    p = result.projects
+    return dict(
+        zip(p["project_id"].astype(str), p["owner"].astype("string").fillna(""), strict=True)
+    )
+
+
+def finalise(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Concatenate recommendation parts in WGS84, order them and number them."""
+    frames = [p.to_crs("EPSG:4326") for p in parts if len(p)]
+    if not frames:
+        empty = gpd.GeoDataFrame(
+            {c: [] for c in REC_COLUMNS if c != "geometry"}, geometry=[], crs="EPSG:4326"
+        )
+        return empty[REC_COLUMNS]
+    recs = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+    for col in ("severity", "overlap_start", "overlap_end", "owners"):
+        if col not in recs:
+            recs[col] = ""
+        recs[col] = recs[col].fillna("")
+    recs["_k"] = recs["kind"].map({k: i for i, k in enumerate(REC_KINDS)})
+    recs = recs.sort_values(
+        ["_k", "saving_cny", "members"], ascending=[True, False, True], ignore_index=True
+    )
+    counters: dict[str, int] = {}
+    ids = []
+    for kind in recs["kind"]:
+        counters[kind] = counters.get(kind, 0) + 1
+        ids.append(f"{_PREFIX[kind]}{counters[kind]:04d}")
+    recs["rec_id"] = ids
+    return recs[REC_COLUMNS]
+
+
+def trench_recommendations(
+    works: gpd.GeoDataFrame,
+    std: Standard,
+    *,
+    buffer_m: float | None = None,
+    gap_days: int | None = None,
+    owner_buffers: Mapping[str, float] | None = None,
+) -> gpd.GeoDataFrame:
+    """Shared-trench recommendations for a prepared works layer, catalogue defaults."""
+    cob = std.cobuild
+    pairs = match_works(
+        works,
+        buffer_m=float(cob["buffer_m"] if buffer_m is None else buffer_m),
+        gap_days=int(cob["gap_days"] if gap_days is None else gap_days),
+        owner_buffers={**cob.get("owner_buffers_m", {}), **(owner_buffers or {})},
+        trench_cost_cny_per_m=float(cob["trench_cost_cny_per_m"]),
+    )
+    return finalise([_trench_recs(pairs)] if len(pairs) else [])
+
+
+def recommend(
+    result: CheckResult,
+    std: Standard,
+    *,
+    assets: gpd.GeoDataFrame | None = None,
+    buffer_m: float | None = None,
+    gap_days: int | None = None,
+) -> gpd.GeoDataFrame:
+    """All co-build recommendations for a checked site plan.
+
+    Shared trenches among the plan's projects (their dates and owners), co-location and new
+    shared sites for the projects failing coverage or base-station rules, and pole mounts.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns :data:`REC_COLUMNS`, WGS84, in a deterministic order.
+    """
+    works = prepare_works(result.projects)
+    trench = trench_recommendations(works, std, buffer_m=buffer_m, gap_days=gap_days)
+    parts = [trench, *_siting_recs(result, std, assets), *_pole_recs(result, std, assets)]
+    recs = finalise(parts)
+    owners = _owners_of(result)
+    pole = recs["kind"] == "pole_mount"
+    recs.loc[pole, "owners"] = [
+        ";".join(sorted({owners.get(m, "") for m in ms.split(";") if owners.get(m)}))
+        for ms in recs.loc[pole, "members"]
+    ]
+    return recs
+
+
+def summary(recs: pd.DataFrame) -> pd.DataFrame:
+    """Count and saving per kind and per owner (an owner counts once per recommendation)."""
+    by_kind = recs.groupby("kind").agg(count=("rec_id", "size"), saving_cny=("saving_cny", "sum"))
+    by_kind = by_kind.reset_index().rename(columns={"kind": "group"}).assign(by="kind")
+    exploded = recs.assign(owner=recs["owners"].str.split(";")).explode("owner")
+    exploded = exploded[exploded["owner"].fillna("") != ""]
+    by_owner = exploded.groupby("owner").agg(
+        count=("rec_id", "size"), saving_cny=("saving_cny", "sum")
+    )
+    by_owner = by_owner.reset_index().rename(columns={"owner": "group"}).assign(by="owner")
+    return pd.concat([by_kind, by_owner], ignore_index=True)[["by", "group", "count", "saving_cny"]]

@@ -1,0 +1,70 @@
+"""Reading owner buffers and writing co-build recommendations in every export format."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from baseline.cobuild import summary
+from baseline.errors import SchemaError
+from baseline.export import write_layer, write_table
+
+
+def read_owner_buffers(path: Path) -> dict[str, float]:
+    """Read a CSV with columns ``owner,buffer_m`` into a mapping."""
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        msg = f"{path.name}: could not be read as CSV ({exc})"
+        raise SchemaError(msg) from None
+    if not {"owner", "buffer_m"} <= set(table.columns):
+        msg = f"{path.name}: owner buffers need columns owner and buffer_m"
+        raise SchemaError(msg)
+    values = pd.to_numeric(table["buffer_m"], errors="coerce")
+    if values.isna().any() or (values < 0).any():
+        msg = f"{path.name}: buffer_m must be numbers >= 0"
+        raise SchemaError(msg)
+    return dict(zip(table["owner"].astype(str), values.astype(float), strict=True))
+
+
+def render_html(recs: gpd.GeoDataFrame) -> str:
+    """A self-contained HTML page with the summary and every recommendation."""
+
+    def table(frame: pd.DataFrame) -> str:
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
+            + "</tr>"
+            for row in frame.itertuples(index=False)
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    style = (
+        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:13px}"
+        "td,th{border:1px solid #ccc;padding:3px 6px}th{background:#eee}"
+    )
+    title = "Co-build recommendations 共建共享建议"
+    rows = pd.DataFrame(recs.drop(columns="geometry"))
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>{title}</title><style>{style}</style></head><body><h1>{title}</h1>"
+        f"<h2>Summary 汇总</h2>{table(summary(recs))}"
+        f"<h2>Recommendations 建议 ({len(recs)})</h2>{table(rows)}"
+        "</body></html>"
+    )
+
+
+def write_recommendations(recs: gpd.GeoDataFrame, path: Path, *, force: bool = False) -> Path:
+    """Write recommendations by extension: CSV, XLSX (summary sheet first), GeoJSON, GPKG, HTML."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".geojson", ".gpkg", ".parquet"):
+        return write_layer(recs, path, force=force, layer="recommendations")
+    table = pd.DataFrame(recs.drop(columns="geometry"))
+    table["wkt"] = recs.geometry.to_wkt()
+    return write_table(
+        table, path, force=force, sheets={"summary": summary(recs)}, html=lambda: render_html(recs)
+    )

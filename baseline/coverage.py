@@ -1,0 +1,378 @@
+"""Modelled coverage from base-station sites, and the gaps planners must close.
+
+Each site's footprint follows from a link budget: the maximum allowed path loss (MAPL) is the
+reference-signal power per resource element plus antenna gain, less cable loss, less the RSRP
+threshold; the radius is the distance at which the path-loss model reaches the MAPL. Models:
+COST-231 Hata (urban/suburban) and 3GPP TR 38.901 UMa and UMi (NLOS, which takes the larger of
+the LOS and NLOS formulas). Parameters per technology live in the catalogue's ``coverage``
+section; values a site layer lacks (height) come from there and are reported as assumed.
+
+Footprints are discs, or sectors when the site layer has ``azimuth`` and ``beamwidth``.
+All geometry work happens in a metric CRS; the union is one GEOS ``union_all`` call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from baseline.crs import metric_crs
+from baseline.errors import BaselineError
+
+SPEED_OF_LIGHT = 299_792_458.0
+MODELS = ("cost231_hata", "uma_38901", "umi_38901")
+TECH_ALIASES = {"5G": "5G_3500", "NR": "5G_3500", "4G": "4G_1800", "LTE": "4G_1800"}
+_QUAD_SEGS = 8
+
+
+# --------------------------------------------------------------------------------------------
+# Path-loss models (distances in metres, frequencies in MHz, losses in dB)
+
+
+def cost231_hata(
+    d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float, urban: bool = True
+) -> np.ndarray:
+    """COST-231 Hata path loss (dB).
+
+    ``L = 46.3 + 33.9 log f - 13.82 log hb - a(hm) + (44.9 - 6.55 log hb) log d + Cm`` with
+    ``a(hm) = (1.1 log f - 0.7) hm - (1.56 log f - 0.8)``, d in km, Cm = 3 dB in urban
+    centres, 0 dB in suburbs. Published for 1,500-2,000 MHz and 1-20 km; shorter distances
+    are an extrapolation that planning tools commonly accept.
+
+    Examples
+    --------
+    >>> round(float(cost231_hata(1000, f_mhz=1800, h_bs=30, h_ue=1.5)), 2)
+    139.2
+    """
+    lf = math.log10(f_mhz)
+    a_hm = (1.1 * lf - 0.7) * h_ue - (1.56 * lf - 0.8)
+    cm = 3.0 if urban else 0.0
+    d_km = np.asarray(d_m, float) / 1000.0
+    slope = 44.9 - 6.55 * math.log10(h_bs)
+    return 46.3 + 33.9 * lf - 13.82 * math.log10(h_bs) - a_hm + slope * np.log10(d_km) + cm
+
+
+def _breakpoint(f_mhz: float, h_bs: float, h_ue: float) -> float:
+    return 4 * (h_bs - 1.0) * (h_ue - 1.0) * f_mhz * 1e6 / SPEED_OF_LIGHT
+
+
+def uma_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float) -> np.ndarray:
+    """3GPP TR 38.901 UMa NLOS path loss (dB): max(PL_LOS, PL'_NLOS), d as 2D distance.
+
+    Examples
+    --------
+    >>> round(float(uma_38901(500, f_mhz=3500, h_bs=25, h_ue=1.5)), 2)
+    129.89
+    """
+    d2 = np.asarray(d_m, float)
+    d3 = np.hypot(d2, h_bs - h_ue)
+    fc = f_mhz / 1000.0
+    dbp = _breakpoint(f_mhz, h_bs, h_ue)
+    pl1 = 28.0 + 22 * np.log10(d3) + 20 * math.log10(fc)
+    pl2 = 28.0 + 40 * np.log10(d3) + 20 * math.log10(fc) - 9 * np.log10(dbp**2 + (h_bs - h_ue) ** 2)
+    los = np.where(d2 <= dbp, pl1, pl2)
+    nlos = 13.54 + 39.08 * np.log10(d3) + 20 * math.log10(fc) - 0.6 * (h_ue - 1.5)
+    return np.maximum(los, nlos)
+
+
+def umi_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float) -> np.ndarray:
+    """3GPP TR 38.901 UMi street-canyon NLOS path loss (dB): max(PL_LOS, PL'_NLOS).
+
+    Examples
+    --------
+    >>> round(float(umi_38901(200, f_mhz=3500, h_bs=10, h_ue=1.5)), 2)
+    115.21
+    """
+    d2 = np.asarray(d_m, float)
+    d3 = np.hypot(d2, h_bs - h_ue)
+    fc = f_mhz / 1000.0
+    dbp = _breakpoint(f_mhz, h_bs, h_ue)
+    pl1 = 32.4 + 21 * np.log10(d3) + 20 * math.log10(fc)
+    pl2 = (
+        32.4 + 40 * np.log10(d3) + 20 * math.log10(fc) - 9.5 * np.log10(dbp**2 + (h_bs - h_ue) ** 2)
+    )
+    los = np.where(d2 <= dbp, pl1, pl2)
+    nlos = 35.3 * np.log10(d3) + 22.4 + 21.3 * math.log10(fc) - 0.3 * (h_ue - 1.5)
+    return np.maximum(los, nlos)
+
+
+def path_loss(model: str, d_m: np.ndarray | float, params: Mapping[str, Any]) -> np.ndarray:
+    """Evaluate the named model with a technology's parameters from the catalogue."""
+    kw = {
+        "f_mhz": params["frequency_mhz"],
+        "h_bs": params["bs_height_m"],
+        "h_ue": params["ue_height_m"],
+    }
+    if model == "cost231_hata":
+        return cost231_hata(d_m, urban=params.get("environment", "urban") == "urban", **kw)
+    if model == "uma_38901":
+        return uma_38901(d_m, **kw)
+    if model == "umi_38901":
+        return umi_38901(d_m, **kw)
+    msg = f"'{model}' is not a valid path-loss model, must be one of {', '.join(MODELS)}"
+    raise BaselineError(msg)
+
+
+def max_path_loss(params: Mapping[str, Any]) -> float:
+    """Maximum allowed path loss (dB) from the link budget of a technology."""
+    rs_power = params["tx_power_dbm"] - 10 * math.log10(params["resource_elements"])
+    return (
+        rs_power
+        + params["antenna_gain_dbi"]
+        - params.get("cable_loss_db", 0.0)
+        - params["rsrp_threshold_dbm"]
+    )
+
+
+def coverage_radius(params: Mapping[str, Any]) -> float:
+    """Distance (m) at which the model's path loss reaches the maximum allowed path loss.
+
+    Solved by bisection between 1 m and 50 km (path loss grows with distance).
+    """
+    target = max_path_loss(params)
+    lo, hi = 1.0, 50_000.0
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        if float(path_loss(params["model"], mid, params)) < target:
+            lo = mid
+        else:
+            hi = mid
+    return round((lo + hi) / 2, 2)
+
+
+# --------------------------------------------------------------------------------------------
+# Footprints and gaps
+
+
+@dataclass
+class CoverageResult:
+    """Coverage of an area by a set of sites.
+
+    Attributes
+    ----------
+    union : shapely.Geometry
+        Union of all footprints (metric CRS).
+    gaps : geopandas.GeoDataFrame
+        Gap polygons inside the area, one row per part, with ``area_m2`` (metric CRS).
+    covered_fraction : float
+        Covered share of the area, 0..1.
+    sites_used, sites_skipped : int
+        Sites with valid coordinates, and those skipped.
+    radii : pandas.DataFrame
+        Radius per technology and height, with which values were assumed.
+    crs : pyproj.CRS
+        The metric CRS of the geometry.
+    """
+
+    union: Any
+    gaps: gpd.GeoDataFrame
+    covered_fraction: float
+    area_m2: float
+    sites_used: int
+    sites_skipped: int
+    radii: pd.DataFrame
+    crs: Any
+
+
+def tech_params(coverage: Mapping[str, Any], tech: str | None) -> tuple[str, dict[str, Any]]:
+    """Return (tech id, parameters) for a tech id or alias such as ``5G``."""
+    techs = coverage["techs"]
+    key = tech or coverage.get("default_tech", next(iter(techs)))
+    key = TECH_ALIASES.get(str(key), str(key))
+    if key not in techs:
+        msg = f"'{tech}' is not a valid technology, must be one of {', '.join(techs)}, 4G, 5G"
+        raise BaselineError(msg)
+    return key, dict(techs[key])
+
+
+def valid_sites(sites: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """Drop sites with empty, non-point or non-finite coordinates; return (kept, skipped)."""
+    geom = sites.geometry
+    ok = geom.notna() & ~geom.is_empty & (geom.geom_type == "Point")
+    xy = shapely.get_coordinates(geom[ok].values)
+    finite = np.zeros(len(sites), bool)
+    finite[np.flatnonzero(ok.to_numpy())] = np.isfinite(xy).all(axis=1)
+    if sites.crs is not None and sites.crs.is_geographic:
+        inside = np.zeros(len(sites), bool)
+        idx = np.flatnonzero(finite)
+        c = shapely.get_coordinates(geom.iloc[idx].values)
+        inside[idx] = (np.abs(c[:, 0]) <= 180) & (np.abs(c[:, 1]) <= 90)
+        finite &= inside
+    return sites[finite], int((~finite).sum())
+
+
+def site_radii(
+    sites: gpd.GeoDataFrame,
+    coverage: Mapping[str, Any],
+    *,
+    tech: str | None = None,
+    radius_m: float | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Radius per site and a table of the radii used (tech, height, radius, assumed)."""
+    if radius_m is not None:
+        table = pd.DataFrame(
+            [
+                {
+                    "tech": "fixed",
+                    "bs_height_m": np.nan,
+                    "radius_m": radius_m,
+                    "assumed": "radius given with --radius-m",
+                }
+            ]
+        )
+        return np.full(len(sites), float(radius_m)), table
+    key, base = tech_params(coverage, tech)
+    if "height_m" in sites:
+        heights = pd.to_numeric(sites["height_m"], errors="coerce")
+    else:
+        heights = pd.Series(np.nan, index=sites.index)
+    assumed = heights.isna()
+    heights = heights.fillna(base["bs_height_m"]).clip(lower=base["ue_height_m"] + 1.5)
+    radii = np.empty(len(sites))
+    rows = []
+    for h in sorted(heights.unique()):
+        r = coverage_radius({**base, "bs_height_m": float(h)})
+        mask = (heights == h).to_numpy()
+        radii[mask] = r
+        n_assumed = int((mask & assumed.to_numpy()).sum())
+        rows.append(
+            {
+                "tech": key,
+                "model": base["model"],
+                "bs_height_m": float(h),
+                "radius_m": r,
+                "sites": int(mask.sum()),
+                "assumed": f"height assumed for {n_assumed} site(s)" if n_assumed else "",
+            }
+        )
+    return radii, pd.DataFrame(rows)
+
+
+def _wedge(x: float, y: float, r: float, azimuth: float, beamwidth: float) -> shapely.Geometry:
+    start = math.radians(90 - azimuth - beamwidth / 2)
+    angles = np.linspace(start, start + math.radians(beamwidth), 16)
+    pts = [(x, y), *zip(x + r * np.cos(angles), y + r * np.sin(angles), strict=True), (x, y)]
+    return shapely.Polygon(pts)
+
+
+def footprints(sites_m: gpd.GeoDataFrame, radii: np.ndarray) -> np.ndarray:
+    """Footprint polygons: sectors where ``azimuth`` and ``beamwidth`` exist, else discs."""
+    geoms = shapely.buffer(sites_m.geometry.values, radii, quad_segs=_QUAD_SEGS)
+    if {"azimuth", "beamwidth"} <= set(sites_m.columns):
+        az = pd.to_numeric(sites_m["azimuth"], errors="coerce").to_numpy()
+        bw = pd.to_numeric(sites_m["beamwidth"], errors="coerce").to_numpy()
+        xy = shapely.get_coordinates(sites_m.geometry.values)
+        for i in np.flatnonzero(np.isfinite(az) & np.isfinite(bw) & (bw < 360)):
+            geoms[i] = _wedge(xy[i, 0], xy[i, 1], radii[i], az[i], bw[i])
+    return geoms
+
+
+def coverage_union(
+    sites: gpd.GeoDataFrame,
+    coverage: Mapping[str, Any],
+    *,
+    crs: Any,
+    tech: str | None = None,
+    radius_m: float | None = None,
+    clip: shapely.Geometry | None = None,
+) -> tuple[shapely.Geometry, int, int, pd.DataFrame]:
+    """Union of site footprints in ``crs``; returns (union, used, skipped, radii table)."""
+    kept, skipped = valid_sites(sites)
+    if kept.empty:
+        return shapely.Polygon(), 0, skipped, pd.DataFrame()
+    kept_m = kept.to_crs(crs)
+    radii, table = site_radii(kept_m, coverage, tech=tech, radius_m=radius_m)
+    geoms = footprints(kept_m, radii)
+    if clip is not None:
+        near = shapely.intersects(geoms, clip)
+        geoms = geoms[near]
+    return shapely.union_all(geoms), len(kept), skipped, table
+
+
+def find_gaps(
+    sites: gpd.GeoDataFrame,
+    area: gpd.GeoDataFrame,
+    coverage: Mapping[str, Any],
+    *,
+    tech: str | None = None,
+    radius_m: float | None = None,
+) -> CoverageResult:
+    """Covered share of ``area`` and its gap polygons.
+
+    Sites outside the area still contribute where their footprint reaches into it.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Point sites in any CRS; invalid coordinates are skipped and counted.
+    area : geopandas.GeoDataFrame
+        Polygon(s) of the study area (the union of all rows is used).
+    coverage : mapping
+        The catalogue's ``coverage`` section.
+    tech : str, optional
+        Technology id or alias; default the catalogue's ``default_tech``.
+    radius_m : float, optional
+        A fixed radius overriding the link budget.
+
+    Returns
+    -------
+    CoverageResult
+    """
+    crs = metric_crs(area)
+    region = shapely.union_all(area.to_crs(crs).geometry.values)
+    shapely.prepare(region)
+    union, used, skipped, table = coverage_union(
+        sites, coverage, crs=crs, tech=tech, radius_m=radius_m, clip=region
+    )
+    gap = shapely.difference(region, union)
+    parts = shapely.get_parts(gap)
+    parts = parts[shapely.area(parts) > 1.0]
+    gaps = gpd.GeoDataFrame({"area_m2": shapely.area(parts)}, geometry=parts, crs=crs)
+    gaps = gaps.sort_values("area_m2", ascending=False, ignore_index=True)
+    gaps.insert(0, "gap_id", [f"G{i + 1:05d}" for i in range(len(gaps))])
+    total = region.area
+    covered = 1.0 - float(gaps["area_m2"].sum()) / total if total else 0.0
+    return CoverageResult(union, gaps, covered, total, used, skipped, table, crs)
+
+
+def covered_fraction(geoms: gpd.GeoSeries, union: shapely.Geometry, *, corridor_m: float = 15):
+    """Covered share of each geometry (lines are widened to a corridor first)."""
+    g = geoms.copy()
+    is_line = g.geom_type.isin(["LineString", "MultiLineString"])
+    g[is_line] = g[is_line].buffer(corridor_m, cap_style="flat")
+    area = g.area.to_numpy()
+    if union is None or shapely.is_empty(union):
+        return pd.Series(0.0, index=geoms.index)
+    shapely.prepare(union)
+    inter = shapely.area(shapely.intersection(g.values, union))
+    frac = np.divide(inter, area, out=np.zeros_like(area), where=area > 0)
+    return pd.Series(np.clip(frac, 0, 1), index=geoms.index)
+
+
+def grid_summary(result: CoverageResult, area: gpd.GeoDataFrame, cell_m: float) -> gpd.GeoDataFrame:
+    """Square-grid aggregation of coverage for the overview map (cells cut to the area).
+
+    A plain square grid in the metric CRS: every cell has the same true area, it needs no
+    further dependency, and its size is one catalogue value (``coverage.grid_cell_m``).
+    """
+    region = shapely.union_all(area.to_crs(result.crs).geometry.values)
+    minx, miny, maxx, maxy = region.bounds
+    xs = np.arange(minx, maxx, cell_m)
+    ys = np.arange(miny, maxy, cell_m)
+    gx, gy = np.meshgrid(xs, ys)
+    cells = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + cell_m, gy.ravel() + cell_m)
+    shapely.prepare(region)
+    cells = cells[shapely.intersects(region, cells)]
+    cells = shapely.intersection(cells, region)
+    cells = cells[shapely.area(cells) > 0]
+    grid = gpd.GeoDataFrame(geometry=cells, crs=result.crs)
+    grid["covered_fraction"] = covered_fraction(grid.geometry, result.union).round(4)
+    grid["area_m2"] = grid.area
+    return grid

@@ -1,0 +1,136 @@
+"""Read CAD drawings (DXF) into a GeoDataFrame, keeping the attributes engineers attach.
+
+GDAL's DXF driver returns geometry and the CAD layer but drops attributes, so drawings are
+read with ezdxf. Each entity on model space becomes a row with its CAD layer in column
+``Layer`` and attributes taken from
+
+- block attributes (ATTRIB) of a block reference (INSERT), tag -> value, and
+- extended data (XDATA) under the application id ``ICT_BASELINE``, as ``key=value`` strings.
+
+Closed polylines become polygons, open ones lines; POINT, CIRCLE and INSERT become points.
+Drawings carry no CRS: declare it (usually a projected EPSG code).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ezdxf
+import geopandas as gpd
+from ezdxf.entities import DXFEntity
+from shapely.geometry import LineString, Point, Polygon
+
+from baseline.errors import ReadError
+
+XDATA_APPID = "ICT_BASELINE"
+
+
+def _points(entity: DXFEntity) -> list[tuple[float, float]]:
+    kind = entity.dxftype()
+    if kind == "LWPOLYLINE":
+        return [(float(x), float(y)) for x, y, *_ in entity.get_points()]
+    if kind == "POLYLINE":
+        return [(float(v.dxf.location.x), float(v.dxf.location.y)) for v in entity.vertices]
+    if kind == "LINE":
+        return [(entity.dxf.start.x, entity.dxf.start.y), (entity.dxf.end.x, entity.dxf.end.y)]
+    return []
+
+
+def _geometry(entity: DXFEntity) -> Any:
+    kind = entity.dxftype()
+    if kind in ("POINT",):
+        return Point(entity.dxf.location.x, entity.dxf.location.y)
+    if kind in ("CIRCLE", "ARC"):
+        return Point(entity.dxf.center.x, entity.dxf.center.y)
+    if kind == "INSERT":
+        return Point(entity.dxf.insert.x, entity.dxf.insert.y)
+    pts = _points(entity)
+    if len(pts) < 2:
+        return None
+    closed = bool(getattr(entity, "closed", False) or getattr(entity, "is_closed", False))
+    if closed and len(pts) >= 3:
+        return Polygon(pts)
+    return LineString(pts)
+
+
+def _parse(value: str) -> Any:
+    text = value.strip()
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            continue
+    return text
+
+
+def _attributes(entity: DXFEntity) -> dict[str, Any]:
+    attrs: dict[str, Any] = {}
+    if entity.dxftype() == "INSERT":
+        for att in entity.attribs:
+            attrs[att.dxf.tag.strip()] = _parse(att.dxf.text)
+    if entity.has_xdata(XDATA_APPID):
+        for code, value in entity.get_xdata(XDATA_APPID):
+            if code == 1000 and "=" in str(value):
+                key, _, val = str(value).partition("=")
+                attrs[key.strip()] = _parse(val)
+    return attrs
+
+
+def read_dxf(path: Path) -> gpd.GeoDataFrame:
+    """Read a DXF drawing's model space into a GeoDataFrame with no CRS.
+
+    Raises
+    ------
+    ReadError
+        When the file is not a readable DXF drawing.
+    """
+    try:
+        doc = ezdxf.readfile(path)
+    except (OSError, ezdxf.DXFError, UnicodeDecodeError, ValueError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = f"{path.name}: could not be read as a DXF drawing ({text}); save it again as DXF"
+        raise ReadError(msg) from None
+    rows = []
+    for entity in doc.modelspace():
+        geom = _geometry(entity)
+        if geom is None:
+            continue
+        rows.append({"Layer": entity.dxf.layer, **_attributes(entity), "geometry": geom})
+    if not rows:
+        msg = f"{path.name}: the drawing has no points, lines or polylines in model space"
+        raise ReadError(msg)
+    return gpd.GeoDataFrame(rows, geometry="geometry")
+
+
+def write_dxf(gdf: gpd.GeoDataFrame, path: Path, *, layer_col: str = "Layer") -> None:
+    """Write a GeoDataFrame as a DXF drawing, attributes as XDATA ``key=value`` strings.
+
+    Polygons become closed LWPOLYLINEs, lines open ones, points POINTs; the CRS is not
+    stored (DXF has no place for it). Used to make test drawings and CAD exports.
+    """
+    doc = ezdxf.new("R2010")
+    doc.appids.add(XDATA_APPID)
+    msp = doc.modelspace()
+    for _, row in gdf.iterrows():
+        layer = str(row[layer_col])
+        if layer not in doc.layers:
+            doc.layers.add(layer)
+        geom = row.geometry
+        attribs = {"layer": layer}
+        if geom.geom_type == "Polygon":
+            ent = msp.add_lwpolyline(
+                list(geom.exterior.coords)[:-1], close=True, dxfattribs=attribs
+            )
+        elif geom.geom_type == "LineString":
+            ent = msp.add_lwpolyline(list(geom.coords), dxfattribs=attribs)
+        else:
+            ent = msp.add_point((geom.x, geom.y), dxfattribs=attribs)
+        pairs = [
+            (1000, f"{k}={v}")
+            for k, v in row.drop([layer_col, "geometry"]).items()
+            if v is not None and str(v) not in ("", "nan", "None", "<NA>")
+        ]
+        if pairs:
+            ent.set_xdata(XDATA_APPID, pairs)
+    doc.saveas(path, encoding="utf-8")

@@ -1,0 +1,43 @@
+"""Exceptions raised by ICT Baseline.
+
+Every error the library raises on bad input derives from :class:`BaselineError`, carries a
+message naming the file, the problem and the fix, and can be shown to a user as it is.
+"""
+
+from __future__ import annotations
+
+
+class BaselineError(Exception):
+    """Base class of every error that ICT Baseline raises on bad input."""
+
+
+class CatalogueError(BaselineError):
+    """A standards catalogue is malformed; the message lists every problem found."""
+
+
+class ReadError(BaselineError):
+    """A file could not be read as a geospatial layer."""
+
+
+class CRSError(BaselineError):
+    """A layer's coordinate reference system is missing, unknown or implausible."""
+
+
+class SchemaError(BaselineError):
+    """A layer lacks required columns or holds invalid values; lists every problem."""
+
+
+class GeometryError(BaselineError):
+    """A layer holds invalid or empty geometry and the setting says to refuse it."""
+
+
+class UnsafeInputError(ReadError):
+    """An archive or file is hostile: path traversal, a link, a bomb or too large."""
+
+
+class OutputError(BaselineError):
+    """An output file could not be written (exists, unknown format, unwritable)."""
+
+
+class DataWarning(UserWarning):
+    """Rows were skipped, repaired or assumed; the message says which and how many."""

@@ -1,0 +1,132 @@
+"""Write tables and layers atomically, chosen by the file extension.
+
+Every writer renders into a temporary file beside the target and renames it into place, so a
+crash never leaves a half-written output; an existing file is only replaced with
+``force=True``. CSV is written with a byte-order mark so Excel shows Chinese text right.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from baseline.errors import OutputError
+
+TABLE_FORMATS = (".csv", ".json", ".xlsx", ".html")
+LAYER_FORMATS = (".geojson", ".gpkg", ".parquet", ".csv", ".xlsx")
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` when the block succeeds.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` exists and ``force`` is false, or its folder does not exist.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        msg = f"{path}: already exists; choose another name or pass --force to replace it"
+        raise OutputError(msg)
+    if not path.parent.exists():
+        msg = f"{path}: folder {path.parent} does not exist; create it first"
+        raise OutputError(msg)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent
+    )
+    os.close(fd)
+    tmp_path = Path(tmp)
+    tmp_path.unlink()
+    try:
+        yield tmp_path
+        tmp_path.replace(path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def _suffix(path: Path, allowed: tuple[str, ...]) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        choices = ", ".join(allowed)
+        msg = f"{path.name}: '{suffix}' is not a valid output format, must be one of {choices}"
+        raise OutputError(msg)
+    return suffix
+
+
+def write_table(
+    table: pd.DataFrame,
+    path: str | Path,
+    *,
+    force: bool = False,
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+    html: Callable[[], str] | None = None,
+) -> Path:
+    """Write a table as CSV, JSON (records), XLSX (extra ``sheets`` first) or HTML.
+
+    ``html`` renders the HTML text; it is required for ``.html`` outputs.
+    """
+    path = Path(path)
+    suffix = _suffix(path, TABLE_FORMATS)
+    if suffix == ".html" and html is None:
+        msg = f"{path.name}: this command cannot write HTML; use .csv, .json or .xlsx"
+        raise OutputError(msg)
+    with atomic_path(path, force=force) as tmp:
+        if suffix == ".csv":
+            table.to_csv(tmp, index=False, encoding="utf-8-sig")
+        elif suffix == ".json":
+            tmp.write_text(table.to_json(orient="records", force_ascii=False, indent=1), "utf-8")
+        elif suffix == ".xlsx":
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                for name, sheet in (sheets or {}).items():
+                    sheet.to_excel(writer, sheet_name=name[:31], index=False)
+                table.to_excel(
+                    writer, sheet_name="findings" if sheets is None else "rows", index=False
+                )
+        else:
+            tmp.write_text(html(), "utf-8")
+    return path
+
+
+def write_layer(
+    gdf: gpd.GeoDataFrame,
+    path: str | Path,
+    *,
+    force: bool = False,
+    layer: str | None = None,
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+) -> Path:
+    """Write a layer as GeoJSON, GeoPackage, GeoParquet, CSV (WKT) or XLSX (WKT).
+
+    GeoJSON is always written in WGS84 (RFC 7946); other formats keep the layer's CRS.
+    """
+    path = Path(path)
+    suffix = _suffix(path, LAYER_FORMATS)
+    with atomic_path(path, force=force) as tmp:
+        if suffix == ".geojson":
+            out = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
+            tmp.write_text(out.to_json(drop_id=True, ensure_ascii=False), "utf-8")
+        elif suffix == ".gpkg":
+            gdf.to_file(tmp, driver="GPKG", layer=layer or path.stem, engine="pyogrio")
+        elif suffix == ".parquet":
+            gdf.to_parquet(tmp)
+        else:
+            table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+            table["wkt"] = (
+                gdf.to_crs("EPSG:4326").geometry.to_wkt() if gdf.crs else gdf.geometry.to_wkt()
+            )
+            if suffix == ".csv":
+                table.to_csv(tmp, index=False, encoding="utf-8-sig")
+            else:
+                with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                    for name, sheet in (sheets or {}).items():
+                        sheet.to_excel(writer, sheet_name=name[:31], index=False)
+                    table.to_excel(writer, sheet_name="rows", index=False)
+    return path

@@ -1,0 +1,481 @@
+"""Read any supported file into GeoDataFrames in WGS84.
+
+One entry point, :func:`read_layer` (one layer) and :func:`read_layers` (every layer of a
+multi-layer file), for GeoJSON, GeoPackage, Shapefile (loose or zipped; ``.cpg`` honoured,
+GBK/GB18030 detected when it is missing), GeoParquet, KML, CSV/XLSX with lon/lat or WKT
+columns, and DXF (CAD layer name in column ``Layer``).
+
+The CRS comes from, in order: the user's declaration (``crs=``), the file's own metadata,
+a ``crs`` column holding one value. A file with no CRS is refused with a message saying how
+to declare one; GeoJSON and KML are WGS84 by their specifications. Data is converted to
+WGS84 on read, with :mod:`baseline.crs` handling GCJ-02 and BD-09.
+"""
+
+from __future__ import annotations
+
+import logging
+import stat
+import tempfile
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from baseline import settings
+from baseline.crs import CRS_HELP, CrsSpec, looks_like_degrees, parse_crs, to_wgs84
+from baseline.dxf import read_dxf
+from baseline.errors import (
+    CRSError,
+    DataWarning,
+    GeometryError,
+    ReadError,
+    SchemaError,
+    UnsafeInputError,
+)
+
+log = logging.getLogger(__name__)
+
+VECTOR_SUFFIXES = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".shp": "Shapefile",
+    ".zip": "zipped Shapefile",
+    ".parquet": "GeoParquet",
+    ".geoparquet": "GeoParquet",
+    ".kml": "KML",
+    ".csv": "CSV",
+    ".xlsx": "Excel",
+    ".dxf": "DXF",
+}
+LON_NAMES = ("lon", "lng", "longitude", "long", "x", "经度")
+LAT_NAMES = ("lat", "latitude", "y", "纬度")
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape")
+_WGS84_BY_SPEC = {".geojson", ".json", ".kml"}
+_BOMB_RATIO = 200
+
+
+# --------------------------------------------------------------------------------------------
+# Safety checks on files and archives
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        msg = f"{path}: file not found; check the path"
+        raise ReadError(msg)
+    if path.is_dir():
+        msg = f"{path}: is a folder; pass a file (a zipped Shapefile, a GeoPackage, ...)"
+        raise ReadError(msg)
+    size = path.stat().st_size
+    if size == 0:
+        msg = f"{path.name}: the file is empty (0 bytes); export it again from its source"
+        raise ReadError(msg)
+    if size > settings.max_upload_bytes:
+        msg = (
+            f"{path.name}: {size / 1e6:.1f} MB is over the limit of "
+            f"{settings.max_upload_bytes / 1e6:.0f} MB; split the file or raise "
+            "BASELINE_MAX_UPLOAD_MB"
+        )
+        raise UnsafeInputError(msg)
+    if path.suffix.lower() not in VECTOR_SUFFIXES:
+        known = ", ".join(sorted(VECTOR_SUFFIXES))
+        msg = f"{path.name}: '{path.suffix}' is not a supported format, must be one of {known}"
+        raise ReadError(msg)
+
+
+def _check_member(info: zipfile.ZipInfo, archive: str) -> None:
+    name = info.filename
+    parts = Path(name).parts
+    if name.startswith(("/", "\\")) or ".." in parts or ":" in name:
+        msg = f"{archive}: member '{name}' points outside the archive (zip slip); refused"
+        raise UnsafeInputError(msg)
+    if stat.S_ISLNK(info.external_attr >> 16):
+        msg = f"{archive}: member '{name}' is a symbolic link; links are refused in uploads"
+        raise UnsafeInputError(msg)
+
+
+def safe_extract(path: Path, target: Path) -> list[Path]:
+    """Extract a zip archive after checking it is not hostile.
+
+    Refuses absolute or ``..`` member paths, symbolic links, more than
+    ``settings.max_archive_members`` members, and archives expanding past
+    ``settings.max_upload_bytes`` or more than 200 times their compressed size.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The extracted files.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        msg = f"{path.name}: not a valid zip archive ({exc}); zip the files again"
+        raise ReadError(msg) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > settings.max_archive_members:
+            msg = f"{path.name}: {len(infos)} members is over {settings.max_archive_members}"
+            raise UnsafeInputError(msg)
+        total = sum(i.file_size for i in infos)
+        packed = max(sum(i.compress_size for i in infos), 1)
+        if total > settings.max_upload_bytes or (
+            total > 10_000_000 and total / packed > _BOMB_RATIO
+        ):
+            msg = (
+                f"{path.name}: expands to {total / 1e6:.0f} MB from {packed / 1e6:.2f} MB "
+                "(a zip bomb?); refused"
+            )
+            raise UnsafeInputError(msg)
+        out = []
+        for info in infos:
+            _check_member(info, path.name)
+            if info.is_dir():
+                continue
+            dest = target / info.filename
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as src, dest.open("wb") as dst:
+                dst.write(src.read(info.file_size + 1)[: info.file_size])
+            out.append(dest)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Format readers: each returns a GeoDataFrame with whatever CRS the file declares (maybe None)
+
+
+def _gdal_error(path: Path, exc: Exception, kind: str) -> ReadError:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ReadError(f"{path.name}: could not be read as {kind} ({text}); is the file complete?")
+
+
+def _dbf_encoding(shp: Path) -> str | None:
+    """Return the encoding for a Shapefile: None when .cpg says, else UTF-8 or GB18030."""
+    if shp.with_suffix(".cpg").exists() or shp.with_suffix(".CPG").exists():
+        return None
+    dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()), None)
+    if dbf is None:
+        return None
+    raw = dbf.read_bytes()
+    header = int.from_bytes(raw[8:10], "little") if len(raw) > 10 else 0
+    body = raw[header:]
+    if body.isascii():
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "GB18030"
+    return "UTF-8"
+
+
+def _read_shapefile(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+    if not path.with_suffix(".shx").exists() and not path.with_suffix(".SHX").exists():
+        msg = (
+            f"{path.name}: the .shx index file is missing; send the .shp together with its "
+            ".shx, .dbf, .prj and .cpg files (zip them together)"
+        )
+        raise ReadError(msg)
+    enc = encoding or _dbf_encoding(path)
+    try:
+        return pyogrio.read_dataframe(path, encoding=enc) if enc else pyogrio.read_dataframe(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise _gdal_error(path, exc, "a Shapefile") from None
+
+
+def _read_zip(path: Path, encoding: str | None, layer: str | None) -> dict[str, gpd.GeoDataFrame]:
+    with tempfile.TemporaryDirectory(prefix="baseline-zip-") as tmp:
+        files = safe_extract(path, Path(tmp))
+        readable = [f for f in files if f.suffix.lower() in set(VECTOR_SUFFIXES) - {".zip"}]
+        shps = [f for f in readable if f.suffix.lower() == ".shp"]
+        chosen = shps or readable
+        if not chosen:
+            msg = f"{path.name}: the archive holds no .shp, .gpkg or .geojson file"
+            raise ReadError(msg)
+        out = {}
+        for f in chosen:
+            sub = _read_any(f, encoding=encoding, layer=layer)
+            for name, gdf in sub.items():
+                out[name if len(chosen) == 1 else f"{f.stem}:{name}"] = gdf
+        return out
+
+
+def _read_gdal(path: Path, layer: str | None, kind: str) -> dict[str, gpd.GeoDataFrame]:
+    try:
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        raise _gdal_error(path, exc, kind) from None
+    if layer is not None:
+        if layer not in names:
+            msg = f"{path.name}: no layer '{layer}'; its layers are {', '.join(names)}"
+            raise ReadError(msg)
+        names = [layer]
+    out = {}
+    for name in names:
+        try:
+            out[name] = pyogrio.read_dataframe(path, layer=name)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise _gdal_error(path, exc, kind) from None
+    return out
+
+
+def _read_geojson(path: Path) -> gpd.GeoDataFrame:
+    head = path.read_bytes()[:4096].lstrip()
+    if not head.startswith((b"{", b"[")):
+        msg = f"{path.name}: is not JSON (it starts with {head[:20]!r}); export it as GeoJSON"
+        raise ReadError(msg)
+    try:
+        gdf = pyogrio.read_dataframe(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise _gdal_error(path, exc, "GeoJSON (a FeatureCollection)") from None
+    return gdf
+
+
+def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
+    lower = {str(c).strip().lower(): c for c in columns}
+    return next((lower[n] for n in names if n in lower), None)
+
+
+def _table_to_gdf(df: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
+    cols = list(df.columns)
+    wkt = _find(cols, WKT_NAMES)
+    lon, lat = _find(cols, LON_NAMES), _find(cols, LAT_NAMES)
+    if wkt is not None:
+        try:
+            geom = shapely.from_wkt(
+                df[wkt].astype("string").fillna("").to_numpy(), on_invalid="raise"
+            )
+        except shapely.errors.GEOSException as exc:
+            msg = f"{path.name}: column '{wkt}' holds text that is not WKT ({exc})"
+            raise ReadError(msg) from None
+        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom)
+    if lon is None or lat is None:
+        msg = (
+            f"{path.name}: no coordinate columns; name them lon and lat (or 经度 and 纬度), "
+            "or give geometry as WKT in a column named wkt. "
+            f"Columns found: {', '.join(map(str, cols))}"
+        )
+        raise SchemaError(msg)
+    x = pd.to_numeric(df[lon], errors="coerce")
+    y = pd.to_numeric(df[lat], errors="coerce")
+    bad = int((x.isna() | y.isna()).sum())
+    if bad:
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero((x.isna() | y.isna()).to_numpy())[:10])
+        msg = (
+            f"{path.name}: {bad} row(s) have no numeric {lon}/{lat} (lines {rows}); "
+            "fix or remove them"
+        )
+        raise SchemaError(msg)
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(x, y))
+
+
+def _read_table(path: Path) -> gpd.GeoDataFrame:
+    try:
+        if path.suffix.lower() == ".xlsx":
+            df = pd.read_excel(path, engine="openpyxl")
+        else:
+            raw = path.read_bytes()
+            enc = "utf-8-sig"
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                enc = "gb18030"
+            df = pd.read_csv(path, encoding=enc)
+    except (ValueError, OSError, pd.errors.ParserError, KeyError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = f"{path.name}: could not be read as a table ({text})"
+        raise ReadError(msg) from None
+    return _table_to_gdf(df, path)
+
+
+def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+    try:
+        return gpd.read_parquet(path)
+    except (ValueError, OSError, TypeError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = f"{path.name}: could not be read as GeoParquet ({text})"
+        raise ReadError(msg) from None
+
+
+def _read_any(
+    path: Path, *, encoding: str | None = None, layer: str | None = None
+) -> dict[str, gpd.GeoDataFrame]:
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return _read_zip(path, encoding, layer)
+    if suffix == ".shp":
+        return {path.stem: _read_shapefile(path, encoding)}
+    if suffix in (".geojson", ".json"):
+        return {path.stem: _read_geojson(path)}
+    if suffix in (".csv", ".xlsx"):
+        return {path.stem: _read_table(path)}
+    if suffix in (".parquet", ".geoparquet"):
+        return {path.stem: _read_parquet(path)}
+    if suffix == ".gpkg":
+        head = path.read_bytes()[:16]
+        if not head.startswith(b"SQLite format 3"):
+            msg = f"{path.name}: is not a GeoPackage (no SQLite header); export it again"
+            raise ReadError(msg)
+        return _read_gdal(path, layer, "a GeoPackage")
+    if suffix == ".dxf":
+        return {path.stem: read_dxf(path)}
+    return _read_gdal(path, layer, VECTOR_SUFFIXES[suffix])
+
+
+# --------------------------------------------------------------------------------------------
+# CRS and geometry
+
+
+def _column_crs(gdf: gpd.GeoDataFrame, label: str) -> CrsSpec | None:
+    col = _find(list(gdf.columns), ("crs", "坐标系"))
+    if col is None:
+        return None
+    values = gdf[col].dropna().astype(str).unique()
+    if len(values) != 1:
+        msg = f"{label}: column '{col}' must hold one CRS for the whole file, found {list(values)}"
+        raise CRSError(msg)
+    return parse_crs(values[0])
+
+
+def resolve_crs(gdf: gpd.GeoDataFrame, path: Path, declared: str | None, label: str) -> CrsSpec:
+    """Decide which CRS a freshly read layer is in, or explain how to declare it."""
+    if declared:
+        spec = parse_crs(declared)
+    elif (col := _column_crs(gdf, label)) is not None:
+        spec = col
+    elif gdf.crs is not None:
+        spec = parse_crs(gdf.crs)
+    elif path.suffix.lower() in _WGS84_BY_SPEC:
+        spec = CrsSpec("wgs84")
+    else:
+        kind = "degree-like" if looks_like_degrees(gdf) else "projected"
+        msg = (
+            f"{label}: the file has no coordinate reference system and its coordinates look "
+            f"{kind}; {CRS_HELP} (GCJ-02 for AMap/Gaode, BD-09 for Baidu, EPSG:4547 or similar "
+            "for CGCS2000 projected CAD drawings)"
+        )
+        raise CRSError(msg)
+    if spec.pyproj_crs.is_geographic and not gdf.empty and not looks_like_degrees(gdf):
+        msg = (
+            f"{label}: declared {spec} (degrees), but coordinates reach "
+            f"{gdf.total_bounds.round(1).tolist()}, which are not degrees; declare the projected "
+            "CRS instead, for example --crs EPSG:32651"
+        )
+        raise CRSError(msg)
+    return spec
+
+
+def _clean_geometry(gdf: gpd.GeoDataFrame, label: str, on_invalid: str) -> gpd.GeoDataFrame:
+    if on_invalid not in settings.ON_INVALID_CHOICES:
+        choices = ", ".join(settings.ON_INVALID_CHOICES)
+        msg = f"'{on_invalid}' is not a valid on_invalid option, must be one of {choices}"
+        raise ValueError(msg)
+    gdf = gdf.copy()
+    if shapely.has_z(gdf.geometry.values).any() or shapely.has_m(gdf.geometry.values).any():
+        gdf = gdf.set_geometry(shapely.force_2d(gdf.geometry.values), crs=gdf.crs)
+    missing = gdf.geometry.isna() | gdf.geometry.is_empty
+    invalid = ~missing & ~gdf.geometry.is_valid
+    if not (missing.any() or invalid.any()):
+        return gdf
+    rows = ", ".join(str(i) for i in np.flatnonzero((missing | invalid).to_numpy())[:10])
+    problem = (
+        f"{label}: {int(missing.sum())} feature(s) with empty geometry and {int(invalid.sum())} "
+        f"with invalid geometry (rows {rows})"
+    )
+    if on_invalid == "raise":
+        msg = f"{problem}; repair them in the source, or read with on_invalid='fix' (make_valid)"
+        raise GeometryError(msg)
+    if on_invalid == "fix":
+        fixed = gdf.geometry.copy()
+        fixed[invalid] = shapely.make_valid(gdf.geometry[invalid].values)
+        gdf = gdf.set_geometry(fixed)
+        warnings.warn(f"{problem}: repaired with make_valid, empty ones dropped", DataWarning, 2)
+    else:
+        warnings.warn(f"{problem}: empty ones dropped, invalid ones kept", DataWarning, 2)
+    return gdf[~missing]
+
+
+def _finish(gdf, path: Path, name: str, crs: str | None, on_invalid: str) -> gpd.GeoDataFrame:
+    label = path.name if name == path.stem else f"{path.name}:{name}"
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
+        msg = f"{label}: has no geometry column; is it a spatial layer?"
+        raise ReadError(msg)
+    gdf = _clean_geometry(gdf, label, on_invalid)
+    spec = resolve_crs(gdf, path, crs, label)
+    out = to_wgs84(gdf, spec, label=label)
+    out.attrs.update({"source": str(path), "layer": name, "source_crs": str(spec)})
+    log.info("Read %s features from %s (CRS %s)", f"{len(out):,}", label, spec)
+    return out
+
+
+def read_layers(
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    encoding: str | None = None,
+    on_invalid: str | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Read every layer of a file into WGS84 GeoDataFrames.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Any supported file; see :data:`VECTOR_SUFFIXES`.
+    crs : str, optional
+        The CRS the coordinates are really in (``wgs84``, ``gcj02``, ``bd09``,
+        ``EPSG:NNNN``); overrides the file's own.
+    encoding : str, optional
+        Attribute text encoding of a Shapefile without ``.cpg`` (detected when omitted).
+    on_invalid : {"raise", "warn", "fix"}, optional
+        Invalid-geometry policy; defaults to ``settings.on_invalid``.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        Layer name to layer, each in EPSG:4326, with ``attrs['source_crs']`` set.
+
+    Raises
+    ------
+    ReadError, CRSError, GeometryError, SchemaError, UnsafeInputError
+        With a message naming the file, the problem and the fix.
+    """
+    path = Path(path)
+    _check_file(path)
+    policy = on_invalid or settings.on_invalid
+    layers = _read_any(path, encoding=encoding)
+    return {name: _finish(g, path, name, crs, policy) for name, g in layers.items()}
+
+
+def read_layer(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    encoding: str | None = None,
+    on_invalid: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read one layer of a file into a WGS84 GeoDataFrame.
+
+    Parameters are those of :func:`read_layers`, plus ``layer`` to pick one layer of a
+    multi-layer file (a GeoPackage with several layers needs it, or use
+    :func:`read_layers`).
+
+    Examples
+    --------
+    >>> from baseline.data import get_path
+    >>> read_layer(get_path("pudong_boundary")).crs.to_epsg()
+    4326
+    """
+    path = Path(path)
+    _check_file(path)
+    policy = on_invalid or settings.on_invalid
+    layers = _read_any(path, encoding=encoding, layer=layer)
+    if len(layers) > 1:
+        names = ", ".join(layers)
+        msg = f"{path.name}: has {len(layers)} layers ({names}); choose one with layer="
+        raise ReadError(msg)
+    name, gdf = next(iter(layers.items()))
+    return _finish(gdf, path, name, crs, policy)

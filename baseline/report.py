@@ -1,0 +1,159 @@
+"""The self-contained HTML audit report of a check run.
+
+The report names the standard's version and content hash, the input file and its hash and
+the time; summarises each project (counts per status); shows a static map of each failing
+project, drawn with matplotlib without tiles and embedded as PNG; and ends with the full
+findings table. It loads nothing from the network, and every text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from baseline.check import STATUSES, CheckResult
+from baseline.crs import metric_crs
+from baseline.i18n import t
+
+MAX_MAPS = 40
+_COLOURS = {"pass": "#1a9850", "fail": "#d73027", "warn": "#fc8d59", "not_applicable": "#999999"}
+_CSS = """
+body{font-family:-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+margin:2em;color:#222}table{border-collapse:collapse;font-size:13px;margin:1em 0}
+th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f0f0f0}.pass{color:#1a9850}.fail{color:#d73027;font-weight:bold}
+.warn{color:#d4711f}.not_applicable{color:#888}.maps{display:flex;flex-wrap:wrap;gap:12px}
+figure{margin:0;border:1px solid #ddd;padding:4px}figcaption{font-size:12px}
+.meta td:first-child{font-weight:bold}
+"""
+
+
+def _map_png(result: CheckResult, project_id: str) -> str:
+    proj = result.projects[result.projects["project_id"] == project_id]
+    fits = result.fittings[result.fittings["project_id"] == project_id]
+    crs = metric_crs(proj)
+    fig, ax = plt.subplots(figsize=(3.2, 3.2), dpi=80)
+    proj.to_crs(crs).plot(ax=ax, facecolor="#eef3fb", edgecolor="#3060a0", linewidth=1.2)
+    if len(fits):
+        f = fits.to_crs(crs)
+        ok, bad = f[~f["failing"]], f[f["failing"]]
+        if len(ok):
+            ok.plot(ax=ax, color="#1a9850", markersize=12, linewidth=1)
+        if len(bad):
+            bad.plot(ax=ax, color="#d73027", markersize=22, linewidth=2)
+    ax.set_title(project_id, fontsize=9)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _table(frame: pd.DataFrame, lang: str, status_col: str | None = None) -> str:
+    head = "".join(f"<th>{html.escape(t(str(c), lang))}</th>" for c in frame.columns)
+    rows = []
+    for rec in frame.itertuples(index=False):
+        cells = []
+        for col, val in zip(frame.columns, rec, strict=True):
+            text = "" if pd.isna(val) else str(val)
+            if col == status_col:
+                cells.append(f'<td class="{html.escape(text)}">{html.escape(t(text, lang))}</td>')
+            else:
+                cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def render_html(result: CheckResult) -> str:
+    """Render the audit report of ``result`` as one self-contained HTML page."""
+    lang = result.lang
+    std = result.standard
+    zh = lang == "zh"
+    counts = result.counts().reset_index()
+    names = result.projects.set_index("project_id")[["name", "category", "status"]]
+    summary = counts.merge(names, left_on="project_id", right_index=True, how="left")
+    summary = summary[["project_id", "name", "category", "status", *STATUSES]]
+    totals = result.findings["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    failing = result.projects.loc[result.projects["status"] == "fail", "project_id"].tolist()
+    maps = "".join(
+        f'<figure><img alt="{html.escape(pid)}" '
+        f'src="data:image/png;base64,{_map_png(result, pid)}">'
+        f"<figcaption>{html.escape(pid)}</figcaption></figure>"
+        for pid in failing[:MAX_MAPS]
+    )
+    findings = result.findings.copy()
+    findings["measured"] = findings["measured"].round(4)
+    meta = [
+        ("标准" if zh else "Standard", f"{std.id} {std.version}"),
+        ("标准哈希" if zh else "Standard SHA-256", std.content_hash),
+        ("输入文件" if zh else "Input file", result.source),
+        ("输入哈希" if zh else "Input SHA-256", result.source_sha256),
+        ("检查时间" if zh else "Checked at (UTC)", result.created),
+        (
+            "结果统计" if zh else "Findings",
+            ", ".join(f"{t(s, lang)}: {n}" for s, n in totals.items()),
+        ),
+    ]
+    meta_rows = "".join(
+        f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in meta
+    )
+    title = "信息基础设施基建标配检查报告" if zh else "ICT baseline compliance report"
+    return f"""<!DOCTYPE html>
+<html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">
+<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>
+<h1>{html.escape(title)}</h1>
+<table class="meta">{meta_rows}</table>
+<h2>{"项目汇总" if zh else "Summary per project"}</h2>
+{_table(summary, lang, "status")}
+<h2>{"不通过项目地图" if zh else "Failing projects"} ({len(failing)})</h2>
+<p>{"红色为不满足要求的配套设施" if zh else "Fittings of a failed rule in red; no basemap."}</p>
+<div class="maps">{maps}</div>
+<h2>{"全部检查结果" if zh else "All findings"}</h2>
+{_table(findings, lang, "status")}
+</body></html>
+"""
+
+
+def human_headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Translate column headers for human-facing exports (XLSX, HTML) in ``lang``."""
+    return frame.rename(columns={c: t(str(c), lang) for c in frame.columns})
+
+
+def write_check(result: CheckResult, path, *, force: bool = False):
+    """Write a check's findings by extension: CSV, JSON, XLSX (with a summary) or HTML.
+
+    CSV and JSON keep the stable column names of the findings format in every language;
+    XLSX and HTML, read by people, carry headers in the result's language.
+    """
+    from baseline.export import write_table
+
+    lang = result.lang
+    summary = result.counts().reset_index()
+    sheets = {
+        "summary": human_headers(summary, lang),
+        "standard": pd.DataFrame(
+            {
+                "key": ["standard", "version", "sha256", "input", "input_sha256", "checked_at"],
+                "value": [
+                    result.standard.id,
+                    result.standard.version,
+                    result.standard.content_hash,
+                    result.source,
+                    result.source_sha256,
+                    result.created,
+                ],
+            }
+        ),
+    }
+    table = result.findings
+    if str(path).lower().endswith(".xlsx"):
+        table = human_headers(table, lang)
+    return write_table(table, path, force=force, sheets=sheets, html=lambda: render_html(result))

@@ -1,0 +1,304 @@
+"""Rule kinds: small functions registered by name, each evaluating one rule for many projects.
+
+A rule kind receives the rule, the projects it applies to (a GeoDataFrame in a metric CRS,
+indexed by ``project_id``) and a :class:`RuleContext` holding the plan's fittings, the
+existing assets and a coverage function. It returns a frame aligned to the projects with
+
+``measured``
+    the measured value (float; ``inf`` when nothing was found to measure);
+``ok``
+    True (meets the threshold), False (does not) or ``pd.NA`` (could not be measured);
+``note``
+    why it could not be measured or what was missing (empty when measured).
+
+:mod:`baseline.check` turns these into findings (status, message, clause). To add a rule
+kind, write one function here decorated with :func:`register` and give it a test.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from baseline.standards import Rule
+
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+_TRUE = {"true", "yes", "y", "1", "是", "t"}
+_FALSE = {"false", "no", "n", "0", "否", "f"}
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """The parameters a rule kind takes, checked by the catalogue loader."""
+
+    func: Callable[..., pd.DataFrame]
+    required: tuple[str, ...]
+    allowed: frozenset[str]
+    numeric: frozenset[str] = frozenset()
+    choices: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+RULE_KINDS: dict[str, KindSpec] = {}
+
+
+def register(
+    name: str,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    numeric: tuple[str, ...] = (),
+    choices: Mapping[str, tuple[Any, ...]] | None = None,
+) -> Callable[[Callable[..., pd.DataFrame]], Callable[..., pd.DataFrame]]:
+    """Register a rule kind under ``name`` with its parameter schema."""
+
+    def decorate(func: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+        RULE_KINDS[name] = KindSpec(
+            func=func,
+            required=required,
+            allowed=frozenset(required + optional),
+            numeric=frozenset(numeric),
+            choices=dict(choices or {}),
+        )
+        return func
+
+    return decorate
+
+
+@dataclass
+class RuleContext:
+    """What rule kinds may look at besides the projects.
+
+    Attributes
+    ----------
+    fittings : geopandas.GeoDataFrame
+        Planned fittings in the metric CRS with columns ``kind`` and ``project_id``.
+    assets : geopandas.GeoDataFrame
+        Existing assets in the metric CRS with a column ``asset_type``
+        (``tower``, ``pole``, ``sensor``, ``duct``).
+    coverage : callable or None
+        ``coverage(projects, tech) -> Series`` of covered fraction per project.
+    """
+
+    fittings: gpd.GeoDataFrame
+    assets: gpd.GeoDataFrame
+    coverage: Callable[[gpd.GeoDataFrame, str], pd.Series] | None = None
+
+    def of_kind(self, kind: str) -> gpd.GeoDataFrame:
+        """Return the planned fittings of one kind."""
+        return self.fittings[self.fittings["kind"] == kind]
+
+
+def _result(index: pd.Index, measured: Any, ok: Any, note: Any = "") -> pd.DataFrame:
+    frame = pd.DataFrame(index=index)
+    frame["measured"] = pd.Series(measured, index=index, dtype="float64")
+    frame["ok"] = pd.Series(ok, index=index, dtype="boolean")
+    frame["note"] = pd.Series(note, index=index, dtype="object").fillna("")
+    return frame
+
+
+def to_number(values: pd.Series) -> pd.Series:
+    """Coerce a column to floats: booleans and yes/no text become 1/0, junk becomes NaN."""
+    if values.dtype == bool:
+        return values.astype(float)
+    text = values.astype("string").str.strip().str.lower()
+    out = pd.to_numeric(values.where(~text.isin(_TRUE | _FALSE)), errors="coerce")
+    out = out.astype("float64")
+    out[text.isin(_TRUE).fillna(False).to_numpy()] = 1.0
+    out[text.isin(_FALSE).fillna(False).to_numpy()] = 0.0
+    return out
+
+
+def _compare(values: pd.Series, op: str, threshold: float) -> pd.Series:
+    ok = COMPARE[op](values, threshold)
+    return ok.astype("boolean").mask(values.isna())
+
+
+def _count(fittings: gpd.GeoDataFrame, index: pd.Index) -> pd.Series:
+    return fittings.groupby("project_id").size().reindex(index, fill_value=0).astype(float)
+
+
+def _extent(projects: gpd.GeoDataFrame, per: str, corridor_m: float) -> pd.Series:
+    """Length in km for lines, area in ha or km² for polygons (lines use a corridor)."""
+    geom = projects.geometry
+    is_line = geom.geom_type.isin(["LineString", "MultiLineString"])
+    if per == "km":
+        return pd.Series(np.where(is_line, geom.length, np.sqrt(geom.area)), projects.index) / 1e3
+    area = np.where(is_line, geom.buffer(corridor_m, cap_style="flat").area, geom.area)
+    return pd.Series(area, projects.index) / (1e4 if per == "ha" else 1e6)
+
+
+@register("fitting_present", required=("fitting",), optional=("min_count",), numeric=("min_count",))
+def fitting_present(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> pd.DataFrame:
+    """Count a project's fittings of one kind; pass when there are at least ``min_count``."""
+    count = _count(ctx.of_kind(rule.params["fitting"]), projects.index)
+    return _result(projects.index, count, count >= rule.params.get("min_count", 1))
+
+
+@register(
+    "fitting_attribute",
+    required=("fitting", "attribute", "op", "threshold"),
+    optional=("agg", "divide_by", "per_project", "unit", "missing"),
+    numeric=("threshold",),
+    choices={
+        "op": (">=", ">", "<=", "<"),
+        "agg": ("min", "max", "sum", "mean"),
+        "missing": ("fail", "skip"),
+    },
+)
+def fitting_attribute(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> pd.DataFrame:
+    """Aggregate one attribute of a project's fittings and compare it with a threshold.
+
+    ``agg`` picks the value that must meet the threshold: ``max`` (the best room must be large
+    enough), ``min`` (every duct must), ``sum`` (total fibres). ``divide_by`` divides by another
+    attribute of the same fitting first (spare holes / holes); ``per_project`` divides the
+    aggregate by a project attribute (fibres per household). A project without any such
+    fitting fails, or is skipped when ``missing: skip`` (a separate rule asks for the fitting).
+    """
+    p = rule.params
+    fits = ctx.of_kind(p["fitting"])
+    fits = fits[fits["project_id"].isin(projects.index)]
+    if p["attribute"] in fits.columns:
+        value = to_number(fits[p["attribute"]])
+    else:
+        value = pd.Series(np.nan, index=fits.index)
+    if p.get("divide_by"):
+        denom = to_number(fits[p["divide_by"]]) if p["divide_by"] in fits.columns else np.nan
+        value = value / pd.Series(denom, index=fits.index).replace(0, np.nan)
+    agg = value.groupby(fits["project_id"]).agg(p.get("agg", "max")).reindex(projects.index)
+    count = _count(fits, projects.index)
+    if p.get("per_project"):
+        per = to_number(projects[p["per_project"]]) if p["per_project"] in projects else np.nan
+        agg = agg / pd.Series(per, index=projects.index).replace(0, np.nan)
+    ok = _compare(agg, p["op"], p["threshold"])
+    no_fit = count == 0
+    note = pd.Series("", index=projects.index, dtype="object")
+    note[no_fit] = f"no {p['fitting']}"
+    note[~no_fit & agg.isna()] = f"missing attribute {p['attribute']}"
+    if p.get("missing", "fail") == "fail":
+        ok = ok.mask(no_fit, False)
+    else:
+        note[no_fit] = f"skip: no {p['fitting']}"
+    return _result(projects.index, agg, ok, note)
+
+
+@register(
+    "project_ratio",
+    required=("attribute", "per_fitting", "op", "threshold"),
+    optional=("unit",),
+    numeric=("threshold",),
+    choices={"op": ("<=", "<", ">=", ">")},
+)
+def project_ratio(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> pd.DataFrame:
+    """Divide a project attribute by the count of its fittings (households per room)."""
+    p = rule.params
+    count = _count(ctx.of_kind(p["per_fitting"]), projects.index)
+    value = to_number(projects[p["attribute"]]) if p["attribute"] in projects else np.nan
+    ratio = pd.Series(value, index=projects.index) / count.replace(0, np.nan)
+    ratio = ratio.mask(count == 0, np.inf)
+    ok = _compare(ratio, p["op"], p["threshold"])
+    note = pd.Series("", index=projects.index, dtype="object")
+    note[count == 0] = f"no {p['per_fitting']}"
+    return _result(projects.index, ratio, ok, note)
+
+
+def _nearest_distance(geoms: gpd.GeoSeries, targets: gpd.GeoSeries) -> np.ndarray:
+    """Distance from each geometry to the nearest target (inf when there are none)."""
+    out = np.full(len(geoms), np.inf)
+    targets = targets[~targets.is_empty & targets.notna()]
+    if len(targets) == 0 or len(geoms) == 0:
+        return out
+    tree = shapely.STRtree(targets.values)
+    (left, _right), dist = tree.query_nearest(geoms.values, return_distance=True, all_matches=False)
+    np.minimum.at(out, left, dist)
+    return out
+
+
+@register(
+    "within_distance",
+    required=("fitting", "distance_m"),
+    optional=("existing",),
+    numeric=("distance_m",),
+)
+def within_distance(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> pd.DataFrame:
+    """Distance to the nearest planned fitting or existing asset; pass within ``distance_m``.
+
+    Planned fittings of any project count (a neighbour's planned site serves too), and so do
+    existing assets whose ``asset_type`` is listed in ``existing``. The threshold is inclusive.
+    """
+    p = rule.params
+    targets = [ctx.of_kind(p["fitting"]).geometry]
+    kinds = list(p.get("existing", []))
+    if kinds and len(ctx.assets):
+        targets.append(ctx.assets.geometry[ctx.assets["asset_type"].isin(kinds)])
+    pool = gpd.GeoSeries(pd.concat(targets, ignore_index=True), crs=projects.crs)
+    dist = _nearest_distance(projects.geometry, pool)
+    note = np.where(np.isinf(dist), f"no {p['fitting']} planned or existing", "")
+    return _result(projects.index, dist, dist <= p["distance_m"], note)
+
+
+@register("coverage_min", required=("tech", "threshold"), numeric=("threshold",))
+def coverage_min(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> pd.DataFrame:
+    """Share of the project's footprint covered by modelled coverage of ``tech``."""
+    if ctx.coverage is None:
+        return _result(projects.index, np.nan, pd.NA, "no coverage model in this run")
+    frac = ctx.coverage(projects, rule.params["tech"]).reindex(projects.index)
+    return _result(projects.index, frac, frac >= rule.params["threshold"])
+
+
+def _is_line(projects: gpd.GeoDataFrame) -> pd.Series:
+    return projects.geometry.geom_type.isin(["LineString", "MultiLineString"])
+
+
+@register(
+    "spacing_max",
+    required=("fitting", "threshold_m"),
+    optional=("corridor_m",),
+    numeric=("threshold_m", "corridor_m"),
+)
+def spacing_max(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> pd.DataFrame:
+    """Average spacing along a line: its length divided by the number of its fittings.
+
+    The fittings counted are the project's own (tied by id or by lying within ``corridor_m``
+    of the line when the plan was read). Only line projects are measured.
+    """
+    p = rule.params
+    count = _count(ctx.of_kind(p["fitting"]), projects.index)
+    spacing = pd.Series(projects.geometry.length, index=projects.index) / count.replace(0, np.nan)
+    spacing = spacing.mask(count == 0, np.inf)
+    line = _is_line(projects)
+    spacing = spacing.where(line)
+    ok = _compare(spacing, "<=", p["threshold_m"])
+    note = pd.Series("", index=projects.index, dtype="object")
+    note[~line] = "needs a centreline"
+    note[line & (count == 0)] = f"no {p['fitting']}"
+    return _result(projects.index, spacing, ok, note)
+
+
+@register(
+    "density_min",
+    required=("fitting", "per", "threshold"),
+    optional=("corridor_m",),
+    numeric=("threshold", "corridor_m"),
+    choices={"per": ("km", "ha", "km2")},
+)
+def density_min(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> pd.DataFrame:
+    """Count of fittings per km of line, or per ha / km² of area, at least ``threshold``."""
+    p = rule.params
+    count = _count(ctx.of_kind(p["fitting"]), projects.index)
+    extent = _extent(projects, p["per"], p.get("corridor_m", 30))
+    density = count / extent.replace(0, np.nan)
+    return _result(projects.index, density, _compare(density, ">=", p["threshold"]))

@@ -1,0 +1,295 @@
+"""Site plans: projects (boundaries, centrelines) and their planned fittings.
+
+A site plan may arrive as a single layer with a ``kind`` column, a GeoPackage with one layer
+per kind, or a DXF whose CAD layers map to kinds through the catalogue's ``dxf_layers``.
+Chinese column names and category labels are mapped through the catalogue's aliases.
+:func:`read_siteplan` returns a :class:`SitePlan` whose ``projects`` and ``fittings`` follow
+``shared/reference/site-plan-format.md``; fittings without a ``project_id`` are tied to the
+project whose boundary holds them, or to the nearest centreline within 50 m.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from baseline.crs import metric_crs
+from baseline.errors import DataWarning, ReadError, SchemaError
+from baseline.layers import read_layers
+from baseline.standards import FITTING_KINDS, Standard
+
+PROJECT_KINDS = ("boundary", "centreline")
+NUMERIC_ATTRIBUTES = ("gfa_m2", "floors", "households", "seats")
+DATE_ATTRIBUTES = ("start_date", "end_date")
+PROJECT_COLUMNS = (
+    "project_id",
+    "name",
+    "category",
+    "owner",
+    "start_date",
+    "end_date",
+    "gfa_m2",
+    "floors",
+    "households",
+    "seats",
+    "road_class",
+)
+CENTRELINE_SNAP_M = 50.0
+
+
+@dataclass
+class SitePlan:
+    """Projects and fittings read from one file, in WGS84.
+
+    Attributes
+    ----------
+    projects : geopandas.GeoDataFrame
+        One row per project with the project attributes; ``kind`` is boundary or centreline.
+    fittings : geopandas.GeoDataFrame
+        One row per fitting with ``kind`` and ``project_id`` (NA when none could be found).
+    source : str
+        The file name.
+    sha256 : str
+        Hash of the file's bytes, for the audit trail.
+    notes : list of str
+        What the reader assumed or skipped.
+    """
+
+    projects: gpd.GeoDataFrame
+    fittings: gpd.GeoDataFrame
+    source: str = ""
+    sha256: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the SHA-256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _rename(gdf: gpd.GeoDataFrame, aliases: Mapping[str, str]) -> gpd.GeoDataFrame:
+    mapping = {c: aliases[c] for c in gdf.columns if c in aliases and aliases[c] not in gdf}
+    return gdf.rename(columns=mapping)
+
+
+def _kinds_from_cad(gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[str]):
+    table = {k.casefold(): v for k, v in std.dxf_layers.items()}
+    kinds = gdf["Layer"].astype(str).str.strip().str.casefold().map(table)
+    if kinds.isna().all():
+        found = ", ".join(sorted(gdf["Layer"].astype(str).unique())[:20])
+        msg = (
+            f"{label}: none of the CAD layers ({found}) is recognised; name them as in the "
+            "catalogue's dxf_layers (e.g. 用地红线, 通信管道, 通信机房) or add your names there"
+        )
+        raise ReadError(msg)
+    skipped = sorted(gdf.loc[kinds.isna(), "Layer"].astype(str).unique())
+    if skipped:
+        notes.append(f"{label}: CAD layers not mapped to a kind and ignored: {', '.join(skipped)}")
+    out = gdf[kinds.notna()].copy()
+    out["kind"] = kinds[kinds.notna()]
+    return out.drop(columns=["Layer"])
+
+
+def _with_kind(name: str, gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[str]):
+    if "kind" in gdf.columns:
+        return gdf
+    if name in FITTING_KINDS:
+        return gdf.assign(kind=name)
+    if "Layer" in gdf.columns:
+        return _kinds_from_cad(gdf, std, label, notes)
+    if "category" in gdf.columns:
+        is_line = gdf.geometry.geom_type.isin(["LineString", "MultiLineString"])
+        return gdf.assign(kind=np.where(is_line, "centreline", "boundary"))
+    msg = (
+        f"{label}: cannot tell what the features are; add a column 'kind' "
+        f"({', '.join(FITTING_KINDS)}), name GeoPackage layers after the kinds, or give "
+        "projects a 'category' column"
+    )
+    raise SchemaError(msg)
+
+
+def _project_problems(projects: pd.DataFrame, label: str) -> list[str]:
+    problems = []
+    if "project_id" not in projects:
+        problems.append("no 'project_id' column on the boundary/centreline features")
+    else:
+        ids = projects["project_id"]
+        if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
+            problems.append(f"{int(ids.isna().sum())} project(s) without a project_id")
+        dup = sorted(ids[ids.duplicated()].dropna().astype(str).unique())
+        if dup:
+            problems.append(f"duplicate project_id: {', '.join(dup[:10])}")
+    if "category" not in projects:
+        problems.append("no 'category' column on the boundary/centreline features")
+    for col in NUMERIC_ATTRIBUTES:
+        if col in projects:
+            raw = projects[col]
+            num = pd.to_numeric(raw, errors="coerce")
+            bad = raw.notna() & num.isna() & (raw.astype(str).str.strip() != "")
+            if bad.any():
+                vals = ", ".join(repr(v) for v in raw[bad].astype(str).unique()[:5])
+                problems.append(f"'{col}' must be a number, found {vals}")
+    if set(DATE_ATTRIBUTES) <= set(projects.columns):
+        start = pd.to_datetime(projects["start_date"], errors="coerce")
+        end = pd.to_datetime(projects["end_date"], errors="coerce")
+        rev = end < start
+        if rev.any():
+            ids = ", ".join(projects.loc[rev, "project_id"].astype(str).head(10))
+            problems.append(f"end_date before start_date for project(s) {ids}")
+    return [f"{label}: {p}" for p in problems]
+
+
+def _clean_projects(projects: gpd.GeoDataFrame, std: Standard) -> gpd.GeoDataFrame:
+    out = projects.copy()
+    out["project_id"] = out["project_id"].astype(str).str.strip()
+    cat = out["category"].astype("string").str.strip()
+    out["category"] = cat.map(lambda c: std.category_aliases.get(c, c) if c is not pd.NA else c)
+    for col in NUMERIC_ATTRIBUTES:
+        out[col] = pd.to_numeric(out[col], errors="coerce") if col in out else np.nan
+    for col in ("name", "owner", "road_class", *DATE_ATTRIBUTES):
+        if col not in out:
+            out[col] = pd.NA
+    return out.reset_index(drop=True)
+
+
+def _assign_fittings(
+    fittings: gpd.GeoDataFrame, projects: gpd.GeoDataFrame, notes: list[str], label: str
+) -> gpd.GeoDataFrame:
+    """Tie fittings without a project_id to a project: inside a boundary, else near a line."""
+    out = fittings.copy()
+    if "project_id" not in out:
+        out["project_id"] = pd.NA
+    out["project_id"] = out["project_id"].astype("string").str.strip().replace("", pd.NA)
+    todo = out["project_id"].isna()
+    if todo.any() and len(projects):
+        crs = metric_crs(projects)
+        proj_m = projects[["project_id", "kind", "geometry"]].to_crs(crs)
+        fit_m = out.loc[todo, ["geometry"]].to_crs(crs)
+        polys = proj_m[proj_m["kind"] == "boundary"]
+        hits = gpd.sjoin(fit_m, polys, predicate="intersects", how="inner")
+        hits = hits.sort_values("project_id").groupby(level=0)["project_id"].first()
+        out.loc[hits.index, "project_id"] = hits
+        rest = out["project_id"].isna() & todo
+        lines = proj_m[proj_m["kind"] == "centreline"]
+        if rest.any() and len(lines):
+            near = gpd.sjoin_nearest(
+                fit_m.loc[rest[rest].index], lines, max_distance=CENTRELINE_SNAP_M, how="inner"
+            )
+            near = near.sort_values("project_id").groupby(level=0)["project_id"].first()
+            out.loc[near.index, "project_id"] = near
+        n_spatial = int(todo.sum() - out["project_id"].isna().sum())
+        notes.append(f"{label}: {n_spatial} fitting(s) tied to a project by location")
+    left = int(out["project_id"].isna().sum())
+    if left:
+        notes.append(f"{label}: {left} fitting(s) lie in no project and belong to none")
+    unknown = ~out["project_id"].isna() & ~out["project_id"].isin(projects["project_id"])
+    if unknown.any():
+        ids = ", ".join(sorted(out.loc[unknown, "project_id"].astype(str).unique())[:10])
+        notes.append(f"{label}: fittings name unknown project_id(s): {ids}")
+    return out
+
+
+def siteplan_from_frames(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    std: Standard,
+    *,
+    label: str = "site plan",
+    columns: Mapping[str, str] | None = None,
+) -> SitePlan:
+    """Build a :class:`SitePlan` from already-read WGS84 layers.
+
+    Parameters
+    ----------
+    layers : mapping of str to geopandas.GeoDataFrame
+        Layer name to layer (a single-layer file gives one entry).
+    std : Standard
+        Supplies CAD layer names, column aliases and category aliases.
+    label : str
+        The file name, for messages.
+    columns : mapping, optional
+        User column mapping, e.g. ``{"objectid": "project_id"}``.
+    """
+    notes: list[str] = []
+    frames = []
+    for name, gdf in layers.items():
+        g = _rename(gdf, {**std.column_aliases, **(columns or {})})
+        frames.append(_with_kind(name, g, std, label, notes))
+    feats = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+    unknown = sorted(set(feats["kind"].dropna().astype(str)) - set(FITTING_KINDS))
+    if unknown or feats["kind"].isna().any():
+        msg = (
+            f"{label}: unknown kind value(s) {', '.join(unknown) or '(empty)'}; "
+            f"kind must be one of {', '.join(FITTING_KINDS)}"
+        )
+        raise SchemaError(msg)
+    projects = feats[feats["kind"].isin(PROJECT_KINDS)]
+    if projects.empty:
+        msg = (
+            f"{label}: no project found; a site plan needs a site boundary (用地红线) or road "
+            "centreline feature carrying project_id and category"
+        )
+        raise SchemaError(msg)
+    problems = _project_problems(projects, label)
+    if problems:
+        msg = "the site plan has problems:\n  - " + "\n  - ".join(problems)
+        raise SchemaError(msg)
+    projects = _clean_projects(projects, std)
+    fittings = _assign_fittings(feats[~feats["kind"].isin(PROJECT_KINDS)], projects, notes, label)
+    for note in notes:
+        warnings.warn(note, DataWarning, stacklevel=2)
+    return SitePlan(projects, fittings.reset_index(drop=True), label, "", notes)
+
+
+def read_siteplan(
+    path: str | Path,
+    std: Standard,
+    *,
+    crs: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    on_invalid: str | None = None,
+) -> SitePlan:
+    """Read a site plan file (any supported format) into projects and fittings.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        GeoPackage (a layer per kind, or one layer with ``kind``), GeoJSON, Shapefile (zip),
+        DXF, KML, GeoParquet, CSV/XLSX.
+    std : Standard
+        The loaded catalogue.
+    crs : str, optional
+        Declared CRS (``wgs84``, ``gcj02``, ``bd09``, ``EPSG:NNNN``).
+    columns : mapping, optional
+        Extra column renames, e.g. ``{"objectid": "project_id"}``.
+    on_invalid : {"raise", "warn", "fix"}, optional
+        Invalid-geometry policy.
+
+    Returns
+    -------
+    SitePlan
+
+    Raises
+    ------
+    ReadError, CRSError, SchemaError, GeometryError
+        With a message naming the file, every problem and the fix.
+    """
+    path = Path(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        layers = read_layers(path, crs=crs, on_invalid=on_invalid)
+        plan = siteplan_from_frames(layers, std, label=path.name, columns=columns)
+    plan.notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    plan.source = path.name
+    plan.sha256 = file_sha256(path)
+    return plan

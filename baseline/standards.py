@@ -1,0 +1,484 @@
+"""The standards catalogue: which fittings each project category must have.
+
+The catalogue is YAML data (``standards/pudong-ict-baseline.yaml``). :func:`load_standard`
+reads one or more files (later files override earlier ones key by key, so a district can
+tighten one threshold), validates everything once, and raises a single
+:class:`~baseline.errors.CatalogueError` that lists every problem with its file and path.
+
+Rule kinds are not listed here: they come from the registry in :mod:`baseline.rules`, so the
+catalogue can never name a kind the code cannot evaluate.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from baseline import settings
+from baseline.errors import CatalogueError
+
+CONFIDENCES = ("H", "M", "L")
+OBLIGATIONS = ("shall", "should")
+OPERATORS = (">=", ">", "<=", "<", "==", "!=", "in")
+LANGS = ("zh", "en")
+FITTING_KINDS = (
+    "boundary",
+    "centreline",
+    "duct",
+    "telecom_room",
+    "base_station_site",
+    "indoor_coverage",
+    "smart_pole",
+    "sensor",
+)
+_MAX_EXPANDED_NODES = 200_000
+_MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An applicability condition on one project attribute (``floors >= 7``)."""
+
+    attribute: str
+    op: str
+    value: Any
+
+    def text(self) -> str:
+        """Return the condition as a short formula, e.g. ``gfa_m2 >= 10000``."""
+        return f"{self.attribute} {self.op} {self.value}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the catalogue; ``params`` are checked against its kind's schema."""
+
+    id: str
+    kind: str
+    clause: str
+    confidence: str
+    obligation: str
+    title: Mapping[str, str]
+    params: Mapping[str, Any]
+    when: tuple[Condition, ...] = ()
+
+    def label(self, lang: str = "en") -> str:
+        """Return the rule's title in ``lang``."""
+        return self.title.get(lang) or self.title.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class Category:
+    """A project category with its bilingual labels and the ids of its rules."""
+
+    id: str
+    zh: str
+    en: str
+    group: str
+    rules: tuple[str, ...]
+
+    def label(self, lang: str = "en") -> str:
+        """Return the category's label in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A loaded, validated catalogue.
+
+    Attributes
+    ----------
+    id, version : str
+        From the ``standard`` section; the version of overriding files is appended.
+    content_hash : str
+        SHA-256 of the merged catalogue in canonical JSON, for audit trails.
+    files : tuple of pathlib.Path
+        The files it was read from, in order.
+    """
+
+    id: str
+    version: str
+    title: Mapping[str, str]
+    categories: Mapping[str, Category]
+    rules: Mapping[str, Rule]
+    fittings: Mapping[str, Mapping[str, str]]
+    cobuild: Mapping[str, Any]
+    coverage: Mapping[str, Any]
+    dxf_layers: Mapping[str, str]
+    column_aliases: Mapping[str, str]
+    category_aliases: Mapping[str, str]
+    content_hash: str
+    files: tuple[Path, ...] = field(default=())
+
+    def rules_for(self, category: str) -> list[Rule]:
+        """Return the rules that apply to projects of ``category`` (empty if unknown)."""
+        cat = self.categories.get(category)
+        return [self.rules[r] for r in cat.rules] if cat else []
+
+    def category_label(self, category: str, lang: str = "en") -> str:
+        """Return the label of ``category`` in ``lang``, or the id itself if unknown."""
+        cat = self.categories.get(category)
+        return cat.label(lang) if cat else str(category)
+
+    def fitting_label(self, kind: str, lang: str = "en") -> str:
+        """Return the label of fitting ``kind`` in ``lang``."""
+        return self.fittings.get(kind, {}).get(lang, kind)
+
+    def short_hash(self) -> str:
+        """Return the first 12 hex digits of the content hash."""
+        return self.content_hash[:12]
+
+    def rule_table(self, lang: str = "en") -> pd.DataFrame:
+        """Return one row per (category, rule) with labels in ``lang``."""
+        rows = [
+            {
+                "category": cat.id,
+                "category_label": cat.label(lang),
+                "rule_id": rule.id,
+                "title": rule.label(lang),
+                "kind": rule.kind,
+                "clause": rule.clause,
+                "confidence": rule.confidence,
+                "obligation": rule.obligation,
+                "applies_when": " and ".join(c.text() for c in rule.when) or "always",
+            }
+            for cat in self.categories.values()
+            for rule in self.rules_for(cat.id)
+        ]
+        return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if depth > 100:
+        return _MAX_EXPANDED_NODES + 1
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(n, memo, depth + 1) for n in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(
+            _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+            for k, v in node.value
+        )
+    memo[key] = min(size, _MAX_EXPANDED_NODES + 1)
+    return memo[key]
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """Read one catalogue file safely: size-limited, safe tags only, no alias bombs."""
+    if not path.exists():
+        msg = f"{path}: standards file not found; pass an existing YAML file with --standard"
+        raise CatalogueError(msg)
+    if path.stat().st_size > _MAX_FILE_BYTES:
+        msg = f"{path}: catalogue is larger than {_MAX_FILE_BYTES:,} bytes; is it the right file?"
+        raise CatalogueError(msg)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except UnicodeDecodeError:
+        msg = f"{path}: catalogue is not UTF-8 text; save it as UTF-8"
+        raise CatalogueError(msg) from None
+    except yaml.YAMLError as exc:
+        msg = f"{path}: not valid YAML: {exc}".replace("\n", " ")
+        raise CatalogueError(msg) from None
+    if node is None:
+        msg = f"{path}: catalogue is empty; start from standards/pudong-ict-baseline.yaml"
+        raise CatalogueError(msg)
+    if _expanded_size(node, {}) > _MAX_EXPANDED_NODES:
+        msg = (
+            f"{path}: YAML aliases expand to more than {_MAX_EXPANDED_NODES:,} nodes "
+            "(an alias bomb?); write the catalogue without nested aliases"
+        )
+        raise CatalogueError(msg)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        msg = f"{path}: YAML tag or value not allowed in a catalogue: {exc}".replace("\n", " ")
+        raise CatalogueError(msg) from None
+    if not isinstance(data, dict):
+        msg = f"{path}: catalogue must be a mapping with sections standard, categories, rules"
+        raise CatalogueError(msg)
+    return data
+
+
+def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _origins(raws: list[tuple[Path, dict[str, Any]]]) -> dict[tuple[str, str], Path]:
+    origin: dict[tuple[str, str], Path] = {}
+    for path, raw in raws:
+        for section in ("rules", "categories"):
+            entries = raw.get(section)
+            if isinstance(entries, Mapping):
+                for key in entries:
+                    origin[(section, str(key))] = path
+        for section in raw:
+            origin[("section", str(section))] = path
+    return origin
+
+
+# --------------------------------------------------------------------------------------------
+# Validation: every check appends (section, key, message) to a list.
+
+
+class _Problems:
+    def __init__(self, origins: dict[tuple[str, str], Path], fallback: Path) -> None:
+        self.items: list[str] = []
+        self.origins = origins
+        self.fallback = fallback
+
+    def add(self, section: str, key: str, path: str, message: str) -> None:
+        where = self.origins.get((section, key)) or self.origins.get(("section", section))
+        self.items.append(f"{where or self.fallback}: {path}: {message}")
+
+
+def _check_labels(value: Any, where: str, problems: _Problems, section: str, key: str) -> None:
+    if not isinstance(value, Mapping) or not all(isinstance(value.get(x), str) for x in LANGS):
+        problems.add(section, key, where, "needs labels 'zh' and 'en' as text")
+
+
+def _check_condition(cond: Any, where: str, problems: _Problems, rid: str) -> None:
+    if not isinstance(cond, Mapping) or not {"attribute", "op", "value"} <= set(cond):
+        problems.add("rules", rid, where, "a condition needs attribute, op and value")
+        return
+    if cond["op"] not in OPERATORS:
+        problems.add(
+            "rules",
+            rid,
+            f"{where}.op",
+            f"'{cond['op']}' is not a valid operator, must be one of {', '.join(OPERATORS)}",
+        )
+    elif cond["op"] == "in" and not isinstance(cond["value"], list):
+        problems.add("rules", rid, f"{where}.value", "operator 'in' needs a list of values")
+    elif cond["op"] != "in" and not isinstance(cond["value"], int | float | str | bool):
+        problems.add("rules", rid, f"{where}.value", "must be a number or text")
+
+
+def _check_params(rid: str, kind: str, params: Any, problems: _Problems) -> None:
+    from baseline.rules import RULE_KINDS
+
+    spec = RULE_KINDS[kind]
+    if not isinstance(params, Mapping):
+        problems.add("rules", rid, f"rules.{rid}.params", "must be a mapping")
+        return
+    for name in spec.required:
+        if name not in params:
+            problems.add("rules", rid, f"rules.{rid}.params", f"kind {kind} needs '{name}'")
+    for name, value in params.items():
+        where = f"rules.{rid}.params.{name}"
+        if name not in spec.allowed:
+            allowed = ", ".join(sorted(spec.allowed))
+            problems.add("rules", rid, where, f"unknown parameter for {kind}; allowed: {allowed}")
+        elif name in spec.numeric and not (
+            isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+        ):
+            problems.add("rules", rid, where, f"bad threshold {value!r}: must be a number >= 0")
+        elif name in spec.choices and value not in spec.choices[name]:
+            choices = ", ".join(map(str, spec.choices[name]))
+            problems.add("rules", rid, where, f"'{value}' is not valid, must be one of {choices}")
+    fitting = params.get("fitting") or params.get("per_fitting")
+    if fitting is not None and fitting not in FITTING_KINDS:
+        problems.add(
+            "rules",
+            rid,
+            f"rules.{rid}.params",
+            f"unknown fitting '{fitting}', must be one of {', '.join(FITTING_KINDS)}",
+        )
+
+
+def _check_rule(rid: str, rule: Any, problems: _Problems) -> None:
+    from baseline.rules import RULE_KINDS
+
+    where = f"rules.{rid}"
+    if not isinstance(rule, Mapping):
+        problems.add("rules", rid, where, "must be a mapping")
+        return
+    for name in ("kind", "clause", "confidence", "obligation", "title", "params"):
+        if name not in rule:
+            problems.add("rules", rid, where, f"missing '{name}'")
+    kind = rule.get("kind")
+    if "kind" in rule and kind not in RULE_KINDS:
+        kinds = ", ".join(sorted(RULE_KINDS))
+        problems.add("rules", rid, f"{where}.kind", f"unknown rule kind '{kind}'; known: {kinds}")
+    if "confidence" in rule and rule["confidence"] not in CONFIDENCES:
+        problems.add("rules", rid, f"{where}.confidence", "must be H, M or L")
+    if "obligation" in rule and rule["obligation"] not in OBLIGATIONS:
+        problems.add("rules", rid, f"{where}.obligation", "must be shall or should")
+    if "title" in rule:
+        _check_labels(rule["title"], f"{where}.title", problems, "rules", rid)
+    when = rule.get("when", [])
+    if not isinstance(when, list):
+        problems.add("rules", rid, f"{where}.when", "must be a list of conditions")
+    else:
+        for i, cond in enumerate(when):
+            _check_condition(cond, f"{where}.when[{i}]", problems, rid)
+    if kind in RULE_KINDS and "params" in rule:
+        _check_params(rid, kind, rule["params"], problems)
+
+
+def _check_category(cid: str, cat: Any, rules: Mapping[str, Any], problems: _Problems) -> None:
+    where = f"categories.{cid}"
+    if not isinstance(cat, Mapping):
+        problems.add("categories", cid, where, "must be a mapping")
+        return
+    for lang in LANGS:
+        if not isinstance(cat.get(lang), str):
+            problems.add("categories", cid, where, f"needs a '{lang}' label")
+    ids = cat.get("rules")
+    if not isinstance(ids, list) or not ids:
+        problems.add("categories", cid, f"{where}.rules", "a category without rules")
+        return
+    for rid in ids:
+        if rid not in rules:
+            problems.add(
+                "categories", cid, f"{where}.rules", f"rule '{rid}' is referenced but not defined"
+            )
+
+
+def _validate(data: Mapping[str, Any], problems: _Problems) -> None:
+    head = data.get("standard")
+    if not isinstance(head, Mapping) or not {"id", "version"} <= set(head):
+        problems.add("standard", "", "standard", "needs a 'standard' section with id and version")
+    rules = data.get("rules")
+    cats = data.get("categories")
+    if not isinstance(rules, Mapping) or not rules:
+        problems.add("rules", "", "rules", "needs a 'rules' mapping with at least one rule")
+        rules = {}
+    if not isinstance(cats, Mapping) or not cats:
+        problems.add("categories", "", "categories", "needs a 'categories' mapping")
+        cats = {}
+    for rid, rule in rules.items():
+        _check_rule(str(rid), rule, problems)
+    for cid, cat in cats.items():
+        _check_category(str(cid), cat, rules, problems)
+    for section in ("cobuild", "coverage"):
+        if not isinstance(data.get(section), Mapping):
+            problems.add(section, "", section, f"needs a '{section}' mapping of parameters")
+    _validate_cobuild(data.get("cobuild") or {}, problems)
+
+
+def _validate_cobuild(cob: Mapping[str, Any], problems: _Problems) -> None:
+    for key in ("buffer_m", "gap_days", "trench_cost_cny_per_m", "new_site_cost_cny"):
+        value = cob.get(key)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            problems.add("cobuild", "", f"cobuild.{key}", f"bad value {value!r}: a number >= 0")
+
+
+# --------------------------------------------------------------------------------------------
+# Building
+
+
+def _build(data: Mapping[str, Any], files: tuple[Path, ...], versions: list[str]) -> Standard:
+    rules = {
+        str(rid): Rule(
+            id=str(rid),
+            kind=r["kind"],
+            clause=str(r["clause"]),
+            confidence=r["confidence"],
+            obligation=r["obligation"],
+            title=dict(r["title"]),
+            params=dict(r["params"]),
+            when=tuple(Condition(c["attribute"], c["op"], c["value"]) for c in r.get("when", [])),
+        )
+        for rid, r in data["rules"].items()
+    }
+    categories = {
+        str(cid): Category(
+            id=str(cid),
+            zh=c["zh"],
+            en=c["en"],
+            group=str(c.get("group", cid)),
+            rules=tuple(c["rules"]),
+        )
+        for cid, c in data["categories"].items()
+    }
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return Standard(
+        id=str(data["standard"]["id"]),
+        version="+".join(versions),
+        title=dict(data["standard"].get("title", {})),
+        categories=categories,
+        rules=rules,
+        fittings=dict(data.get("fittings", {})),
+        cobuild=dict(data["cobuild"]),
+        coverage=dict(data["coverage"]),
+        dxf_layers={str(k): str(v) for k, v in (data.get("dxf_layers") or {}).items()},
+        column_aliases={str(k): str(v) for k, v in (data.get("column_aliases") or {}).items()},
+        category_aliases={str(k): str(v) for k, v in (data.get("category_aliases") or {}).items()},
+        content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        files=files,
+    )
+
+
+def load_standard(*paths: str | Path, include_default: bool = True) -> Standard:
+    """Load, merge and validate catalogue files.
+
+    Parameters
+    ----------
+    *paths : str or pathlib.Path
+        Catalogue files. Each later file overrides the earlier ones key by key.
+    include_default : bool, keyword-only
+        Start from the bundled catalogue (``settings.default_standard``). When false, the
+        first path must be a complete catalogue.
+
+    Returns
+    -------
+    Standard
+
+    Raises
+    ------
+    CatalogueError
+        One error listing every problem found, each with its file and path inside it.
+
+    Examples
+    --------
+    >>> std = load_standard()
+    >>> std.rules["room-area"].params["threshold"]
+    20
+    """
+    files = [Path(p) for p in paths]
+    if include_default and settings.default_standard.resolve() not in [f.resolve() for f in files]:
+        files.insert(0, settings.default_standard)
+    if not files:
+        msg = "no catalogue given; pass a YAML file or include the default"
+        raise CatalogueError(msg)
+    raws = [(f, _read_yaml(f)) for f in files]
+    merged: dict[str, Any] = {}
+    versions = []
+    for _path, raw in raws:
+        merged = _deep_merge(merged, raw)
+        head = raw.get("standard")
+        if isinstance(head, Mapping) and "version" in head:
+            versions.append(str(head["version"]))
+    problems = _Problems(_origins(raws), files[-1])
+    _validate(merged, problems)
+    if problems.items:
+        lines = "\n  - ".join(problems.items)
+        msg = f"the standards catalogue has {len(problems.items)} problem(s):\n  - {lines}"
+        raise CatalogueError(msg)
+    return _build(merged, tuple(files), versions)
+
+
+def unknown_categories(std: Standard, values: Iterable[str]) -> list[str]:
+    """Return the values that are not category ids of ``std``, sorted."""
+    return sorted({str(v) for v in values} - set(std.categories))

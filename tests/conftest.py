@@ -1,0 +1,45 @@
+"""Shared fixtures: the catalogue, paths to real data, tiny hand-made geometry."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from baseline.standards import load_standard
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+UTM = "EPSG:32651"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def shared(*parts: str) -> Path:
+    """Path into ../shared/data; skip the test when the folder is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not available: {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def std():
+    return load_standard()
+
+
+@pytest.fixture(scope="session")
+def sample_result(std):
+    import warnings
+
+    from baseline.pipeline import sample_check
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sample_check(std)
+
+
+def utm_frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    """A GeoDataFrame in UTM 51N (metres) from dicts with a 'geometry' key."""
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=UTM)

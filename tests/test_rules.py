@@ -1,0 +1,281 @@
+"""Each rule kind on tiny hand-made geometry in metres, answers known by construction."""
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from baseline.rules import RULE_KINDS, RuleContext
+from baseline.standards import Rule
+from tests.conftest import UTM, utm_frame
+
+
+def rule(kind: str, **params) -> Rule:
+    return Rule("r", kind, "TEST §1", "H", "shall", {"zh": "测", "en": "t"}, params)
+
+
+def projects(*rows: dict) -> gpd.GeoDataFrame:
+    gdf = utm_frame(list(rows))
+    gdf.index = gdf["project_id"].tolist()
+    return gdf
+
+
+def ctx(fittings: list[dict] = (), assets: list[dict] = (), coverage=None) -> RuleContext:
+    fits = (
+        utm_frame(list(fittings))
+        if fittings
+        else gpd.GeoDataFrame({"kind": [], "project_id": []}, geometry=[], crs=UTM)
+    )
+    ass = (
+        utm_frame(list(assets))
+        if assets
+        else gpd.GeoDataFrame({"asset_type": []}, geometry=[], crs=UTM)
+    )
+    return RuleContext(fits, ass, coverage)
+
+
+def run(r: Rule, p: gpd.GeoDataFrame, c: RuleContext) -> pd.DataFrame:
+    out = RULE_KINDS[r.kind].func(r, p, c)
+    assert out.index.equals(p.index)
+    return out
+
+
+SITE = box(0, 0, 100, 100)
+
+
+def test_all_kinds_are_registered():
+    assert set(RULE_KINDS) == {
+        "fitting_present",
+        "fitting_attribute",
+        "project_ratio",
+        "within_distance",
+        "coverage_min",
+        "spacing_max",
+        "density_min",
+    }
+
+
+def test_fitting_present_counts_own_fittings():
+    p = projects({"project_id": "A", "geometry": SITE}, {"project_id": "B", "geometry": SITE})
+    c = ctx(
+        [
+            {"kind": "sensor", "project_id": "A", "geometry": Point(1, 1)},
+            {"kind": "sensor", "project_id": "A", "geometry": Point(2, 2)},
+            {"kind": "duct", "project_id": "B", "geometry": Point(2, 2)},
+        ]
+    )
+    out = run(rule("fitting_present", fitting="sensor", min_count=2), p, c)
+    assert out["measured"].tolist() == [2, 0]
+    assert out["ok"].tolist() == [True, False]
+
+
+def test_room_exactly_at_20_square_metres_passes():
+    p = projects(*({"project_id": pid, "geometry": SITE} for pid in "ABCD"))
+    c = ctx(
+        [
+            {"kind": "telecom_room", "project_id": "A", "area_m2": 20.0, "geometry": Point(5, 5)},
+            {"kind": "telecom_room", "project_id": "B", "area_m2": 19.99, "geometry": Point(5, 5)},
+            {"kind": "telecom_room", "project_id": "C", "area_m2": None, "geometry": Point(5, 5)},
+        ]
+    )
+    r = rule(
+        "fitting_attribute",
+        fitting="telecom_room",
+        attribute="area_m2",
+        op=">=",
+        threshold=20,
+        agg="max",
+    )
+    out = run(r, p, c)
+    assert out.loc["A", "ok"] == True  # noqa: E712
+    assert out.loc["B", "ok"] == False  # noqa: E712
+    assert pd.isna(out.loc["C", "ok"]) and out.loc["C", "note"] == "missing attribute area_m2"
+    assert out.loc["D", "ok"] == False and out.loc["D", "note"] == "no telecom_room"  # noqa: E712
+
+
+def test_attribute_min_over_ducts_ratio_and_booleans():
+    p = projects({"project_id": "A", "geometry": SITE}, {"project_id": "B", "geometry": SITE})
+    c = ctx(
+        [
+            {
+                "kind": "duct",
+                "project_id": "A",
+                "holes": 10,
+                "spare_holes": 1,
+                "shared": "是",
+                "geometry": Point(0, 0),
+            },
+            {
+                "kind": "duct",
+                "project_id": "A",
+                "holes": 12,
+                "spare_holes": 1,
+                "shared": True,
+                "geometry": Point(0, 0),
+            },
+            {
+                "kind": "duct",
+                "project_id": "B",
+                "holes": 20,
+                "spare_holes": 2,
+                "shared": "no",
+                "geometry": Point(0, 0),
+            },
+        ]
+    )
+    ratio = run(
+        rule(
+            "fitting_attribute",
+            fitting="duct",
+            attribute="spare_holes",
+            divide_by="holes",
+            op=">=",
+            threshold=0.1,
+            agg="min",
+        ),
+        p,
+        c,
+    )
+    assert ratio.loc["A", "measured"] == pytest.approx(1 / 12)
+    assert ratio["ok"].tolist() == [False, True]
+    shared = run(
+        rule(
+            "fitting_attribute", fitting="duct", attribute="shared", op=">=", threshold=1, agg="min"
+        ),
+        p,
+        c,
+    )
+    assert shared["measured"].tolist() == [1.0, 0.0]
+
+
+def test_attribute_per_project_and_skip_when_missing():
+    p = projects(
+        {"project_id": "A", "households": 100, "geometry": SITE},
+        {"project_id": "B", "households": 100, "geometry": SITE},
+    )
+    c = ctx([{"kind": "duct", "project_id": "A", "fibres": 200, "geometry": Point(0, 0)}])
+    out = run(
+        rule(
+            "fitting_attribute",
+            fitting="duct",
+            attribute="fibres",
+            per_project="households",
+            op=">=",
+            threshold=2,
+            agg="sum",
+            missing="skip",
+        ),
+        p,
+        c,
+    )
+    assert out.loc["A", "measured"] == 2.0 and out.loc["A", "ok"] == True  # noqa: E712
+    assert out.loc["B", "note"].startswith("skip:")
+
+
+def test_project_ratio_households_per_room_boundary():
+    p = projects(
+        {"project_id": "A", "households": 600, "geometry": SITE},
+        {"project_id": "B", "households": 601, "geometry": SITE},
+        {"project_id": "C", "households": 50, "geometry": SITE},
+    )
+    rooms = [
+        {"kind": "telecom_room", "project_id": pid, "geometry": Point(1, 1)}
+        for pid in ("A", "A", "B", "B")
+    ]
+    out = run(
+        rule(
+            "project_ratio",
+            attribute="households",
+            per_fitting="telecom_room",
+            op="<=",
+            threshold=300,
+        ),
+        p,
+        ctx(rooms),
+    )
+    assert out["measured"].tolist()[:2] == [300.0, 300.5]
+    assert out["ok"].tolist() == [True, False, False]
+    assert math.isinf(out.loc["C", "measured"])
+
+
+def test_asset_exactly_at_the_distance_threshold_passes():
+    p = projects(
+        {"project_id": "A", "geometry": SITE},
+        {"project_id": "B", "geometry": box(0, 200, 100, 300)},
+    )
+    towers = [
+        {"asset_type": "tower", "geometry": Point(400, 50)},
+        {"asset_type": "sensor", "geometry": Point(50, 150)},
+    ]
+    out = run(
+        rule("within_distance", fitting="base_station_site", distance_m=300, existing=["tower"]),
+        p,
+        ctx(assets=towers),
+    )
+    assert out.loc["A", "measured"] == 300.0 and out.loc["A", "ok"] == True  # noqa: E712
+    assert out.loc["B", "measured"] == pytest.approx(math.hypot(300, 150))
+    assert out.loc["B", "ok"] == False  # noqa: E712
+
+
+def test_within_distance_counts_planned_fittings_of_any_project():
+    p = projects({"project_id": "A", "geometry": SITE})
+    c = ctx([{"kind": "base_station_site", "project_id": "Z", "geometry": Point(150, 50)}])
+    out = run(rule("within_distance", fitting="base_station_site", distance_m=60), p, c)
+    assert out.loc["A", "measured"] == 50.0
+
+
+def test_within_distance_with_nothing_anywhere():
+    p = projects({"project_id": "A", "geometry": SITE})
+    out = run(rule("within_distance", fitting="base_station_site", distance_m=60), p, ctx())
+    assert math.isinf(out.loc["A", "measured"]) and out.loc["A", "ok"] == False  # noqa: E712
+
+
+def test_coverage_min_uses_the_coverage_function():
+    p = projects({"project_id": "A", "geometry": SITE}, {"project_id": "B", "geometry": SITE})
+    c = ctx(coverage=lambda proj, tech: pd.Series([0.98, 0.97], index=proj.index))
+    out = run(rule("coverage_min", tech="5G_3500", threshold=0.98), p, c)
+    assert out["ok"].tolist() == [True, False]
+    none = run(rule("coverage_min", tech="5G_3500", threshold=0.98), p, ctx())
+    assert none["ok"].isna().all() and none["note"].iloc[0] == "no coverage model in this run"
+
+
+def test_spacing_on_a_350_m_road():
+    road = LineString([(0, 0), (350, 0)])
+    p = projects(
+        {"project_id": "R10", "geometry": road},
+        {"project_id": "R9", "geometry": road},
+        {"project_id": "S", "geometry": SITE},
+    )
+    poles = [
+        {"kind": "smart_pole", "project_id": pid, "geometry": Point(x, 5)}
+        for pid, n in (("R10", 10), ("R9", 9))
+        for x in np.linspace(0, 350, n)
+    ]
+    out = run(rule("spacing_max", fitting="smart_pole", threshold_m=35), p, ctx(poles))
+    assert out.loc["R10", "measured"] == 35.0 and out.loc["R10", "ok"] == True  # noqa: E712
+    assert out.loc["R9", "measured"] == pytest.approx(350 / 9) and out.loc["R9", "ok"] == False  # noqa: E712
+    assert out.loc["S", "note"] == "needs a centreline"
+
+
+def test_density_per_km_and_per_ha():
+    p = projects(
+        {"project_id": "R", "geometry": LineString([(0, 0), (1000, 0)])},
+        {"project_id": "P", "geometry": box(0, 0, 500, 200)},
+    )
+    sensors = [
+        {"kind": "sensor", "project_id": "R", "geometry": Point(10, 0)},
+        {"kind": "sensor", "project_id": "R", "geometry": Point(20, 0)},
+        {"kind": "sensor", "project_id": "P", "geometry": Point(20, 20)},
+    ]
+    per_km = run(
+        rule("density_min", fitting="sensor", per="km", threshold=2), p.loc[["R"]], ctx(sensors)
+    )
+    assert per_km.loc["R", "measured"] == 2.0 and per_km.loc["R", "ok"] == True  # noqa: E712
+    per_ha = run(
+        rule("density_min", fitting="sensor", per="ha", threshold=0.2), p.loc[["P"]], ctx(sensors)
+    )
+    assert per_ha.loc["P", "measured"] == pytest.approx(0.1)
+    assert per_ha.loc["P", "ok"] == False  # noqa: E712
