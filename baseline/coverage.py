@@ -69,7 +69,7 @@ def uma_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float
     Examples
     --------
     >>> round(float(uma_38901(500, f_mhz=3500, h_bs=25, h_ue=1.5)), 2)
-    129.89
+    129.92
     """
     d2 = np.asarray(d_m, float)
     d3 = np.hypot(d2, h_bs - h_ue)
@@ -88,7 +88,7 @@ def umi_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float
     Examples
     --------
     >>> round(float(umi_38901(200, f_mhz=3500, h_bs=10, h_ue=1.5)), 2)
-    115.21
+    115.23
     """
     d2 = np.asarray(d_m, float)
     d3 = np.hypot(d2, h_bs - h_ue)

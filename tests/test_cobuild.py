@@ -1,0 +1,185 @@
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import LineString, box
+
+from baseline.cobuild import REC_COLUMNS, REC_KINDS, match_works, prepare_works, recommend
+from baseline.cobuild_io import write_recommendations
+from baseline.data import load_assets
+from baseline.errors import DataWarning
+from baseline.layers import read_layer
+from tests.conftest import UTM, shared
+
+
+def works(*rows) -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame(
+        [
+            {"project_id": i, "start_date": s, "end_date": e, "owner": o, "geometry": g}
+            for i, s, e, o, g in rows
+        ],
+        geometry="geometry",
+        crs=UTM,
+    )
+    return prepare_works(gdf)
+
+
+ROAD = LineString([(0, 0), (1000, 0)])
+
+
+def pairs(w, **kw):
+    return match_works(w, **{"buffer_m": 50, **kw})
+
+
+def test_touching_works_are_heavy():
+    w = works(
+        ("a", "2026-01-01", "2026-06-30", "X", ROAD),
+        ("b", "2026-03-01", "2026-09-30", "Y", LineString([(1000, 0), (1000, 500)])),
+    )
+    p = pairs(w)
+    assert p[["a", "b", "severity", "distance_m"]].values.tolist() == [["a", "b", "heavy", 0.0]]
+    assert p["overlap_start"].item() == pd.Timestamp("2026-03-01")
+    assert p["overlap_end"].item() == pd.Timestamp("2026-06-30")
+
+
+def test_within_buffer_is_light_and_just_outside_is_not():
+    w = works(
+        ("a", "2026-01-01", "2026-12-31", "X", ROAD),
+        ("b", "2026-01-01", "2026-12-31", "Y", LineString([(0, 50), (1000, 50)])),
+        ("c", "2026-01-01", "2026-12-31", "Z", LineString([(0, -50.01), (1000, -50.01)])),
+    )
+    p = pairs(w)
+    assert p[["a", "b", "severity"]].values.tolist() == [["a", "b", "light"]]
+    assert p["distance_m"].item() == 50.0
+    assert p["shared_length_m"].item() == pytest.approx(1000, abs=1)
+
+
+def test_dates_touching_on_one_day_match():
+    w = works(
+        ("a", "2026-01-01", "2026-03-01", "X", ROAD), ("b", "2026-03-01", "2026-05-01", "Y", ROAD)
+    )
+    assert len(pairs(w)) == 1
+    assert pairs(w)["overlap_start"].item() == pairs(w)["overlap_end"].item()
+
+
+@pytest.mark.parametrize(("gap", "expected"), [(0, 0), (9, 0), (10, 1), (11, 1)])
+def test_dates_apart_by_n_days(gap, expected):
+    # a ends 2026-03-01, b starts 2026-03-11: ten days apart
+    w = works(
+        ("a", "2026-01-01", "2026-03-01", "X", ROAD), ("b", "2026-03-11", "2026-05-01", "Y", ROAD)
+    )
+    p = pairs(w, gap_days=gap)
+    assert len(p) == expected
+    if expected:
+        assert p["days_apart"].item() == 10
+
+
+def test_asymmetric_owner_buffers():
+    w = works(
+        ("a", "2026-01-01", "2026-12-31", "Telecom", ROAD),
+        ("b", "2026-01-01", "2026-12-31", "Water", LineString([(0, 80), (1000, 80)])),
+    )
+    assert len(pairs(w)) == 0
+    p = pairs(w, owner_buffers={"Telecom": 100})
+    assert p["seen_by"].item() == "a"
+    both = pairs(w, owner_buffers={"Telecom": 100, "Water": 90})
+    assert both["seen_by"].item() == "a;b"
+
+
+def test_bad_rows_are_skipped_and_named():
+    raw = gpd.GeoDataFrame(
+        {
+            "project_id": ["ok", "nodate", "reversed", "empty"],
+            "start_date": ["2026-01-01", None, "2026-05-01", "2026-01-01"],
+            "end_date": ["2026-02-01", "2026-02-01", "2026-01-01", "2026-02-01"],
+        },
+        geometry=[ROAD, ROAD, ROAD, shapely.Polygon()],
+        crs=UTM,
+    )
+    with pytest.warns(DataWarning, match=r"skipped 3 work\(s\).*nodate.*reversed.*empty"):
+        w = prepare_works(raw)
+    assert w["work_id"].tolist() == ["ok"]
+
+
+def _brute_force(gdf: gpd.GeoDataFrame, buffer_m: float) -> set[tuple[str, str]]:
+    m = gdf.to_crs(2154)
+    ids = m["work_id"].to_numpy()
+    g = m.geometry.to_numpy()
+    s, e = m["start"].to_numpy(), m["end"].to_numpy()
+    out = set()
+    for i in range(len(m)):
+        d = shapely.distance(g[i], g)
+        ok = (d <= buffer_m) & (s[i] <= e) & (s <= e[i])
+        for j in np.flatnonzero(ok):
+            if i != j:
+                out.add(tuple(sorted((ids[i], ids[j]))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def paris():
+    path = shared("paris_chantiers_perturbants", "paris_chantiers_perturbants_train80.geojson")
+    gdf = read_layer(path)
+    gdf["project_id"] = gdf["objectid"].astype(str)
+    gdf["owner"] = gdf["maitre_ouvrage"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return prepare_works(gdf)
+
+
+def test_paris_pairs_equal_brute_force(paris):
+    found = pairs(paris)
+    got = set(zip(found["a"], found["b"], strict=True))
+    assert got == _brute_force(paris, 50)
+    assert len(got) == 402
+
+
+def test_paris_exports_open_and_carry_rows(paris, std, tmp_path):
+    from baseline.cobuild import trench_recommendations
+
+    recs = trench_recommendations(paris, std, buffer_m=50)
+    assert len(recs) == 402
+    for ext in ("xlsx", "geojson", "html", "csv", "gpkg"):
+        write_recommendations(recs, tmp_path / f"recs.{ext}")
+    book = openpyxl.load_workbook(tmp_path / "recs.xlsx")
+    assert book.sheetnames == ["summary", "rows"]
+    assert book["rows"].max_row == 403
+    assert read_layer(tmp_path / "recs.geojson").shape[0] == 402
+    assert read_layer(tmp_path / "recs.gpkg").shape[0] == 402
+    html = (tmp_path / "recs.html").read_text(encoding="utf-8")
+    assert html.count("<tr>") >= 402 and "T0001" in html
+    csv = pd.read_csv(tmp_path / "recs.csv")
+    assert list(csv.columns[:11]) == REC_COLUMNS[:-1]
+
+
+def test_every_kind_occurs_on_the_pudong_sample(sample_result, std):
+    recs = recommend(sample_result, std, assets=load_assets())
+    assert set(recs["kind"]) == set(REC_KINDS)
+    assert list(recs.columns) == REC_COLUMNS
+    shared_site = recs[recs["kind"] == "new_shared_site"].iloc[0]
+    assert shared_site["members"] == "PD-B19;PD-B25"
+    assert shared_site["saving_cny"] == std.cobuild["new_site_cost_cny"]
+    again = recommend(sample_result, std, assets=load_assets())
+    pd.testing.assert_frame_equal(pd.DataFrame(recs), pd.DataFrame(again))
+    assert recs["explanation"].str.contains(" \\| ").all()
+
+
+def test_result_does_not_depend_on_row_order(paris):
+    shuffled = paris.sample(frac=1, random_state=3).reset_index(drop=True)
+    a = pairs(paris).drop(columns="geometry")
+    b = pairs(shuffled).drop(columns="geometry")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_polygon_works_shared_length_is_the_corridor_long_side():
+    w = works(
+        ("a", "2026-01-01", "2026-12-31", "X", box(0, 0, 400, 10)),
+        ("b", "2026-01-01", "2026-12-31", "Y", box(100, 20, 300, 30)),
+    )
+    p = pairs(w)
+    # corridor: a and b each grown by 25 m overlap over x from 75 to 325 (250 m), long side
+    assert p["shared_length_m"].item() == pytest.approx(250, abs=5)
