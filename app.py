@@ -1,7 +1,46 @@
-"""ICT Baseline map app (placeholder page until the app issue lands)."""
+"""ICT Baseline map app: `make run` or `baseline app`. Thin: pages live in app_pages/."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="ICT Baseline", layout="wide")
-st.title("ICT Baseline")
-st.write("Informatization facilities as a standard fitting of urban construction in Pudong.")
+from app_pages.common import current_user
+from baseline.i18n import t
+from baseline.webmap import BASEMAPS, configure_offline
+
+st.set_page_config(page_title="ICT Baseline 信息基础设施基建标配", layout="wide", page_icon="📡")
+configure_offline()
+
+with st.sidebar:
+    choice = st.radio("语言 / Language", ["中文", "English"], horizontal=True, key="lang_choice")
+    st.session_state["lang"] = "zh" if choice == "中文" else "en"
+    lang = st.session_state["lang"]
+    st.selectbox(
+        t("basemap", lang),
+        BASEMAPS,
+        key="basemap",
+        format_func=lambda b: t("basemap_none", lang) if b == "none" else b,
+    )
+    if st.session_state.get("basemap") == "tianditu":
+        st.text_input(t("tianditu_key", lang), type="password", key="tianditu_key")
+    st.session_state["user"] = current_user()
+
+pages = [
+    st.Page(
+        "app_pages/map_page.py", title=t("page_map", lang), icon="🗺️", url_path="map", default=True
+    ),
+    st.Page("app_pages/check_page.py", title=t("page_check", lang), icon="✅", url_path="check"),
+    st.Page(
+        "app_pages/cobuild_page.py", title=t("page_cobuild", lang), icon="🤝", url_path="cobuild"
+    ),
+    st.Page(
+        "app_pages/standards_page.py",
+        title=t("page_standards", lang),
+        icon="📘",
+        url_path="standards",
+    ),
+    st.Page(
+        "app_pages/history_page.py", title=t("page_history", lang), icon="🕘", url_path="history"
+    ),
+]
+st.navigation(pages).run()

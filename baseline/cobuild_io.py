@@ -68,3 +68,13 @@ def write_recommendations(recs: gpd.GeoDataFrame, path: Path, *, force: bool = F
     return write_table(
         table, path, force=force, sheets={"summary": summary(recs)}, html=lambda: render_html(recs)
     )
+
+
+def recs_bytes(recs: gpd.GeoDataFrame, ext: str) -> bytes:
+    """Recommendations export as bytes: ``csv``, ``xlsx``, ``geojson``, ``gpkg`` or ``html``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="baseline-export-") as tmp:
+        path = Path(tmp) / f"cobuild.{ext}"
+        write_recommendations(recs, path)
+        return path.read_bytes()

@@ -157,3 +157,14 @@ def write_check(result: CheckResult, path, *, force: bool = False):
     if str(path).lower().endswith(".xlsx"):
         table = human_headers(table, lang)
     return write_table(table, path, force=force, sheets=sheets, html=lambda: render_html(result))
+
+
+def check_bytes(result: CheckResult, ext: str) -> bytes:
+    """The findings export as bytes (for downloads): ``csv``, ``json``, ``xlsx`` or ``html``."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="baseline-export-") as tmp:
+        path = Path(tmp) / f"findings.{ext}"
+        write_check(result, path)
+        return path.read_bytes()

@@ -94,3 +94,25 @@ def app_server(env: dict[str, str] | None = None) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+DRAWN_JS = (
+    "document.querySelectorAll('.leaflet-overlay-pane canvas, .leaflet-overlay-pane path').length"
+)
+
+
+def wait_map_drawn(page, timeout: float = 90.0) -> float:
+    """Poll every frame until a Leaflet overlay (canvas or path) exists; return seconds waited."""
+    start = time.time()
+    while time.time() - start < timeout:
+        for frame in page.frames:
+            if "st_folium" not in frame.url:
+                continue
+            try:
+                if frame.evaluate(DRAWN_JS) > 0:
+                    return time.time() - start
+            except Exception:
+                continue
+        page.wait_for_timeout(50)  # lets Playwright process browser events (time.sleep does not)
+    urls = [f.url[:60] for f in page.frames]
+    raise TimeoutError(f"the Leaflet map was not drawn within {timeout} s; frames: {urls}")

@@ -1,0 +1,1 @@
+"""Streamlit pages of the ICT Baseline app (widgets, cached loaders, calls into baseline)."""

@@ -1,0 +1,165 @@
+"""Check page for engineers: upload a site plan, see and download the findings."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import folium
+import streamlit as st
+
+from app_pages.common import (
+    assets,
+    basemap,
+    guarded,
+    lang,
+    show_map,
+    shown,
+    standard,
+    status_label,
+    tr,
+)
+from baseline.check import check
+from baseline.report import check_bytes, render_html
+from baseline.siteplan import read_siteplan
+from baseline.standards import load_standard
+from baseline.store import Workspace
+from baseline.webmap import STATUS_COLOURS, add_points, add_polygons, base_map
+
+CRS_CHOICES = ["auto", "wgs84", "gcj02", "bd09", "epsg"]
+UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "shp", "dxf", "kml", "parquet", "csv", "xlsx"]
+
+
+def _form():
+    upload = st.file_uploader(
+        tr("upload"), type=UPLOAD_TYPES, help=tr("upload_help"), key="plan_file"
+    )
+    c1, c2 = st.columns(2)
+    choice = c1.selectbox(
+        tr("crs_declare"),
+        CRS_CHOICES,
+        key="plan_crs",
+        format_func=lambda c: tr("crs_auto") if c == "auto" else c.upper(),
+    )
+    epsg = c1.text_input(tr("epsg_code"), "EPSG:32651", key="plan_epsg") if choice == "epsg" else ""
+    std_choice = c2.radio(
+        tr("standard_choice"),
+        ["bundled", "upload"],
+        horizontal=True,
+        key="plan_std",
+        format_func=lambda c: tr(f"standard_{c}"),
+    )
+    override = (
+        c2.file_uploader(tr("standard_upload"), type=["yaml", "yml"], key="plan_override")
+        if std_choice == "upload"
+        else None
+    )
+    crs = None if choice == "auto" else (epsg if choice == "epsg" else choice)
+    return upload, crs, override
+
+
+def _run(upload, crs, override):
+    with tempfile.TemporaryDirectory(prefix="baseline-upload-") as tmp:
+        path = Path(tmp) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        std = standard()
+        if override is not None:
+            yaml_path = Path(tmp) / "override.yaml"
+            yaml_path.write_bytes(override.getvalue())
+            std = load_standard(yaml_path)
+        bar = st.progress(0.0, text=tr("step_read"))
+        plan = read_siteplan(path, std, crs=crs)
+        bar.progress(0.4, text=tr("step_check"))
+        result = check(plan, std, assets=assets(), lang=lang())
+        bar.progress(0.8, text=tr("step_report"))
+        html = render_html(result)
+        run_id = Workspace.default().save(result, html, saved_by=st.session_state.get("user"))
+        bar.progress(1.0, text=tr("done"))
+    return result, html, run_id, plan.notes
+
+
+def _plan_map(result):
+    proj = result.projects
+    bounds = proj.total_bounds
+    centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
+    fmap = base_map(centre, 15, basemap=basemap())
+    add_polygons(
+        fmap,
+        shown(proj.assign(status_text=status_label(proj["status"]))),
+        name=tr("layer_projects"),
+        colour_by=STATUS_COLOURS,
+        colour_col="status",
+        fill_opacity=0.25,
+        weight=2,
+        tooltip=["project_id", "name", "status_text"],
+    )
+    fits = result.fittings.assign(state=lambda f: f["failing"].map({True: "fail", False: "pass"}))
+    pts = fits[fits.geom_type == "Point"]
+    other = fits[fits.geom_type != "Point"]
+    if len(other):
+        add_polygons(
+            fmap,
+            shown(other),
+            name=tr("layer_fittings"),
+            colour_by=STATUS_COLOURS,
+            colour_col="state",
+            fill_opacity=0.5,
+            weight=3,
+            tooltip=["kind", "project_id"],
+        )
+    if len(pts):
+        add_points(
+            fmap,
+            shown(pts),
+            name=tr("layer_fittings") + " ·",
+            colour_by=STATUS_COLOURS,
+            colour_col="state",
+            radius=5,
+            tooltip=["kind", "project_id"],
+        )
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
+def _results(result, html, run_id, notes):
+    counts = result.findings["status"].value_counts()
+    cols = st.columns(4)
+    for col, s in zip(cols, ("fail", "warn", "pass", "not_applicable"), strict=True):
+        col.metric(tr(s), int(counts.get(s, 0)))
+    st.caption(
+        f"{tr('saved_run')} #{run_id} · {result.standard.id} {result.standard.version} · "
+        f"sha256 {result.standard.short_hash()} · {result.source}"
+    )
+    for note in notes:
+        st.caption(f"ℹ️ {note}")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(
+        tr("download_csv"), check_bytes(result, "csv"), "findings.csv", "text/csv", key="dl_csv"
+    )
+    d2.download_button(
+        tr("download_xlsx"), check_bytes(result, "xlsx"), "findings.xlsx", key="dl_xlsx"
+    )
+    d3.download_button(
+        tr("download_html"), html.encode("utf-8"), "report.html", "text/html", key="dl_html"
+    )
+    st.caption(tr("plan_map"))
+    show_map(_plan_map(result), key="plan_map", height=480)
+    table = result.findings.assign(status=status_label(result.findings["status"]))
+    st.dataframe(table, hide_index=True, width="stretch", height=420)
+
+
+def render() -> None:
+    """Draw the check page."""
+    st.header(tr("page_check"))
+    upload, crs, override = _form()
+    if upload is not None and st.button(tr("run_check"), type="primary", key="run_check"):
+        out = guarded(lambda: _run(upload, crs, override))
+        st.session_state["last_check"] = out
+    elif upload is None:
+        st.session_state.pop("last_check", None)
+    if st.session_state.get("last_check"):
+        _results(*st.session_state["last_check"])
+
+
+render()
