@@ -27,20 +27,35 @@ with st.sidebar:
 
 pages = [
     st.Page(
-        "app_pages/map_page.py", title=t("page_map", lang), icon="🗺️", url_path="map", default=True
+        "app_pages/map_page.py",
+        title=t("page_map", lang),
+        icon=":material/map:",
+        url_path="map",
+        default=True,
     ),
-    st.Page("app_pages/check_page.py", title=t("page_check", lang), icon="✅", url_path="check"),
     st.Page(
-        "app_pages/cobuild_page.py", title=t("page_cobuild", lang), icon="🤝", url_path="cobuild"
+        "app_pages/check_page.py",
+        title=t("page_check", lang),
+        icon=":material/fact_check:",
+        url_path="check",
+    ),
+    st.Page(
+        "app_pages/cobuild_page.py",
+        title=t("page_cobuild", lang),
+        icon=":material/handshake:",
+        url_path="cobuild",
     ),
     st.Page(
         "app_pages/standards_page.py",
         title=t("page_standards", lang),
-        icon="📘",
+        icon=":material/menu_book:",
         url_path="standards",
     ),
     st.Page(
-        "app_pages/history_page.py", title=t("page_history", lang), icon="🕘", url_path="history"
+        "app_pages/history_page.py",
+        title=t("page_history", lang),
+        icon=":material/history:",
+        url_path="history",
     ),
 ]
 st.navigation(pages).run()

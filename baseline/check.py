@@ -227,12 +227,14 @@ def _message(row: dict, rule: Rule, std: Standard, lang: str) -> str:
 # Evaluation
 
 
-def _status(ok: pd.Series, note: pd.Series, obligation: str) -> pd.Series:
-    failed = "fail" if obligation == "shall" else "warn"
-    status = pd.Series("warn", index=ok.index, dtype="object")
-    status[ok.fillna(False).astype(bool)] = "pass"
-    status[(ok == False).fillna(False).astype(bool)] = failed  # noqa: E712 (nullable boolean)
-    status[note.str.startswith("skip:")] = "not_applicable"
+def _status(ok: pd.Series, note: np.ndarray, obligation: str) -> np.ndarray:
+    """Pass / fail (shall) or warn (should) / warn when unmeasured / n.a. when skipped."""
+    true = ok.fillna(False).to_numpy(bool)
+    false = (~ok).fillna(False).to_numpy(bool)
+    status = np.full(len(ok), "warn", dtype=object)
+    status[true] = "pass"
+    status[false] = "fail" if obligation == "shall" else "warn"
+    status[np.char.startswith(note.astype(str), "skip:")] = "not_applicable"
     return status
 
 
@@ -240,29 +242,39 @@ def _evaluate_rule(
     rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext, std: Standard, lang: str
 ) -> pd.DataFrame:
     applies, why_not, missing_attr = _applicability(projects, rule)
-    frame = pd.DataFrame(index=projects.index)
-    frame["measured"] = np.nan
-    frame["note"] = ""
-    frame["ok"] = pd.array([pd.NA] * len(frame), dtype="boolean")
-    run = applies[applies].index
-    if len(run):
-        res = RULE_KINDS[rule.kind].func(rule, projects.loc[run], ctx)
-        frame.loc[run, ["measured", "note"]] = res[["measured", "note"]]
-        frame.loc[run, "ok"] = res["ok"]
-    frame["status"] = _status(frame["ok"], frame["note"], rule.obligation)
-    frame.loc[~applies & (missing_attr == ""), "status"] = "not_applicable"
-    frame.loc[~applies & (missing_attr != ""), "status"] = "warn"
-    frame["why_not"] = why_not
-    frame["missing_attr"] = missing_attr.where(~applies, "")
+    n = len(projects)
+    measured = np.full(n, np.nan)
+    note = np.full(n, "", dtype=object)
+    ok = pd.Series(pd.array([pd.NA] * n, dtype="boolean"), index=projects.index)
+    mask = applies.to_numpy(bool)
+    if mask.any():
+        subset = projects if mask.all() else projects[mask]
+        res = RULE_KINDS[rule.kind].func(rule, subset, ctx)
+        measured[mask] = res["measured"].to_numpy(float)
+        note[mask] = res["note"].to_numpy(object)
+        ok[mask] = res["ok"].to_numpy()
+    status = _status(ok, note, rule.obligation)
+    missing = missing_attr.to_numpy(object) != ""
+    status[~mask & ~missing] = "not_applicable"
+    status[~mask & missing] = "warn"
     op, thr = _threshold(rule)
-    frame["project_id"] = projects["project_id"]
-    frame["category"] = projects["category"]
-    frame["rule_id"] = rule.id
-    frame["clause"] = rule.clause
-    frame["confidence"] = rule.confidence
-    frame["obligation"] = rule.obligation
-    frame["required"] = f"{op} {thr:g}"
-    frame["unit"] = _unit(rule)
+    frame = pd.DataFrame(
+        {
+            "project_id": projects["project_id"].to_numpy(),
+            "category": projects["category"].to_numpy(),
+            "rule_id": rule.id,
+            "clause": rule.clause,
+            "confidence": rule.confidence,
+            "status": status,
+            "measured": measured,
+            "required": f"{op} {thr:g}",
+            "unit": _unit(rule),
+            "obligation": rule.obligation,
+            "note": note,
+            "why_not": why_not.to_numpy(object),
+            "missing_attr": np.where(mask, "", missing_attr.to_numpy(object)),
+        }
+    )
     frame["message"] = [_message(r, rule, std, lang) for r in frame.to_dict("records")]
     return frame
 

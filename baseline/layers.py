@@ -199,7 +199,8 @@ def _read_zip(path: Path, encoding: str | None, layer: str | None) -> dict[str, 
         for f in chosen:
             sub = _read_any(f, encoding=encoding, layer=layer)
             for name, gdf in sub.items():
-                out[name if len(chosen) == 1 else f"{f.stem}:{name}"] = gdf
+                single = len(chosen) == 1 or name == f.stem
+                out[name if single else f"{f.stem}:{name}"] = gdf
         return out
 
 

@@ -98,8 +98,11 @@ class RuleContext:
     coverage: Callable[[gpd.GeoDataFrame, str], pd.Series] | None = None
 
     def of_kind(self, kind: str) -> gpd.GeoDataFrame:
-        """Return the planned fittings of one kind."""
-        return self.fittings[self.fittings["kind"] == kind]
+        """Return the planned fittings of one kind (computed once per kind)."""
+        if not hasattr(self, "_by_kind"):
+            self._by_kind = dict(self.fittings.groupby("kind", sort=False))
+        empty = self.fittings.iloc[0:0]
+        return self._by_kind.get(kind, empty)
 
 
 def _result(index: pd.Index, measured: Any, ok: Any, note: Any = "") -> pd.DataFrame:

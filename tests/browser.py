@@ -68,10 +68,12 @@ def app_server(env: dict[str, str] | None = None) -> Iterator[str]:
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
     ]
+    (ROOT / "tests" / "screenshots").mkdir(exist_ok=True)
+    log = (ROOT / "tests" / "screenshots" / "server.log").open("wb")
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
     )
@@ -94,6 +96,8 @@ def app_server(env: dict[str, str] | None = None) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        log.close()
 
 
 DRAWN_JS = (

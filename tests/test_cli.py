@@ -130,4 +130,4 @@ def test_demo_writes_findings_and_report(tmp_path):
     for name in ("findings.csv", "report.html", "gaps.geojson", "cobuild.csv", "cobuild.geojson"):
         assert (tmp_path / name).stat().st_size > 0
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "pudong-ict-baseline 2026.11" in html and "data:image/png;base64," in html
+    assert "pudong-ict-baseline 2026.11" in html and "<svg" in html

@@ -20,12 +20,15 @@ def test_html_report_opens_in_chromium_without_network(sample_result, tmp_path):
         page.goto(path.as_uri())
         page.wait_for_load_state("networkidle")
         assert page.title() == "ICT baseline compliance report"
-        images = page.locator("figure img")
-        assert images.count() == int((sample_result.projects["status"] == "fail").sum())
-        assert page.evaluate("Array.from(document.images).every(i => i.naturalWidth > 0)")
+        maps = page.locator("figure svg")
+        assert maps.count() == int((sample_result.projects["status"] == "fail").sum())
+        red = page.locator('figure svg [fill="#d73027"], figure svg [stroke="#d73027"]')
+        assert red.count() > 0
+        box = maps.first.bounding_box()
+        assert box["width"] == 240 and box["height"] == 240
         rows = page.locator("table").last.locator("tbody tr").count()
         assert rows == len(sample_result.findings)
-        page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+        page.screenshot(path="tests/screenshots/report.png", full_page=False)
     outside = [u for u in requests if not u.startswith(("file://", "data:"))]
     assert outside == []
     assert len(requests) >= 1

@@ -1,0 +1,138 @@
+"""The app's pages through Streamlit's AppTest (widgets, uploads, language, filters)."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from baseline.store import Workspace
+from tests.conftest import ROOT
+from tests.plans import write_all
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("BASELINE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("baseline.settings.data_dir", tmp_path / "data")
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page(at, name):
+    at.switch_page(f"app_pages/{name}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def folium_script(at) -> str:
+    texts = []
+    for c in at.main:
+        proto = getattr(c, "proto", None)
+        if proto is not None and proto.DESCRIPTOR.name == "ComponentInstance":
+            texts.append(json.loads(proto.json_args) and proto.json_args)
+    return "".join(texts)
+
+
+def test_map_page_headline_map_and_findings(app):
+    labels = [m.label for m in app.metric]
+    assert labels == ["浦东覆盖率", "不通过项目", "共建可节约"]
+    assert app.metric[1].value == "21 / 33"
+    script = folium_script(app)
+    assert "/app/static/vendor/leaflet/leaflet.js" in script
+    assert "cdn.jsdelivr" not in script
+    assert "PD-B02" in script
+    app.selectbox(key="map_project").select("PD-B02").run()
+    table = app.dataframe[0].value
+    assert "room-area" in set(table["rule_id"])
+
+
+def test_language_switch_changes_labels(app):
+    app.radio(key="lang_choice").set_value("English").run()
+    assert [m.label for m in app.metric] == [
+        "Covered share of Pudong",
+        "Projects failing",
+        "Co-build saving",
+    ]
+    app.selectbox(key="map_project").select("PD-B02").run()
+    messages = " ".join(app.dataframe[0].value["message"])
+    assert "telecom room net area 15 m² < 20 m² required" in messages
+
+
+def test_map_filters_reduce_projects(app):
+    app.multiselect(key="map_status").set_value(["fail"]).run()
+    options = app.selectbox(key="map_project").options
+    assert len(options) == 1 + 21
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "zip", "dxf", "kml", "parquet", "csv", "xlsx"])
+def test_upload_each_format_and_check(app, tmp_path, fmt):
+    files = write_all(tmp_path)
+    path, crs = files[fmt]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/octet-stream"))
+    at.run()
+    if crs == "wgs84":
+        at.selectbox(key="plan_crs").select("wgs84").run()
+    elif crs:
+        at.selectbox(key="plan_crs").select("epsg").run()
+        at.text_input(key="plan_epsg").input(crs).run()
+    at.button(key="run_check").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    findings = at.dataframe[-1].value
+    assert set(findings["project_id"]) == {"PD-B02", "PD-B06"}
+    runs = Workspace.default().runs()
+    assert len(runs) == 1 and runs["file_name"].item() == path.name
+
+
+def test_check_results_match_between_geojson_and_gpkg(app, tmp_path):
+    files = write_all(tmp_path)
+    results = []
+    for fmt in ("geojson", "gpkg"):
+        path, _ = files[fmt]
+        at = page(app, "check_page")
+        at.get("file_uploader")[0].set_value(
+            (path.name, path.read_bytes(), "application/octet-stream")
+        )
+        at.run()
+        at.button(key="run_check").click().run()
+        results.append(
+            at.dataframe[-1].value[["project_id", "rule_id", "status"]].reset_index(drop=True)
+        )
+    assert results[0].equals(results[1])
+    assert (results[0]["status"] == "不通过").sum() >= 3
+
+
+def test_broken_file_shows_the_readers_message(app, tmp_path):
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value(("broken.geojson", b"{ not json", "application/geo+json"))
+    at.run()
+    at.button(key="run_check").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("broken.geojson: could not be read as GeoJSON")
+
+
+def test_cobuild_filter_by_kind(app):
+    at = page(app, "cobuild_page")
+    full = at.dataframe[0].value
+    assert len(full) == 28
+    at.multiselect(key="cb_kind").set_value(["pole_mount"]).run()
+    table = at.dataframe[0].value
+    assert len(table) == 18 and set(table["kind"]) == {"杆上挂载"}
+    at.multiselect(key="cb_kind").set_value(["shared_trench"]).run()
+    at.multiselect(key="cb_severity").set_value(["heavy"]).run()
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_standards_and_history_pages(app, tmp_path):
+    at = page(app, "standards_page")
+    at.selectbox(key="std_cat").select("residential").run()
+    assert "ftth-households-per-zone" in set(at.dataframe[0].value["rule_id"])
+    at = page(app, "history_page")
+    assert any("单用户模式" in i.value for i in at.info)

@@ -1,0 +1,157 @@
+"""The app in real Chromium: offline map, upload and check, download, language, screenshots."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from tests.browser import app_server, browser, wait_map_drawn
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+SHOTS = ROOT / "tests" / "screenshots"
+LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    with app_server({"BASELINE_DATA_DIR": str(data)}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def timings():
+    figures: dict[str, object] = {}
+    yield figures
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / "timings.json").write_text(json.dumps(figures, indent=1))
+    print(f"\nbrowser timings: {figures}")
+
+
+def _open(chromium, url, path="/"):
+    page = chromium.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    start = time.time()
+    page.goto(url + path)
+    return page, requests, start
+
+
+def big_plan(folder: Path) -> Path:
+    """Exactly 1,000 features: the bundled sample and a copy shifted 6 km south, cut at 1,000."""
+    plan = gpd.read_file(ROOT / "layers" / "sample_siteplan.geojson")
+    for col in ("start_date", "end_date"):
+        plan[col] = plan[col].dt.strftime("%Y-%m-%d")
+    extra = plan.to_crs(32651)
+    extra = extra.set_geometry(extra.translate(0, -6000)).to_crs(4326)
+    extra["project_id"] = extra["project_id"] + "-S"
+    full = gpd.GeoDataFrame(pd.concat([plan, extra], ignore_index=True), crs=4326).head(1000)
+    assert len(full) == 1000
+    path = folder / "plan1000.geojson"
+    path.write_text(full.to_json(), encoding="utf-8")
+    return path
+
+
+def test_map_draws_offline_with_no_request_leaving_loopback(server, chromium, timings):
+    page, requests, _start = _open(chromium, server)
+    cold = wait_map_drawn(page)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "map.png"))
+    page.close()
+    warm = []
+    for _ in range(3):
+        p2, req2, t0 = _open(chromium, server)
+        wait_map_drawn(p2)
+        warm.append(round(time.time() - t0, 2))
+        requests += req2
+        p2.close()
+    timings["first_map_paint_cold_s"] = round(cold, 2)
+    timings["first_map_paint_warm_s"] = warm
+    outside = [u for u in requests if not u.startswith(LOCAL)]
+    assert outside == []
+    assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requests)
+
+
+def test_language_switch(server, chromium):
+    page, _, _ = _open(chromium, server)
+    wait_map_drawn(page)
+    assert page.get_by_text("浦东覆盖率").count() == 1
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Covered share of Pudong").wait_for(timeout=30000)
+    assert page.get_by_text("浦东覆盖率").count() == 0
+    page.close()
+
+
+def _upload_and_check(page, path: Path) -> float:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    button = page.get_by_role("button", name="开始检查")
+    button.wait_for(timeout=30000)
+    start = time.time()
+    button.click()
+    page.get_by_role("button", name="下载 CSV").wait_for(timeout=120000)
+    return time.time() - start
+
+
+def _table_shown(page, start: float) -> float:
+    page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=120000)
+    wait_map_drawn(page)
+    return time.time() - start
+
+
+def test_upload_check_and_download_csv(server, chromium, tmp_path, timings):
+    page, requests, _ = _open(chromium, server, "/check")
+    plan = big_plan(tmp_path)
+    t0 = time.time()
+    seconds = _upload_and_check(page, plan)
+    timings["upload_to_results_1000_features_s"] = round(seconds, 2)
+    timings["upload_to_map_and_table_1000_features_s"] = round(_table_shown(page, t0), 2)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载 CSV").click()
+    target = tmp_path / "findings.csv"
+    info.value.save_as(target)
+    findings = pd.read_csv(target)
+    assert list(findings.columns[:10]) == [
+        "project_id",
+        "category",
+        "rule_id",
+        "clause",
+        "confidence",
+        "status",
+        "measured",
+        "required",
+        "unit",
+        "message",
+    ]
+    shown = gpd.read_file(plan)
+    projects = shown.loc[shown["kind"].isin(["boundary", "centreline"]), "project_id"]
+    assert set(findings["project_id"]) == set(projects)
+    assert len(set(projects)) == 62
+    room = findings[(findings.project_id == "PD-B02") & (findings.rule_id == "room-area")]
+    assert room["status"].item() == "fail" and room["measured"].item() == 15.0
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / "check.png"), full_page=False)
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["cobuild", "standards", "history"])
+def test_other_pages_render(server, chromium, name):
+    page, requests, _ = _open(chromium, server, f"/{name}")
+    page.locator("h1, h2").first.wait_for(timeout=60000)
+    page.wait_for_timeout(2000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
