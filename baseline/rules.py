@@ -100,7 +100,9 @@ class RuleContext:
     def of_kind(self, kind: str) -> gpd.GeoDataFrame:
         """Return the planned fittings of one kind (computed once per kind)."""
         if not hasattr(self, "_by_kind"):
-            self._by_kind = dict(self.fittings.groupby("kind", sort=False))
+            groups = self.fittings.groupby("kind", sort=False)
+            # not dict(groups): GroupBy has a `keys` attribute, which dict() would call
+            self._by_kind = {kind: frame for kind, frame in groups}  # noqa: C416
         empty = self.fittings.iloc[0:0]
         return self._by_kind.get(kind, empty)
 
