@@ -197,7 +197,11 @@ def _read_zip(path: Path, encoding: str | None, layer: str | None) -> dict[str, 
             raise ReadError(msg)
         out = {}
         for f in chosen:
-            sub = _read_any(f, encoding=encoding, layer=layer)
+            try:
+                sub = _read_any(f, encoding=encoding, layer=layer)
+            except ReadError as exc:
+                msg = f"{path.name} (in the archive) {exc}"
+                raise type(exc)(msg) from None
             for name, gdf in sub.items():
                 single = len(chosen) == 1 or name == f.stem
                 out[name if single else f"{f.stem}:{name}"] = gdf
@@ -285,9 +289,9 @@ def _read_table(path: Path) -> gpd.GeoDataFrame:
             except UnicodeDecodeError:
                 enc = "gb18030"
             df = pd.read_csv(path, encoding=enc)
-    except (ValueError, OSError, pd.errors.ParserError, KeyError) as exc:
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile, pd.errors.ParserError) as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        msg = f"{path.name}: could not be read as a table ({text})"
+        msg = f"{path.name}: could not be read as a table ({text}); save it again as CSV or XLSX"
         raise ReadError(msg) from None
     return _table_to_gdf(df, path)
 

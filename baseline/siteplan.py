@@ -42,6 +42,34 @@ PROJECT_COLUMNS = (
     "road_class",
 )
 CENTRELINE_SNAP_M = 50.0
+POLYGONS = ("Polygon", "MultiPolygon")
+LINES = ("LineString", "MultiLineString")
+POINTS = ("Point", "MultiPoint")
+GEOMETRY_TYPES = {
+    "boundary": POLYGONS,
+    "centreline": LINES,
+    "duct": LINES,
+    "telecom_room": POLYGONS + POINTS,
+    "base_station_site": POINTS,
+    "indoor_coverage": POLYGONS + POINTS,
+    "smart_pole": POINTS,
+    "sensor": POINTS,
+}
+
+
+def _geometry_problems(feats: gpd.GeoDataFrame, label: str) -> list[str]:
+    """One line per kind whose features have a geometry type the format does not allow."""
+    problems = []
+    types = feats.geometry.geom_type
+    for kind, allowed in GEOMETRY_TYPES.items():
+        bad = (feats["kind"] == kind) & ~types.isin(allowed)
+        if bad.any():
+            found = ", ".join(sorted(types[bad].dropna().unique()))
+            problems.append(
+                f"{label}: {int(bad.sum())} '{kind}' feature(s) are {found}; "
+                f"a {kind} must be {' or '.join(allowed)}"
+            )
+    return problems
 
 
 @dataclass
@@ -232,6 +260,10 @@ def siteplan_from_frames(
             f"{label}: unknown kind value(s) {', '.join(unknown) or '(empty)'}; "
             f"kind must be one of {', '.join(FITTING_KINDS)}"
         )
+        raise SchemaError(msg)
+    geometry_problems = _geometry_problems(feats, label)
+    if geometry_problems:
+        msg = "the site plan has problems:\n  - " + "\n  - ".join(geometry_problems)
         raise SchemaError(msg)
     projects = feats[feats["kind"].isin(PROJECT_KINDS)]
     if projects.empty:
