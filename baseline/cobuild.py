@@ -131,7 +131,9 @@ def prepare_works(gdf: gpd.GeoDataFrame, cols: WorksColumns = WorksColumns()) ->
 def _candidate_pairs(geoms: np.ndarray, buffers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs i < j whose envelopes, grown by the larger buffer, intersect."""
     tree = shapely.STRtree(geoms)
-    grown = shapely.buffer(shapely.envelope(geoms), buffers, cap_style="square", join_style="mitre")
+    b = shapely.bounds(geoms)
+    # boxes, not buffered envelopes: a straight line's envelope buffered by 0 is empty
+    grown = shapely.box(b[:, 0] - buffers, b[:, 1] - buffers, b[:, 2] + buffers, b[:, 3] + buffers)
     left, right = tree.query(grown)
     keep = left < right
     return left[keep], right[keep]
@@ -204,9 +206,11 @@ def match_works(
     tol = np.timedelta64(int(gap_days), "D")
     in_time = (start[i] <= end[j] + tol) & (start[j] <= end[i] + tol)
     i, j = i[in_time], j[in_time]
-    reach = np.maximum(buf[i], buf[j])
-    near = shapely.dwithin(geoms[i], geoms[j], reach)
+    # dwithin is inclusive for d > 0 but false for d == 0 even when touching: add intersects
+    near = shapely.dwithin(geoms[i], geoms[j], np.maximum(buf[i], buf[j]))
+    near |= shapely.intersects(geoms[i], geoms[j])
     i, j = i[near], j[near]
+    reach = np.maximum(buf[i], buf[j])
     dist = shapely.distance(geoms[i], geoms[j])
     seen_a, seen_b = dist <= buf[i], dist <= buf[j]
     half = np.maximum(buf[i], buf[j]) / 2

@@ -4,7 +4,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import Point, box
+from shapely.geometry import LineString, Point, box
 
 from baseline.check import FINDING_COLUMNS, check
 from baseline.dxf import write_dxf
@@ -47,7 +47,7 @@ def plan_rows() -> list[dict]:
                 "holes": 10,
                 "spare_holes": 1,
                 "operators": 3,
-                "geometry": Point(x + 50, 50),
+                "geometry": LineString([(x + 50, 50), (x + 50, -30)]),
             }
         )
     rows.append(
