@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from baseline.coverage import coverage_union, covered_fraction
+from baseline.coverage import local_covered_fraction, site_footprints
 from baseline.crs import metric_crs
 from baseline.i18n import attribute_label, t
 from baseline.rules import COMPARE, RULE_KINDS, RuleContext, to_number
@@ -309,9 +309,8 @@ def _coverage_function(
 
     def fraction(projects: gpd.GeoDataFrame, tech: str) -> pd.Series:
         if tech not in cache:
-            region = projects.geometry.union_all()
-            cache[tech] = coverage_union(sites, std.coverage, crs=crs, tech=tech, clip=region)[0]
-        return covered_fraction(projects.geometry, cache[tech])
+            cache[tech] = site_footprints(sites, std.coverage, crs=crs, tech=tech)
+        return local_covered_fraction(projects.geometry, cache[tech])
 
     return fraction
 

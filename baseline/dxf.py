@@ -87,16 +87,21 @@ def read_dxf(path: Path) -> gpd.GeoDataFrame:
     """
     try:
         doc = ezdxf.readfile(path)
-    except (OSError, ezdxf.DXFError, UnicodeDecodeError, ValueError) as exc:
+    # ezdxf raises many types on damaged input (StopIteration, IndexError, ...): all mean
+    # "not a readable drawing" here
+    except Exception as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         msg = f"{path.name}: could not be read as a DXF drawing ({text}); save it again as DXF"
         raise ReadError(msg) from None
     rows = []
-    for entity in doc.modelspace():
-        geom = _geometry(entity)
-        if geom is None:
-            continue
-        rows.append({"Layer": entity.dxf.layer, **_attributes(entity), "geometry": geom})
+    try:
+        for entity in doc.modelspace():
+            geom = _geometry(entity)
+            if geom is not None:
+                rows.append({"Layer": entity.dxf.layer, **_attributes(entity), "geometry": geom})
+    except Exception as exc:
+        msg = f"{path.name}: the drawing has damaged entities ({exc}); save it again as DXF"
+        raise ReadError(msg) from None
     if not rows:
         msg = f"{path.name}: the drawing has no points, lines or polylines in model space"
         raise ReadError(msg)

@@ -94,8 +94,16 @@ def test_language_switch(server, chromium):
     page.close()
 
 
+def _idle_with(page, name: str) -> None:
+    """Wait until the uploader shows ``name`` and the app has finished its rerun."""
+    page.locator('[data-testid="stFileUploader"]').get_by_text(name).wait_for(timeout=30000)
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60000)
+
+
 def _upload_and_check(page, path: Path) -> float:
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    _idle_with(page, path.name)
     button = page.get_by_role("button", name="开始检查")
     button.wait_for(timeout=30000)
     start = time.time()
@@ -153,5 +161,38 @@ def test_other_pages_render(server, chromium, name):
     page.wait_for_timeout(2000)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(SHOTS / f"{name}.png"))
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
+
+
+def test_three_hostile_files_show_their_message(server, chromium, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_hostile
+
+    wanted = {
+        "not_json.geojson": "is not JSON",
+        "zip_slip.zip": "zip slip",
+        "no_crs_degrees.csv": "has no coordinate reference system",
+    }
+    files = {name: data for name, data, *_ in make_hostile.cases() if name in wanted}
+    page, requests, _ = _open(chromium, server, "/check")
+    for name, expected in wanted.items():
+        path = tmp_path / name
+        path.write_bytes(files[name])
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+        _idle_with(page, name)
+        page.get_by_role("button", name="开始检查").click()
+        alert = page.locator('[data-testid="stAlert"]').filter(has_text=name)
+        try:
+            alert.first.wait_for(timeout=60000)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "hostile-fail.png"))
+            raise
+        assert expected in alert.first.inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "Traceback" not in page.content()
+    page.screenshot(path=str(SHOTS / "hostile.png"))
     assert [u for u in requests if not u.startswith(LOCAL)] == []
     page.close()
