@@ -206,12 +206,12 @@ def match_works(
     tol = np.timedelta64(int(gap_days), "D")
     in_time = (start[i] <= end[j] + tol) & (start[j] <= end[i] + tol)
     i, j = i[in_time], j[in_time]
-    # dwithin is inclusive for d > 0 but false for d == 0 even when touching: add intersects
-    near = shapely.dwithin(geoms[i], geoms[j], np.maximum(buf[i], buf[j]))
-    near |= shapely.intersects(geoms[i], geoms[j])
-    i, j = i[near], j[near]
-    reach = np.maximum(buf[i], buf[j])
+    # the definition itself, distance <= buffer (inclusive); GEOS dwithin(.., 0) is false even
+    # for touching geometries, and intersects disagrees with distance at denormal gaps
     dist = shapely.distance(geoms[i], geoms[j])
+    near = dist <= np.maximum(buf[i], buf[j])
+    i, j, dist = i[near], j[near], dist[near]
+    reach = np.maximum(buf[i], buf[j])
     seen_a, seen_b = dist <= buf[i], dist <= buf[j]
     half = np.maximum(buf[i], buf[j]) / 2
     corridor = shapely.intersection(shapely.buffer(geoms[i], half), shapely.buffer(geoms[j], half))

@@ -136,3 +136,17 @@ def test_standards_and_history_pages(app, tmp_path):
     assert "ftth-households-per-zone" in set(at.dataframe[0].value["rule_id"])
     at = page(app, "history_page")
     assert any("单用户模式" in i.value for i in at.info)
+
+
+def test_uploads_are_not_kept_after_the_check(app, tmp_path):
+    import tempfile
+    from pathlib import Path
+
+    before = set(Path(tempfile.gettempdir()).glob("baseline-upload-*"))
+    path, _ = write_all(tmp_path)["geojson"]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    at.run()
+    at.button(key="run_check").click().run()
+    assert not at.exception
+    assert set(Path(tempfile.gettempdir()).glob("baseline-upload-*")) == before

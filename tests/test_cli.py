@@ -131,3 +131,42 @@ def test_demo_writes_findings_and_report(tmp_path):
         assert (tmp_path / name).stat().st_size > 0
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "pudong-ict-baseline 2026.11" in html and "<svg" in html
+
+
+def test_baseline_app_serves_the_app(tmp_path):
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    from tests.browser import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [BASELINE, "app", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "BASELINE_DATA_DIR": str(tmp_path)},
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 60
+        body = ""
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert body == "ok"
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/app/static/vendor/leaflet/leaflet.js"
+        ) as r:
+            assert r.status == 200 and b"Leaflet" in r.read(2000)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
