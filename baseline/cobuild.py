@@ -8,9 +8,10 @@ Shared trenches
     Buffers can differ per owner (SmarterWX-style asymmetric matching): work A *sees* B when
     B lies within A's buffer. A pair is reported once, when at least one side sees the other;
     ``seen_by`` lists the works whose buffer found the other (both, or one).
-    The shared corridor is the intersection of the two footprints buffered by half the pair's
-    buffer; its length is measured along the longer work (for polygons, the long side of the
-    corridor's minimum rotated rectangle). Saving = shared length x trench cost per metre.
+    The shared corridor of two line works is the stretch of the longer one within the pair's
+    buffer of the other (its length is the shared trench length); for polygon works it is the
+    overlap of both footprints grown by half the buffer, measured by the long side of its
+    minimum rotated rectangle. Saving = shared length x trench cost per metre.
 
 Co-location and shared sites
     Projects failing a coverage or base-station rule are demands. First each is offered an
@@ -27,8 +28,10 @@ Pole mounts
 from __future__ import annotations
 
 import heapq
+import os
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -60,6 +63,7 @@ REC_KINDS = ("shared_trench", "colocate", "new_shared_site", "pole_mount")
 DEMAND_RULES = ("coverage-outdoor", "bs-site-nearby", "bs-site-present")
 _PREFIX = {"shared_trench": "T", "colocate": "C", "new_shared_site": "S", "pole_mount": "P"}
 _ON_POLE_M = 0.5
+_QUAD_SEGS = 2  # arc segments per quarter circle of corridor buffers (GEOS default 8)
 _ZH_ASSET = {"tower": "铁塔", "pole": "杆", "sensor": "感知设备", "duct": "管道"}
 
 
@@ -139,30 +143,79 @@ def _candidate_pairs(geoms: np.ndarray, buffers: np.ndarray) -> tuple[np.ndarray
     return left[keep], right[keep]
 
 
-def _shared_length(
-    a: np.ndarray, b: np.ndarray, corridor: np.ndarray, reach: np.ndarray
+def _buffer_once(
+    geoms: np.ndarray, idx: np.ndarray, dist: np.ndarray, quad_segs: int = 8
 ) -> np.ndarray:
-    a_longer = shapely.length(a) >= shapely.length(b)
-    longer = np.where(a_longer, a, b)
-    other = np.where(a_longer, b, a)
-    is_line = np.isin(shapely.get_type_id(longer), [1, 5])
-    out = np.zeros(len(a))
-    if is_line.any():
-        zone = shapely.buffer(other[is_line], reach[is_line])
-        out[is_line] = shapely.length(shapely.intersection(longer[is_line], zone))
-    poly = ~is_line & ~shapely.is_empty(corridor)
-    if poly.any():
-        rect = shapely.oriented_envelope(corridor[poly])
-        coords = [np.asarray(r.exterior.coords) if r.geom_type == "Polygon" else None for r in rect]
-        lengths = []
-        for c in coords:
-            if c is None:
-                lengths.append(0.0)
-                continue
-            sides = np.hypot(*(c[1:3] - c[0:2]).T)
-            lengths.append(float(sides.max()))
-        out[poly] = lengths
+    """``buffer(geoms[idx], dist)``, buffering each work once per distinct distance."""
+    out = np.empty(len(idx), dtype=object)
+    for d in np.unique(dist):
+        mask = dist == d
+        needed = np.unique(idx[mask])
+        buffered = shapely.buffer(geoms[needed], d, quad_segs=quad_segs)
+        grown = dict(zip(needed, buffered, strict=True))
+        out[mask] = [grown[k] for k in idx[mask]]
     return out
+
+
+def _parallel_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``shapely.intersection(a, b)`` split over the CPU cores (GEOS releases the GIL)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers == 1 or len(a) < 20_000:
+        return shapely.intersection(a, b)
+    bounds = np.linspace(0, len(a), workers + 1).astype(int)
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(
+            lambda k: shapely.intersection(
+                a[bounds[k] : bounds[k + 1]], b[bounds[k] : bounds[k + 1]]
+            ),
+            range(workers),
+        )
+        return np.concatenate(list(parts))
+
+
+def _long_side(polys: np.ndarray) -> np.ndarray:
+    """Long side of each polygon's minimum rotated rectangle (0 for empty ones)."""
+    out = np.zeros(len(polys))
+    for k, rect in enumerate(shapely.oriented_envelope(polys)):
+        if rect is not None and rect.geom_type == "Polygon" and not rect.is_empty:
+            c = np.asarray(rect.exterior.coords)
+            out[k] = float(np.hypot(*(c[1:3] - c[0:2]).T).max())
+    return out
+
+
+def _corridors(
+    geoms: np.ndarray, i: np.ndarray, j: np.ndarray, reach: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The shared corridor of each pair and its length along the longer work.
+
+    Line works: the stretch of the longer work within ``reach`` of the other (a line).
+    Other works: the overlap of both footprints grown by half the reach (a polygon), measured
+    by the long side of its minimum rotated rectangle.
+    """
+    lengths = shapely.length(geoms)
+    a_longer = lengths[i] >= lengths[j]
+    longer = np.where(a_longer, i, j)
+    other = np.where(a_longer, j, i)
+    is_line = np.isin(shapely.get_type_id(geoms[longer]), [1, 5])
+    corridor = np.empty(len(i), dtype=object)
+    length = np.zeros(len(i))
+    if is_line.any():
+        zone = _buffer_once(geoms, other[is_line], reach[is_line], _QUAD_SEGS)
+        stretch = _parallel_intersection(geoms[longer[is_line]], zone)
+        corridor[is_line] = stretch
+        length[is_line] = shapely.length(stretch)
+    poly = ~is_line
+    if poly.any():
+        half = reach[poly] / 2
+        grown = shapely.intersection(
+            _buffer_once(geoms, i[poly], half), _buffer_once(geoms, j[poly], half)
+        )
+        corridor[poly] = grown
+        length[poly] = _long_side(grown)
+    empty = shapely.is_empty(corridor) | pd.isna(corridor)
+    if empty.any():  # pairs right at the buffer edge: show where they come closest
+        corridor[empty] = shapely.shortest_line(geoms[i[empty]], geoms[j[empty]])
+    return corridor, length
 
 
 def match_works(
@@ -213,9 +266,7 @@ def match_works(
     i, j, dist = i[near], j[near], dist[near]
     reach = np.maximum(buf[i], buf[j])
     seen_a, seen_b = dist <= buf[i], dist <= buf[j]
-    half = np.maximum(buf[i], buf[j]) / 2
-    corridor = shapely.intersection(shapely.buffer(geoms[i], half), shapely.buffer(geoms[j], half))
-    length = _shared_length(geoms[i], geoms[j], corridor, reach)
+    corridor, length = _corridors(geoms, i, j, reach)
     ov_start = np.maximum(start[i], start[j])
     ov_end = np.minimum(end[i], end[j])
     pairs = gpd.GeoDataFrame(
