@@ -252,6 +252,11 @@ def gaps(sites, area, tech, radius_m, projects, standards, crs, out, summary_out
     if result.sites_skipped:
         click.echo(f"skipped {result.sites_skipped} site(s) with invalid coordinates", err=True)
     radii = ", ".join(f"{r.tech} {r.radius_m:.0f} m" for r in result.radii.itertuples())
+    for r in result.radii.itertuples():
+        if getattr(r, "assumed", ""):
+            click.echo(
+                f"assumed: {r.assumed} ({r.tech}, {r.bs_height_m:g} m from the catalogue)", err=True
+            )
     click.echo(
         f"covered fraction: {result.covered_fraction:.4f} of {result.area_m2 / 1e6:,.1f} km2 "
         f"by {result.sites_used:,} sites ({radii}); {len(ranked):,} gap polygons -> {out}"

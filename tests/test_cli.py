@@ -82,6 +82,15 @@ def test_input_errors_exit_2_without_traceback(tmp_path):
     assert "Traceback" in debug.stderr
 
 
+def test_gaps_reports_assumed_heights(tmp_path):
+    res = run("gaps", "--tech", "5G", "--out", str(tmp_path / "g.gpkg"))
+    assert res.returncode == 0, res.stderr
+    assert (
+        "assumed: height assumed for 2425 site(s) (5G_3500, 25 m from the catalogue)" in res.stderr
+    )
+    assert "5G_3500 371 m" in res.stdout
+
+
 def test_gaps_command(tmp_path):
     res = run(
         "gaps",
