@@ -67,14 +67,17 @@ def _run(upload, crs, override):
             yaml_path = Path(tmp) / "override.yaml"
             yaml_path.write_bytes(override.getvalue())
             std = load_standard(yaml_path)
-        bar = st.progress(0.0, text=tr("step_read"))
-        plan = read_siteplan(path, std, crs=crs)
-        bar.progress(0.4, text=tr("step_check"))
-        result = check(plan, std, assets=assets(), lang=lang())
-        bar.progress(0.8, text=tr("step_report"))
-        html = render_html(result)
-        run_id = Workspace.default().save(result, html, saved_by=st.session_state.get("user"))
-        bar.progress(1.0, text=tr("done"))
+        slot = st.empty()
+        try:
+            slot.progress(0.0, text=tr("step_read"))
+            plan = read_siteplan(path, std, crs=crs)
+            slot.progress(0.4, text=tr("step_check"))
+            result = check(plan, std, assets=assets(), lang=lang())
+            slot.progress(0.8, text=tr("step_report"))
+            html = render_html(result)
+            run_id = Workspace.default().save(result, html, saved_by=st.session_state.get("user"))
+        finally:
+            slot.empty()
     return result, html, run_id, plan.notes
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import folium
 import streamlit as st
 
-from app_pages.common import PUDONG_CENTRE, basemap, lang, recommendations, show_map, shown, tr
+from app_pages.common import (
+    PUDONG_CENTRE,
+    basemap,
+    lang,
+    layer,
+    recommendations,
+    show_map,
+    shown,
+    tr,
+)
 from baseline.cobuild import REC_KINDS, summary
 from baseline.cobuild_io import recs_bytes
 from baseline.webmap import KIND_COLOURS, add_points, add_polygons, base_map
@@ -33,6 +42,14 @@ def _filters(recs):
 
 def _map(recs):
     fmap = base_map(PUDONG_CENTRE, 10, basemap=basemap())
+    add_polygons(
+        fmap,
+        shown(layer("pudong_boundary")),
+        name=tr("layer_boundary"),
+        colour="#555",
+        fill_opacity=0.0,
+        weight=2,
+    )
     lines = recs[recs.geom_type != "Point"]
     pts = recs[recs.geom_type == "Point"]
     if len(lines):

@@ -15,7 +15,7 @@ from baseline import data as bdata
 from baseline.check import CheckResult
 from baseline.cobuild import recommend
 from baseline.coverage import CoverageResult, find_gaps, grid_summary
-from baseline.errors import BaselineError
+from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
 from baseline.pipeline import sample_check
 from baseline.standards import Standard, load_standard
@@ -47,6 +47,10 @@ def guarded(func: Callable[[], T]) -> T | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return func()
+    except CRSError as exc:
+        st.error(
+            str(exc).replace("declare it with --crs wgs84|gcj02|bd09|EPSG:NNNN", tr("crs_hint"))
+        )
     except BaselineError as exc:
         st.error(str(exc))
     except Exception:

@@ -118,6 +118,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "crs_declare": {"zh": "坐标系（文件未声明时）", "en": "CRS (when the file does not say)"},
     "crs_auto": {"zh": "按文件", "en": "from the file"},
+    "crs_hint": {
+        "zh": "请在上方“坐标系”中选择 WGS84、GCJ-02、BD-09 或 EPSG 代码",
+        "en": "choose WGS84, GCJ-02, BD-09 or an EPSG code under 'CRS' above",
+    },
     "epsg_code": {"zh": "EPSG 代码", "en": "EPSG code"},
     "standard_choice": {"zh": "标准", "en": "Standard"},
     "standard_bundled": {"zh": "内置标准", "en": "bundled"},

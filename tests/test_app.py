@@ -150,3 +150,15 @@ def test_uploads_are_not_kept_after_the_check(app, tmp_path):
     at.button(key="run_check").click().run()
     assert not at.exception
     assert set(Path(tempfile.gettempdir()).glob("baseline-upload-*")) == before
+
+
+def test_missing_crs_points_at_the_crs_selector(app, tmp_path):
+    path, _ = write_all(tmp_path)["csv"]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "text/csv"))
+    at.run()
+    at.button(key="run_check").click().run()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert errors[0].startswith("plan.csv: the file has no coordinate reference system")
+    assert "请在上方“坐标系”中选择" in errors[0] and "--crs" not in errors[0]
