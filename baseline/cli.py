@@ -153,6 +153,10 @@ def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool):
 )
 @click.option("--no-bundled-assets", is_flag=True, help="Do not count the bundled Pudong assets.")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Message language.")
+@click.option(
+    "--id-col", default=None, help="Column holding the project id (mapped to project_id)."
+)
+@click.option("--category-col", default=None, help="Column holding the category.")
 @CRS_OPTION
 @click.option(
     "--out",
@@ -162,7 +166,18 @@ def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool):
     help="Findings file: .csv, .json, .xlsx or .html (the audit report).",
 )
 @FORCE_OPTION
-def check_cmd(plan: Path, standards, asset_files, no_bundled_assets, lang, crs, out, force) -> None:
+def check_cmd(
+    plan: Path,
+    standards,
+    asset_files,
+    no_bundled_assets,
+    lang,
+    id_col,
+    category_col,
+    crs,
+    out,
+    force,
+) -> None:
     """Check a site plan against the standard and write the findings.
 
     Exit status 0 when the check ran, whatever it found; 2 when it could not run.
@@ -172,7 +187,8 @@ def check_cmd(plan: Path, standards, asset_files, no_bundled_assets, lang, crs, 
     from baseline.siteplan import read_siteplan
 
     std = _standard(standards)
-    site = read_siteplan(plan, std, crs=crs)
+    columns = {k: v for k, v in ((id_col, "project_id"), (category_col, "category")) if k}
+    site = read_siteplan(plan, std, crs=crs, columns=columns)
     for note in site.notes:
         click.echo(f"note: {note}", err=True)
     assets = _assets(asset_files, crs, not no_bundled_assets)

@@ -179,3 +179,24 @@ def test_baseline_app_serves_the_app(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def test_check_maps_id_and_category_columns(tmp_path):
+    plan = gpd.read_file(ROOT / "layers" / "sample_siteplan.geojson")
+    plan = plan[plan["project_id"].isin(["PD-B02"])].rename(
+        columns={"project_id": "objectid", "category": "leixing"}
+    )
+    for col in ("start_date", "end_date"):
+        plan[col] = plan[col].dt.strftime("%Y-%m-%d")
+    src = tmp_path / "renamed.geojson"
+    src.write_text(plan.to_json(), encoding="utf-8")
+    out = tmp_path / "f.csv"
+    res = run(
+        "check", str(src), "--id-col", "objectid", "--category-col", "leixing", "--out", str(out)
+    )
+    assert res.returncode == 0, res.stderr
+    findings = pd.read_csv(out)
+    assert set(findings["project_id"]) == {"PD-B02"}
+    assert findings.loc[findings["rule_id"] == "room-area", "status"].item() == "fail"
+    bare = run("check", str(src), "--out", str(tmp_path / "g.csv"))
+    assert bare.returncode == 2 and "project_id" in bare.stderr
