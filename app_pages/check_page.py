@@ -76,9 +76,10 @@ def _run(upload, crs, override):
             slot.progress(0.8, text=tr("step_report"))
             html = render_html(result)
             run_id = Workspace.default().save(result, html, saved_by=st.session_state.get("user"))
+            downloads = {ext: check_bytes(result, ext) for ext in ("csv", "xlsx")}
         finally:
             slot.empty()
-    return result, html, run_id, plan.notes
+    return result, html, run_id, plan.notes, downloads
 
 
 def _plan_map(result):
@@ -125,7 +126,7 @@ def _plan_map(result):
     return fmap
 
 
-def _results(result, html, run_id, notes):
+def _results(result, html, run_id, notes, downloads):
     counts = result.findings["status"].value_counts()
     cols = st.columns(4)
     for col, s in zip(cols, ("fail", "warn", "pass", "not_applicable"), strict=True):
@@ -138,11 +139,9 @@ def _results(result, html, run_id, notes):
         st.caption(f"ℹ️ {note}")
     d1, d2, d3 = st.columns(3)
     d1.download_button(
-        tr("download_csv"), check_bytes(result, "csv"), "findings.csv", "text/csv", key="dl_csv"
+        tr("download_csv"), downloads["csv"], "findings.csv", "text/csv", key="dl_csv"
     )
-    d2.download_button(
-        tr("download_xlsx"), check_bytes(result, "xlsx"), "findings.xlsx", key="dl_xlsx"
-    )
+    d2.download_button(tr("download_xlsx"), downloads["xlsx"], "findings.xlsx", key="dl_xlsx")
     d3.download_button(
         tr("download_html"), html.encode("utf-8"), "report.html", "text/html", key="dl_html"
     )

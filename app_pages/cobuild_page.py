@@ -7,9 +7,9 @@ import streamlit as st
 
 from app_pages.common import (
     PUDONG_CENTRE,
+    add_boundary,
     basemap,
     lang,
-    layer,
     recommendations,
     show_map,
     shown,
@@ -42,14 +42,7 @@ def _filters(recs):
 
 def _map(recs):
     fmap = base_map(PUDONG_CENTRE, 10, basemap=basemap())
-    add_polygons(
-        fmap,
-        shown(layer("pudong_boundary")),
-        name=tr("layer_boundary"),
-        colour="#555",
-        fill_opacity=0.0,
-        weight=2,
-    )
+    add_boundary(fmap)
     lines = recs[recs.geom_type != "Point"]
     pts = recs[recs.geom_type == "Point"]
     if len(lines):

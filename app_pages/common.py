@@ -15,11 +15,12 @@ from baseline import data as bdata
 from baseline.check import CheckResult
 from baseline.cobuild import recommend
 from baseline.coverage import CoverageResult, find_gaps, grid_summary
+from baseline.crs import CRS_HELP
 from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
 from baseline.pipeline import sample_check
 from baseline.standards import Standard, load_standard
-from baseline.webmap import display_copy
+from baseline.webmap import add_polygons, display_copy
 
 log = logging.getLogger("baseline.app")
 T = TypeVar("T")
@@ -48,9 +49,7 @@ def guarded(func: Callable[[], T]) -> T | None:
             warnings.simplefilter("ignore")
             return func()
     except CRSError as exc:
-        st.error(
-            str(exc).replace("declare it with --crs wgs84|gcj02|bd09|EPSG:NNNN", tr("crs_hint"))
-        )
+        st.error(str(exc).replace(CRS_HELP, tr("crs_hint")))
     except BaselineError as exc:
         st.error(str(exc))
     except Exception:
@@ -121,6 +120,18 @@ def show_map(fmap, key: str, height: int = 620) -> dict[str, Any] | None:
 def shown(gdf):
     """Display copy for the chosen basemap (GCJ-02 over AMap tiles)."""
     return display_copy(gdf, basemap())
+
+
+def add_boundary(fmap) -> None:
+    """Draw the Pudong boundary as context on a map (outline only)."""
+    add_polygons(
+        fmap,
+        shown(layer("pudong_boundary")),
+        name=tr("layer_boundary"),
+        colour="#555",
+        fill_opacity=0.0,
+        weight=2,
+    )
 
 
 def status_label(series: pd.Series) -> pd.Series:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages.common import (
     PUDONG_CENTRE,
+    add_boundary,
     basemap,
     coverage,
     coverage_grid,
@@ -86,14 +87,7 @@ def _map(projects, tech):
     """The overview map, built on every run (a reused folium Map renders blank)."""
     key = st.session_state.get("tianditu_key", "")
     fmap = base_map(PUDONG_CENTRE, 10, basemap=basemap(), tianditu_key=key)
-    add_polygons(
-        fmap,
-        shown(layer("pudong_boundary")),
-        name=tr("layer_boundary"),
-        colour="#555",
-        fill_opacity=0.0,
-        weight=2,
-    )
+    add_boundary(fmap)
     grid = coverage_grid(tech).assign(
         colour=lambda g: g["covered_fraction"].map(grid_colour),
         covered=lambda g: (g["covered_fraction"] * 100).round(1).astype(str) + " %",

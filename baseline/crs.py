@@ -300,8 +300,3 @@ def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
     if 120 <= cx < 126 and 0 <= cy < 84:
         return pyproj.CRS.from_user_input(SHANGHAI_UTM)
     return wgs.estimate_utm_crs()
-
-
-def to_metric(gdf: gpd.GeoDataFrame, crs: pyproj.CRS | None = None) -> gpd.GeoDataFrame:
-    """Return ``gdf`` projected to ``crs`` or to :func:`metric_crs` of itself."""
-    return gdf.to_crs(crs or metric_crs(gdf))

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import html
 
-import matplotlib
-
-matplotlib.use("Agg")
 import pandas as pd
 
 from baseline.check import STATUSES, CheckResult
@@ -21,7 +18,6 @@ from baseline.crs import metric_crs
 from baseline.i18n import t
 
 MAX_MAPS = 40
-_COLOURS = {"pass": "#1a9850", "fail": "#d73027", "warn": "#fc8d59", "not_applicable": "#999999"}
 _CSS = """
 body{font-family:-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
 margin:2em;color:#222}table{border-collapse:collapse;font-size:13px;margin:1em 0}

@@ -28,19 +28,6 @@ from baseline.standards import FITTING_KINDS, Standard
 PROJECT_KINDS = ("boundary", "centreline")
 NUMERIC_ATTRIBUTES = ("gfa_m2", "floors", "households", "seats")
 DATE_ATTRIBUTES = ("start_date", "end_date")
-PROJECT_COLUMNS = (
-    "project_id",
-    "name",
-    "category",
-    "owner",
-    "start_date",
-    "end_date",
-    "gfa_m2",
-    "floors",
-    "households",
-    "seats",
-    "road_class",
-)
 CENTRELINE_SNAP_M = 50.0
 POLYGONS = ("Polygon", "MultiPolygon")
 LINES = ("LineString", "MultiLineString")
