@@ -41,6 +41,7 @@ test: install static browser lint
 	$(PY) -m pytest -q
 
 bench: install
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/run.py
 
 layers: install

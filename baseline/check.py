@@ -14,8 +14,9 @@ reason, so the report also shows what was checked.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,7 +26,9 @@ import pandas as pd
 
 from baseline.coverage import local_covered_fraction, site_footprints
 from baseline.crs import metric_crs
+from baseline.engine import CombinedAssets, Engine, asset_index
 from baseline.i18n import attribute_label, t
+from baseline.partitioned import PartitionedLayer
 from baseline.rules import COMPARE, RULE_KINDS, RuleContext, to_number
 from baseline.siteplan import SitePlan
 from baseline.standards import Condition, Rule, Standard
@@ -91,7 +94,8 @@ class CheckResult:
 
 def status_counts(findings: pd.DataFrame) -> pd.DataFrame:
     """Count findings per project and status; every status is a column."""
-    table = pd.crosstab(findings["project_id"], findings["status"])
+    table = findings.groupby(["project_id", "status"], sort=True).size().unstack(fill_value=0)
+    table.columns.name = "status"
     return table.reindex(columns=list(STATUSES), fill_value=0)
 
 
@@ -129,11 +133,11 @@ def _applicability(projects: pd.DataFrame, rule: Rule) -> tuple[pd.Series, pd.Se
     for cond in rule.when:
         holds, missing = _condition_values(projects, cond)
         new_missing = missing & (missing_attr == "")
-        missing_attr[new_missing] = cond.attribute
+        missing_attr.loc[new_missing] = cond.attribute
         fails = ~holds & ~missing & (why_not == "")
         if fails.any():
             shown = projects.loc[fails, cond.attribute].astype(str)
-            why_not[fails] = cond.text() + "\x00" + shown
+            why_not.loc[fails] = cond.text() + "\x00" + shown
         applies &= holds
     return applies, why_not, missing_attr
 
@@ -198,29 +202,56 @@ def _subject(rule: Rule, std: Standard, lang: str) -> str:
     return t("subject_density", lang, fitting=fitting)
 
 
-def _message(row: dict, rule: Rule, std: Standard, lang: str) -> str:
+def _message(
+    status: str, note: str, why_not: str, missing_attr: str, m: str, u: str, base: dict
+) -> str:
+    """One finding's sentence; ``base`` holds what is the same for every row of the rule."""
+    rule, lang = base["rule"], base["lang"]
+    fields = base["fields"]
+    if status == "not_applicable" and why_not:
+        cond, _, value = why_not.partition("\x00")
+        return t("msg_na", lang, cond=cond, value=value)
+    if missing_attr:
+        return t("msg_missing_attr", lang, attribute=missing_attr)
+    if note.startswith("skip:"):
+        return t("msg_skip", lang, **fields)
+    if note.startswith("no ") and rule.kind != "fitting_present":
+        return t("msg_none", lang, **fields)
+    if note:
+        return t("msg_unmeasured", lang, note=note, clause=rule.clause)
+    key = "msg_pass" if status == "pass" else "msg_fail"
+    return t(key, lang, subject=base["subject"], m=m, neg=base["neg"], **{**fields, "u": u})
+
+
+def _messages(frame: pd.DataFrame, rule: Rule, std: Standard, lang: str) -> list[str]:
+    """Sentences for every row of one rule's findings.
+
+    Rows that read the same (same status, note and shown value) share one formatted string,
+    so the cost is one small tuple per row rather than one template per row.
+    """
     op, thr = _threshold(rule)
     unit = _unit(rule)
     tm, tu = _fmt(thr, unit)
     fitting = std.fitting_label(
         rule.params.get("fitting") or rule.params.get("per_fitting", ""), lang
     )
-    base = {"op": _OPS[op], "t": tm, "u": tu, "clause": rule.clause, "fitting": fitting}
-    note = row["note"]
-    if row["status"] == "not_applicable" and row["why_not"]:
-        cond, _, value = row["why_not"].partition("\x00")
-        return t("msg_na", lang, cond=cond, value=value)
-    if row["missing_attr"]:
-        return t("msg_missing_attr", lang, attribute=row["missing_attr"])
-    if note.startswith("skip:"):
-        return t("msg_skip", lang, **base)
-    if note.startswith("no ") and rule.kind != "fitting_present":
-        return t("msg_none", lang, **base)
-    if note:
-        return t("msg_unmeasured", lang, note=note, clause=rule.clause)
-    m, u = _fmt(row["measured"], unit)
-    key = "msg_pass" if row["status"] == "pass" else "msg_fail"
-    return t(key, lang, subject=_subject(rule, std, lang), m=m, neg=_NEG[op], **{**base, "u": u})
+    base = {
+        "rule": rule,
+        "lang": lang,
+        "subject": _subject(rule, std, lang),
+        "neg": _NEG[op],
+        "fields": {"op": _OPS[op], "t": tm, "u": tu, "clause": rule.clause, "fitting": fitting},
+    }
+    cache: dict[tuple, str] = {}
+    out = []
+    columns = ("status", "note", "why_not", "missing_attr", "measured")
+    for status, note, why, miss, value in zip(*(frame[c].tolist() for c in columns), strict=True):
+        key = (status, note, why, miss, *_fmt(value, unit))
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = _message(*key, base)
+        out.append(text)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,7 +283,7 @@ def _evaluate_rule(
         res = RULE_KINDS[rule.kind].func(rule, subset, ctx)
         measured[mask] = res["measured"].to_numpy(float)
         note[mask] = res["note"].to_numpy(object)
-        ok[mask] = res["ok"].to_numpy()
+        ok.iloc[mask] = res["ok"].to_numpy()
     status = _status(ok, note, rule.obligation)
     missing = missing_attr.to_numpy(object) != ""
     status[~mask & ~missing] = "not_applicable"
@@ -275,7 +306,7 @@ def _evaluate_rule(
             "missing_attr": np.where(mask, "", missing_attr.to_numpy(object)),
         }
     )
-    frame["message"] = [_message(r, rule, std, lang) for r in frame.to_dict("records")]
+    frame["message"] = _messages(frame, rule, std, lang)
     return frame
 
 
@@ -303,40 +334,47 @@ def _unknown_category_rows(projects: pd.DataFrame, std: Standard, lang: str) -> 
 
 
 def _coverage_function(
-    std: Standard, sites: gpd.GeoDataFrame, crs
+    std: Standard, sites: Callable[[], gpd.GeoDataFrame], crs
 ) -> Callable[[gpd.GeoDataFrame, str], pd.Series]:
+    """Covered share per project and technology; the sites are gathered on first use."""
     cache: dict[str, object] = {}
 
     def fraction(projects: gpd.GeoDataFrame, tech: str) -> pd.Series:
+        if "sites" not in cache:
+            cache["sites"] = sites()
         if tech not in cache:
-            cache[tech] = site_footprints(sites, std.coverage, crs=crs, tech=tech)
+            cache[tech] = site_footprints(cache["sites"], std.coverage, crs=crs, tech=tech)
         return local_covered_fraction(projects.geometry, cache[tech])
 
     return fraction
 
 
-def _sites_for_coverage(plan_fittings: gpd.GeoDataFrame, assets: gpd.GeoDataFrame):
+_SITE_COLUMNS = ("height_m", "azimuth", "beamwidth")
+
+
+def _sites_for_coverage(plan_fittings: gpd.GeoDataFrame, assets: CombinedAssets):
+    """Planned base-station sites, then existing towers (in source order)."""
     planned = plan_fittings[plan_fittings["kind"] == "base_station_site"]
-    cols = [c for c in ("height_m", "azimuth", "beamwidth") if c in planned]
-    towers = assets[assets["asset_type"] == "tower"] if len(assets) else assets
-    parts = [planned[[*cols, "geometry"]]]
-    if len(towers):
-        parts.append(
-            towers[[c for c in ("height_m", "azimuth", "beamwidth") if c in towers] + ["geometry"]]
-        )
+    parts = [planned[[c for c in _SITE_COLUMNS if c in planned] + ["geometry"]]]
+    towers = assets.of_types(["tower"]) if len(assets) else None
+    if towers is not None and len(towers):
+        parts.append(towers[[c for c in _SITE_COLUMNS if c in towers] + ["geometry"]])
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=plan_fittings.crs)
 
 
-def _empty_assets(crs) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"asset_type": pd.Series(dtype="object")}, geometry=[], crs=crs)
+def _asset_types(std: Standard) -> set[str]:
+    """Asset types any rule of the catalogue counts, plus towers for the coverage model."""
+    used = {r for c in std.categories.values() for r in c.rules}
+    return {"tower"}.union(*(std.rules[r].params.get("existing", []) for r in used))
 
 
 def check(
     plan: SitePlan,
     std: Standard,
     *,
-    assets: gpd.GeoDataFrame | None = None,
+    assets: gpd.GeoDataFrame | PartitionedLayer | Sequence | None = None,
     lang: str = "en",
+    engine: Engine | None = None,
 ) -> CheckResult:
     """Check every project of a site plan against the catalogue.
 
@@ -346,12 +384,15 @@ def check(
         Projects and fittings (WGS84), from :func:`baseline.siteplan.read_siteplan`.
     std : Standard
         The loaded catalogue.
-    assets : geopandas.GeoDataFrame, optional
+    assets : GeoDataFrame, PartitionedLayer or a list of them, optional
         Existing city assets with an ``asset_type`` column (``tower``, ``pole``, ``sensor``,
         ``duct``); they count where a rule allows an existing asset and towers feed the
-        coverage model. Default: none.
+        coverage model. Partitioned layers come from :func:`baseline.partitioned.ingest`.
+        Default: none.
     lang : {"zh", "en"}
         Language of the messages.
+    engine : baseline.engine.Engine, optional
+        Where the asset joins run (default local; dask reads partitioned layers part by part).
 
     Returns
     -------
@@ -364,9 +405,9 @@ def check(
         projects.geom_type.isin(["Polygon", "MultiPolygon"]), projects.area / 1e4, np.nan
     )
     fittings = plan.fittings.to_crs(crs)
-    assets_m = _empty_assets(crs) if assets is None or assets.empty else assets.to_crs(crs)
-    sites = _sites_for_coverage(fittings, assets_m)
-    ctx = RuleContext(fittings, assets_m, _coverage_function(std, sites, crs))
+    index = asset_index(assets, crs, _asset_types(std), engine)
+    sites = functools.partial(_sites_for_coverage, fittings, index)
+    ctx = RuleContext(fittings, index, _coverage_function(std, sites, crs))
     frames = [_unknown_category_rows(projects, std, lang)]
     used = {r for c in std.categories.values() for r in c.rules}
     for rid in sorted(used):

@@ -14,7 +14,6 @@ import warnings
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from baseline import __version__, settings
 from baseline.errors import BaselineError, DataWarning
@@ -35,6 +34,40 @@ STANDARD_OPTION = click.option(
     help="Catalogue file(s) overriding the bundled one, in order (repeatable).",
 )
 FORCE_OPTION = click.option("--force", is_flag=True, help="Replace an existing output file.")
+
+
+def engine_options(func):
+    """Add ``--engine local|dask`` and ``--scheduler ADDRESS`` to a command."""
+    func = click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="dask.distributed scheduler (tcp://host:8786) for --engine dask; "
+        "default the threads of this process.",
+    )(func)
+    return click.option(
+        "--engine",
+        "engine_name",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="Run the joins here (local) or as dask tasks over partitioned layers "
+        "(see `baseline ingest`).",
+    )(func)
+
+
+def _engine(name: str, scheduler: str | None):
+    from baseline.engine import Engine
+
+    return Engine(name, scheduler)
+
+
+def _open(path: Path, crs: str | None):
+    """A partitioned layer folder (from `baseline ingest`) or any file the readers take."""
+    from baseline.layers import read_layer
+    from baseline.partitioned import is_partitioned, open_partitioned
+
+    return open_partitioned(path) if is_partitioned(path) else read_layer(path, crs=crs)
 
 
 def _standard(paths: tuple[Path, ...]):
@@ -121,24 +154,21 @@ def convert(
     click.echo(f"wrote {len(out):,} features to {dst} ({dst_crs})")
 
 
-def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool):
-    import geopandas as gpd
-
+def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool) -> list:
+    """The asset sources in order: the bundled layer, then each --assets file or folder."""
     from baseline.data import load_assets
-    from baseline.layers import read_layer
 
-    frames = [load_assets()] if bundled else []
+    sources = [load_assets()] if bundled else []
     for f in files:
-        gdf = read_layer(f, crs=crs)
-        if "asset_type" not in gdf:
+        layer = _open(f, crs)
+        columns = layer.columns
+        if "asset_type" not in columns:
             msg = (
                 f"{f.name}: an assets layer needs a column 'asset_type' (tower, pole, sensor, duct)"
             )
             raise BaselineError(msg)
-        frames.append(gdf)
-    if not frames:
-        return None
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+        sources.append(layer)
+    return sources
 
 
 @cli.command("check")
@@ -149,7 +179,8 @@ def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool):
     "asset_files",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Existing assets (towers, poles, sensors) with column asset_type (repeatable).",
+    help="Existing assets (towers, poles, sensors) with column asset_type: a file or a "
+    "folder from `baseline ingest` (repeatable).",
 )
 @click.option("--no-bundled-assets", is_flag=True, help="Do not count the bundled Pudong assets.")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Message language.")
@@ -166,6 +197,7 @@ def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool):
     help="Findings file: .csv, .json, .xlsx or .html (the audit report).",
 )
 @FORCE_OPTION
+@engine_options
 def check_cmd(
     plan: Path,
     standards,
@@ -177,6 +209,8 @@ def check_cmd(
     crs,
     out,
     force,
+    engine_name,
+    scheduler,
 ) -> None:
     """Check a site plan against the standard and write the findings.
 
@@ -192,7 +226,8 @@ def check_cmd(
     for note in site.notes:
         click.echo(f"note: {note}", err=True)
     assets = _assets(asset_files, crs, not no_bundled_assets)
-    result = check(site, std, assets=assets, lang=lang)
+    with _engine(engine_name, scheduler).session() as engine:
+        result = check(site, std, assets=assets, lang=lang, engine=engine)
     write_check(result, out, force=force)
     counts = result.findings["status"].value_counts().to_dict()
     click.echo(
@@ -207,7 +242,8 @@ def check_cmd(
     "--sites",
     type=click.Path(path_type=Path),
     default=None,
-    help="Base-station sites (points). Default: the bundled Shanghai towers.",
+    help="Base-station sites (points): a file or a folder from `baseline ingest`. "
+    "Default: the bundled Shanghai towers.",
 )
 @click.option(
     "--area",
@@ -244,18 +280,35 @@ def check_cmd(
     help="Summary per area and per project: .csv or .json.",
 )
 @FORCE_OPTION
-def gaps(sites, area, tech, radius_m, projects, standards, crs, out, summary_out, force) -> None:
+@engine_options
+def gaps(
+    sites,
+    area,
+    tech,
+    radius_m,
+    projects,
+    standards,
+    crs,
+    out,
+    summary_out,
+    force,
+    engine_name,
+    scheduler,
+) -> None:
     """Model coverage from base-station sites and write the gaps over an area."""
-    from baseline.coverage import find_gaps
     from baseline.data import load
+    from baseline.engine import find_gaps
     from baseline.export import write_layer, write_table
     from baseline.gaps import gap_report
     from baseline.layers import read_layer
 
     std = _standard(standards)
-    site_gdf = read_layer(sites, crs=crs) if sites else load("towers")
+    site_layer = _open(sites, crs) if sites else load("towers")
     area_gdf = read_layer(area, crs=crs) if area else load("pudong_boundary")
-    result = find_gaps(site_gdf, area_gdf, std.coverage, tech=tech, radius_m=radius_m)
+    with _engine(engine_name, scheduler).session() as engine:
+        result = find_gaps(
+            site_layer, area_gdf, std.coverage, tech=tech, radius_m=radius_m, engine=engine
+        )
     plan = None
     if projects:
         from baseline.siteplan import read_siteplan
@@ -312,6 +365,7 @@ def gaps(sites, area, tech, radius_m, projects, standards, crs, out, summary_out
     help="Recommendations: .csv, .xlsx, .geojson, .gpkg or .html.",
 )
 @FORCE_OPTION
+@engine_options
 def cobuild(
     works,
     id_col,
@@ -325,19 +379,44 @@ def cobuild(
     crs,
     out,
     force,
+    engine_name,
+    scheduler,
 ) -> None:
     """Find co-build opportunities: shared trenches among WORKS in space and time.
 
-    When WORKS is a site plan (it has a kind column), the plan is checked first and
-    co-location, new shared sites and pole mounts are recommended too.
+    WORKS is a file or a folder from `baseline ingest`. When it is a site plan (it has a kind
+    column), the plan is checked first and co-location, new shared sites and pole mounts are
+    recommended too.
     """
     from baseline.cobuild import WorksColumns, prepare_works, trench_recommendations
-    from baseline.cobuild_io import read_owner_buffers, write_recommendations
-    from baseline.layers import read_layer
+    from baseline.cobuild_io import read_owner_buffers
+    from baseline.partitioned import PartitionedLayer
 
     std = _standard(standards)
-    gdf = read_layer(works, crs=crs)
+    gdf = _open(works, crs)
     cols = WorksColumns(id_col, start_col, end_col, owner_col)
+    engine = _engine(engine_name, scheduler)
+    obuf = read_owner_buffers(owner_buffers) if owner_buffers else None
+    if isinstance(gdf, PartitionedLayer) and engine.name == "dask":
+        from baseline.cobuild import match_params, trench_from_pairs
+        from baseline.engine import match_works
+
+        with engine.session():
+            pairs, messages = match_works(
+                gdf, cols, match_params(std, buffer_m, gap_days, obuf), engine
+            )
+        for m in messages:
+            click.echo(f"warning: {m}", err=True)
+        recs = trench_from_pairs(pairs)
+        _report_recs(recs, out, force)
+        return
+    if engine.name == "dask":
+        raise BaselineError(
+            f"{works}: the dask engine reads works from a partitioned layer; create one with "
+            f"`baseline ingest {works} --out DIR` and run `baseline cobuild DIR --engine dask`"
+        )
+    if isinstance(gdf, PartitionedLayer):
+        gdf = gdf.read_all().drop(columns="_row")
     if "kind" in gdf.columns:
         from baseline.check import check
         from baseline.cobuild import recommend
@@ -358,14 +437,61 @@ def cobuild(
             prepared = prepare_works(gdf, cols)
         for w in caught:
             click.echo(f"warning: {w.message}", err=True)
-        obuf = read_owner_buffers(owner_buffers) if owner_buffers else None
         recs = trench_recommendations(
             prepared, std, buffer_m=buffer_m, gap_days=gap_days, owner_buffers=obuf
         )
+    _report_recs(recs, out, force)
+
+
+def _report_recs(recs, out: Path, force: bool) -> None:
+    from baseline.cobuild_io import write_recommendations
+
     write_recommendations(recs, out, force=force)
     total = recs["saving_cny"].sum()
     kinds = recs["kind"].value_counts().to_dict()
     click.echo(f"{len(recs):,} recommendation(s) {kinds}, saving {total:,.0f} CNY -> {out}")
+
+
+@cli.command()
+@click.argument("src", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to create: Hilbert-ordered GeoParquet parts and _partitions.json.",
+)
+@click.option(
+    "--rows-per-part",
+    type=click.IntRange(min=1),
+    default=250_000,
+    show_default=True,
+    help="Rows per part file.",
+)
+@click.option("--layer", default=None, help="Layer of a multi-layer SRC.")
+@CRS_OPTION
+@FORCE_OPTION
+def ingest(
+    src: Path, out: Path, rows_per_part: int, layer: str | None, crs: str | None, force: bool
+) -> None:
+    """Partition a large layer once for the dask engine (and for fast reading).
+
+    The parts follow a Hilbert curve, so joins read only the parts whose bounding box can
+    match. Example: baseline ingest assets.parquet --out assets.parts
+    """
+    from baseline.layers import read_layer
+    from baseline.partitioned import ingest as write_parts
+
+    gdf = read_layer(src, crs=crs, layer=layer)
+    with click.progressbar(length=max(1, -(-len(gdf) // rows_per_part)), label="parts") as bar:
+        done = write_parts(
+            gdf,
+            out,
+            rows_per_part=rows_per_part,
+            source=src,
+            force=force,
+            progress=lambda k, n: bar.update(1),
+        )
+    click.echo(f"wrote {done.rows:,} rows in {len(done.parts)} part(s) to {out} ({done.crs})")
 
 
 @cli.command()

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import rtree
 import shapely
 
@@ -225,6 +226,8 @@ def match_works(
     gap_days: int = 0,
     owner_buffers: Mapping[str, float] | None = None,
     trench_cost_cny_per_m: float = 0.0,
+    crs: pyproj.CRS | None = None,
+    home_part: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Pairs of works that can share one trench; see the module docstring for the rules.
 
@@ -240,6 +243,11 @@ def match_works(
         Buffer per owner, overriding ``buffer_m`` for that owner's works.
     trench_cost_cny_per_m : float
         Unit cost for the saving.
+    crs : pyproj.CRS, optional
+        Metric CRS to measure in; default chosen from ``works``.
+    home_part : int, optional
+        Keep only pairs whose lower ``_part`` (a column of ``works``) is this one: how the
+        dask engine, matching one part against its neighbours, reports each pair once.
 
     Returns
     -------
@@ -248,12 +256,16 @@ def match_works(
         distance_m, severity, seen_by, overlap_start, overlap_end, shared_length_m,
         saving_cny`` and the shared corridor as geometry (metric CRS).
     """
-    crs = metric_crs(works)
+    crs = crs or metric_crs(works)
     w = works.to_crs(crs).sort_values("work_id", ignore_index=True)
     geoms = w.geometry.to_numpy()
     owner = w["owner"].astype(str).to_numpy()
     buf = np.array([float((owner_buffers or {}).get(o, buffer_m)) for o in owner])
     i, j = _candidate_pairs(geoms, buf)
+    if home_part is not None:
+        part = w["_part"].to_numpy()
+        home = np.minimum(part[i], part[j]) == home_part
+        i, j = i[home], j[home]
     start = w["start"].to_numpy()
     end = w["end"].to_numpy()
     tol = np.timedelta64(int(gap_days), "D")
@@ -569,15 +581,29 @@ def trench_recommendations(
     owner_buffers: Mapping[str, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Shared-trench recommendations for a prepared works layer, catalogue defaults."""
-    cob = std.cobuild
-    pairs = match_works(
-        works,
-        buffer_m=float(cob["buffer_m"] if buffer_m is None else buffer_m),
-        gap_days=int(cob["gap_days"] if gap_days is None else gap_days),
-        owner_buffers={**cob.get("owner_buffers_m", {}), **(owner_buffers or {})},
-        trench_cost_cny_per_m=float(cob["trench_cost_cny_per_m"]),
-    )
+    pairs = match_works(works, **match_params(std, buffer_m, gap_days, owner_buffers))
+    return trench_from_pairs(pairs)
+
+
+def trench_from_pairs(pairs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Shared-trench recommendations from the pairs of :func:`match_works`."""
     return finalise([_trench_recs(pairs)] if len(pairs) else [])
+
+
+def match_params(
+    std: Standard,
+    buffer_m: float | None = None,
+    gap_days: int | None = None,
+    owner_buffers: Mapping[str, float] | None = None,
+) -> dict:
+    """Keyword arguments of :func:`match_works`: the catalogue's, overridden where given."""
+    cob = std.cobuild
+    return {
+        "buffer_m": float(cob["buffer_m"] if buffer_m is None else buffer_m),
+        "gap_days": int(cob["gap_days"] if gap_days is None else gap_days),
+        "owner_buffers": {**cob.get("owner_buffers_m", {}), **(owner_buffers or {})},
+        "trench_cost_cny_per_m": float(cob["trench_cost_cny_per_m"]),
+    }
 
 
 def recommend(

@@ -249,10 +249,30 @@ def site_radii(
                 "bs_height_m": float(h),
                 "radius_m": r,
                 "sites": int(mask.sum()),
-                "assumed": f"height assumed for {n_assumed} site(s)" if n_assumed else "",
+                "sites_assumed": n_assumed,
+                "assumed": assumed_text(n_assumed),
             }
         )
     return radii, pd.DataFrame(rows)
+
+
+def assumed_text(n_assumed: int) -> str:
+    """The radii table's note on sites whose height came from the catalogue."""
+    return f"height assumed for {n_assumed} site(s)" if n_assumed else ""
+
+
+def merge_radii(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """One radii table from the tables of several batches of sites (counts added up)."""
+    tables = [t for t in tables if len(t)]
+    if not tables:
+        return pd.DataFrame()
+    if "sites" not in tables[0]:  # a fixed radius: the same one-row table everywhere
+        return tables[0]
+    keys = ["tech", "model", "bs_height_m", "radius_m"]
+    merged = pd.concat(tables).groupby(keys, as_index=False, sort=True)
+    out = merged[["sites", "sites_assumed"]].sum()
+    out["assumed"] = [assumed_text(int(n)) for n in out["sites_assumed"]]
+    return out
 
 
 def _wedge(x: float, y: float, r: float, azimuth: float, beamwidth: float) -> shapely.Geometry:
@@ -262,9 +282,32 @@ def _wedge(x: float, y: float, r: float, azimuth: float, beamwidth: float) -> sh
     return shapely.Polygon(pts)
 
 
+def discs(xy: np.ndarray, radii: np.ndarray, quad_segs: int = _QUAD_SEGS) -> np.ndarray:
+    """Regular polygons around points, vertex for vertex what GEOS ``buffer`` draws.
+
+    Built from one template ring scaled and shifted with numpy, which is ten times
+    faster than buffering each point.
+
+    Examples
+    --------
+    >>> ring = discs(np.array([[0.0, 0.0]]), np.array([1.0]), quad_segs=2)[0]
+    >>> geos = shapely.buffer(shapely.Point(0, 0), 1.0, quad_segs=2)
+    >>> bool(shapely.equals_exact(ring, geos, tolerance=1e-12))
+    True
+    """
+    steps = 4 * quad_segs
+    angles = -2 * np.pi * np.arange(steps + 1) / steps
+    ring = np.column_stack([np.cos(angles), np.sin(angles)])
+    ring[-1] = ring[0]
+    coords = (xy[:, None, :] + radii[:, None, None] * ring[None, :, :]).reshape(-1, 2)
+    n = len(xy)
+    offsets = (np.arange(n + 1) * (steps + 1), np.arange(n + 1))
+    return shapely.from_ragged_array(shapely.GeometryType.POLYGON, coords, offsets)
+
+
 def footprints(sites_m: gpd.GeoDataFrame, radii: np.ndarray) -> np.ndarray:
     """Footprint polygons: sectors where ``azimuth`` and ``beamwidth`` exist, else discs."""
-    geoms = shapely.buffer(sites_m.geometry.values, radii, quad_segs=_QUAD_SEGS)
+    geoms = discs(shapely.get_coordinates(sites_m.geometry.values), np.asarray(radii, float))
     if {"azimuth", "beamwidth"} <= set(sites_m.columns):
         az = pd.to_numeric(sites_m["azimuth"], errors="coerce").to_numpy()
         bw = pd.to_numeric(sites_m["beamwidth"], errors="coerce").to_numpy()
@@ -282,13 +325,20 @@ def coverage_union(
     tech: str | None = None,
     radius_m: float | None = None,
     clip: shapely.Geometry | None = None,
+    count_only: bool = False,
 ) -> tuple[shapely.Geometry, int, int, pd.DataFrame]:
-    """Union of site footprints in ``crs``; returns (union, used, skipped, radii table)."""
+    """Union of site footprints in ``crs``; returns (union, used, skipped, radii table).
+
+    ``count_only`` skips the footprints (an empty union) for sites known to be out of reach,
+    whose counts and radii still belong in the totals.
+    """
     kept, skipped = valid_sites(sites)
     if kept.empty:
         return shapely.Polygon(), 0, skipped, pd.DataFrame()
     kept_m = kept.to_crs(crs)
     radii, table = site_radii(kept_m, coverage, tech=tech, radius_m=radius_m)
+    if count_only:
+        return shapely.Polygon(), len(kept), skipped, table
     geoms = footprints(kept_m, radii)
     if clip is not None:
         near = shapely.intersects(geoms, clip)
@@ -331,6 +381,18 @@ def find_gaps(
     union, used, skipped, table = coverage_union(
         sites, coverage, crs=crs, tech=tech, radius_m=radius_m, clip=region
     )
+    return gaps_from_union(region, union, used, skipped, table, crs)
+
+
+def gaps_from_union(
+    region: shapely.Geometry,
+    union: shapely.Geometry,
+    used: int,
+    skipped: int,
+    table: pd.DataFrame,
+    crs: Any,
+) -> CoverageResult:
+    """Gap polygons and covered share of ``region`` given the union of the footprints."""
     gap = shapely.difference(region, union)
     parts = shapely.get_parts(gap)
     parts = parts[shapely.area(parts) > 1.0]
@@ -368,14 +430,40 @@ def local_covered_fraction(
     area = g.area.to_numpy()
     covered = np.zeros(len(g))
     if len(prints):
-        p_idx, f_idx = shapely.STRtree(prints).query(g.values, predicate="intersects")
-        if len(p_idx):
-            pieces = shapely.intersection(g.values[p_idx], prints[f_idx])
-            parts = gpd.GeoDataFrame({"p": p_idx}, geometry=pieces, crs=geoms.crs)
-            merged = parts.dissolve(by="p")
-            covered[merged.index.to_numpy()] = merged.area.to_numpy()
+        covered = _covered_area(np.asarray(g.values), prints)
     frac = np.divide(covered, area, out=np.zeros_like(area), where=area > 0)
     return pd.Series(np.clip(frac, 0, 1), index=geoms.index)
+
+
+def _covered_area(geoms: np.ndarray, prints: np.ndarray) -> np.ndarray:
+    """Area of each geometry covered by the union of the footprints that touch it.
+
+    Three cases, cheapest first: a geometry inside one footprint is wholly covered; one
+    touched by a single footprint is covered by their intersection; only the rest need a
+    union of their pieces, one small union per geometry.
+    """
+    tree = shapely.STRtree(prints)
+    covered = np.zeros(len(geoms))
+    inside, _ = tree.query(geoms, predicate="covered_by")
+    covered[inside] = shapely.area(geoms[inside])
+    todo = np.ones(len(geoms), bool)
+    todo[inside] = False
+    g_idx, f_idx = tree.query(geoms, predicate="intersects")
+    keep = todo[g_idx]
+    g_idx, f_idx = g_idx[keep], f_idx[keep]
+    if len(g_idx) == 0:
+        return covered
+    pieces = shapely.intersection(geoms[g_idx], prints[f_idx])
+    counts = np.bincount(g_idx, minlength=len(geoms))
+    single = counts[g_idx] == 1
+    covered[g_idx[single]] = shapely.area(pieces[single])
+    many = ~single
+    if many.any():
+        order = np.lexsort((f_idx[many], g_idx[many]))  # a fixed union order per geometry
+        ids, starts = np.unique(g_idx[many][order], return_index=True)
+        groups = np.split(pieces[many][order], starts[1:])
+        covered[ids] = [shapely.area(shapely.union_all(group)) for group in groups]
+    return covered
 
 
 def covered_fraction(geoms: gpd.GeoSeries, union: shapely.Geometry, *, corridor_m: float = 15):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -50,6 +51,43 @@ def atomic_path(path: str | Path, *, force: bool = False) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path``; move it onto ``path`` when the block succeeds.
+
+    An existing ``path`` is only replaced with ``force`` and only after the new folder is
+    complete, so a failed run leaves the old one as it was.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` exists and ``force`` is false, or its parent folder does not exist.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        msg = f"{path}: already exists; choose another name or pass --force to replace it"
+        raise OutputError(msg)
+    if not path.parent.exists():
+        msg = f"{path}: folder {path.parent} does not exist; create it first"
+        raise OutputError(msg)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        if path.exists():
+            old = path.with_name(f".{path.name}.old")
+            path.replace(old)
+            tmp.replace(path)
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+        else:
+            tmp.replace(path)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
 
 
 def _suffix(path: Path, allowed: tuple[str, ...]) -> str:

@@ -25,8 +25,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
+from baseline.engine import nearest_distance
 from baseline.standards import Rule
 
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -86,15 +86,15 @@ class RuleContext:
     ----------
     fittings : geopandas.GeoDataFrame
         Planned fittings in the metric CRS with columns ``kind`` and ``project_id``.
-    assets : geopandas.GeoDataFrame
-        Existing assets in the metric CRS with a column ``asset_type``
-        (``tower``, ``pole``, ``sensor``, ``duct``).
+    assets : baseline.engine.CombinedAssets or None
+        Existing assets (``tower``, ``pole``, ``sensor``, ``duct``): ``nearest(geoms, types)``
+        gives distances in the metric CRS, ``of_types(types)`` the assets themselves.
     coverage : callable or None
         ``coverage(projects, tech) -> Series`` of covered fraction per project.
     """
 
     fittings: gpd.GeoDataFrame
-    assets: gpd.GeoDataFrame
+    assets: Any
     coverage: Callable[[gpd.GeoDataFrame, str], pd.Series] | None = None
 
     def of_kind(self, kind: str) -> gpd.GeoDataFrame:
@@ -117,8 +117,8 @@ def _result(index: pd.Index, measured: Any, ok: Any, note: Any = "") -> pd.DataF
 
 def to_number(values: pd.Series) -> pd.Series:
     """Coerce a column to floats: booleans and yes/no text become 1/0, junk becomes NaN."""
-    if values.dtype == bool:
-        return values.astype(float)
+    if values.dtype == bool or pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype("float64")
     text = values.astype("string").str.strip().str.lower()
     out = pd.to_numeric(values.where(~text.isin(_TRUE | _FALSE)), errors="coerce")
     out = out.astype("float64")
@@ -133,7 +133,8 @@ def _compare(values: pd.Series, op: str, threshold: float) -> pd.Series:
 
 
 def _count(fittings: gpd.GeoDataFrame, index: pd.Index) -> pd.Series:
-    return fittings.groupby("project_id").size().reindex(index, fill_value=0).astype(float)
+    counts = fittings["project_id"].value_counts(sort=False)
+    return counts.reindex(index, fill_value=0).astype(float)
 
 
 def _extent(projects: gpd.GeoDataFrame, per: str, corridor_m: float) -> pd.Series:
@@ -175,7 +176,6 @@ def fitting_attribute(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) 
     """
     p = rule.params
     fits = ctx.of_kind(p["fitting"])
-    fits = fits[fits["project_id"].isin(projects.index)]
     if p["attribute"] in fits.columns:
         value = to_number(fits[p["attribute"]])
     else:
@@ -191,12 +191,12 @@ def fitting_attribute(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) 
     ok = _compare(agg, p["op"], p["threshold"])
     no_fit = count == 0
     note = pd.Series("", index=projects.index, dtype="object")
-    note[no_fit] = f"no {p['fitting']}"
-    note[~no_fit & agg.isna()] = f"missing attribute {p['attribute']}"
+    note.loc[no_fit] = f"no {p['fitting']}"
+    note.loc[~no_fit & agg.isna()] = f"missing attribute {p['attribute']}"
     if p.get("missing", "fail") == "fail":
         ok = ok.mask(no_fit, False)
     else:
-        note[no_fit] = f"skip: no {p['fitting']}"
+        note.loc[no_fit] = f"skip: no {p['fitting']}"
     return _result(projects.index, agg, ok, note)
 
 
@@ -216,20 +216,8 @@ def project_ratio(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> p
     ratio = ratio.mask(count == 0, np.inf)
     ok = _compare(ratio, p["op"], p["threshold"])
     note = pd.Series("", index=projects.index, dtype="object")
-    note[count == 0] = f"no {p['per_fitting']}"
+    note.loc[count == 0] = f"no {p['per_fitting']}"
     return _result(projects.index, ratio, ok, note)
-
-
-def _nearest_distance(geoms: gpd.GeoSeries, targets: gpd.GeoSeries) -> np.ndarray:
-    """Distance from each geometry to the nearest target (inf when there are none)."""
-    out = np.full(len(geoms), np.inf)
-    targets = targets[~targets.is_empty & targets.notna()]
-    if len(targets) == 0 or len(geoms) == 0:
-        return out
-    tree = shapely.STRtree(targets.values)
-    (left, _right), dist = tree.query_nearest(geoms.values, return_distance=True, all_matches=False)
-    np.minimum.at(out, left, dist)
-    return out
 
 
 @register(
@@ -245,12 +233,11 @@ def within_distance(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) ->
     existing assets whose ``asset_type`` is listed in ``existing``. The threshold is inclusive.
     """
     p = rule.params
-    targets = [ctx.of_kind(p["fitting"]).geometry]
+    geoms = projects.geometry.to_numpy()
+    dist = nearest_distance(geoms, ctx.of_kind(p["fitting"]).geometry.to_numpy())
     kinds = list(p.get("existing", []))
-    if kinds and len(ctx.assets):
-        targets.append(ctx.assets.geometry[ctx.assets["asset_type"].isin(kinds)])
-    pool = gpd.GeoSeries(pd.concat(targets, ignore_index=True), crs=projects.crs)
-    dist = _nearest_distance(projects.geometry, pool)
+    if kinds and ctx.assets is not None and len(ctx.assets):
+        dist = np.minimum(dist, ctx.assets.nearest(geoms, kinds))
     note = np.where(np.isinf(dist), f"no {p['fitting']} planned or existing", "")
     return _result(projects.index, dist, dist <= p["distance_m"], note)
 
@@ -288,8 +275,8 @@ def spacing_max(rule: Rule, projects: gpd.GeoDataFrame, ctx: RuleContext) -> pd.
     spacing = spacing.where(line)
     ok = _compare(spacing, "<=", p["threshold_m"])
     note = pd.Series("", index=projects.index, dtype="object")
-    note[~line] = "needs a centreline"
-    note[line & (count == 0)] = f"no {p['fitting']}"
+    note.loc[~line] = "needs a centreline"
+    note.loc[line & (count == 0)] = f"no {p['fitting']}"
     return _result(projects.index, spacing, ok, note)
 
 

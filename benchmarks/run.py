@@ -32,51 +32,116 @@ def timed(func, *args, **kwargs):
 # Cases (each returns a dict of figures)
 
 
+def _bench_standard():
+    """The bundled catalogue, with the distance rule counting existing towers and poles."""
+    from baseline.standards import load_standard
+
+    over = HERE / "data" / "bench-standard.yaml"
+    over.parent.mkdir(exist_ok=True)
+    over.write_text("rules:\n  bs-site-nearby:\n    params: {existing: [tower, pole]}\n", "utf-8")
+    return load_standard(over)
+
+
+def _duckdb():
+    """A DuckDB connection with the spatial extension from the duckdb-extension-spatial wheel."""
+    import duckdb
+    import duckdb_extension_spatial
+
+    con = duckdb.connect()
+    root = Path(duckdb_extension_spatial.__path__[0])
+    con.load_extension(str(next(root.rglob("spatial.duckdb_extension"))))
+    return con
+
+
 def case_check(n_projects: int, n_assets: int) -> dict:
-    """The whole check of n projects against n asset points, beside the bare STRtree floor."""
+    """The whole check of n projects against n asset points, beside its floor and its peers.
+
+    Floor: the bare STRtree queries for the candidate pairs the check needs of the assets
+    (nearest tower or pole per project; project x tower footprint intersections). Peers, on
+    the same metric data: geopandas sjoin_nearest + sjoin, and DuckDB spatial for the
+    distance rule (a 300 m ST_DWithin join with the minimum distance per project), beside
+    the same rule evaluated by the check's own code.
+    """
     import geopandas as gpd
+    import numpy as np
+    import pandas as pd
     import shapely
     import synth
 
-    from baseline.check import check
+    from baseline.check import _evaluate_rule, check
+    from baseline.coverage import coverage_radius, discs, tech_params
+    from baseline.engine import asset_index
+    from baseline.rules import RuleContext
     from baseline.siteplan import SitePlan
-    from baseline.standards import load_standard
 
-    std = load_standard()
-    # the distance rule counts existing towers and poles (small cells go on street poles)
+    std = _bench_standard()
     side = 80_000.0
     projects, fittings = synth.siteplan(n_projects, side, list(std.categories))
     assets = synth.assets(n_assets, side)
     plan = SitePlan(projects.to_crs(4326), fittings.to_crs(4326), "synthetic")
-    over = HERE / "data" / "bench-standard.yaml"
-    over.parent.mkdir(exist_ok=True)
-    over.write_text("rules:\n  bs-site-nearby:\n    params: {existing: [tower, pole]}\n", "utf-8")
-    std = load_standard(over)
     assets_wgs = assets.to_crs(4326)
     result, t_check = timed(check, plan, std, assets=assets_wgs)
-    # floor: the same nearest-neighbour search, bare, on the same metric data
-    hosts = assets[assets["asset_type"].isin(["tower", "pole"])].geometry.values
-    proj_m = projects.geometry.values
+    _, t_check_m = timed(check, plan, std, assets=assets)  # assets already in the metric CRS
+    proj_m = projects.geometry.to_numpy()
+    hosts = assets[assets["asset_type"].isin(["tower", "pole"])].geometry.to_numpy()
+    towers = assets[assets["asset_type"] == "tower"]
+    _, base = tech_params(std.coverage, None)
+    radius = coverage_radius(base)
+    prints = discs(shapely.get_coordinates(towers.geometry.values), np.full(len(towers), radius))
 
     def floor():
-        tree = shapely.STRtree(hosts)
-        return tree.query_nearest(proj_m, return_distance=True, all_matches=False)
+        near = shapely.STRtree(hosts).query_nearest(proj_m, return_distance=True)
+        return near, shapely.STRtree(prints).query(proj_m, predicate="intersects")
 
-    _, t_floor = timed(floor)
-    # the bare spatial work of the whole check (every STRtree the rule kinds use)
-    _, t_proj = timed(lambda: (projects.to_crs(4326).to_crs(32651), assets_wgs.to_crs(32651)))
-    # peer: geopandas sjoin_nearest for the same question
-    hosts_gdf = gpd.GeoDataFrame(geometry=hosts, crs=32651)
-    _, t_sjoin = timed(gpd.sjoin_nearest, projects[["geometry"]], hosts_gdf, distance_col="d")
+    (_, pairs), t_floor = timed(floor)
+
+    def sjoins():
+        left = projects[["geometry"]]
+        near = gpd.sjoin_nearest(left, gpd.GeoDataFrame(geometry=hosts, crs=32651))
+        inter = gpd.sjoin(left, gpd.GeoDataFrame(geometry=prints, crs=32651))
+        return near, inter
+
+    _, t_sjoin = timed(sjoins)
+    # the distance rule alone: this code against DuckDB spatial
+    rule = std.rules["bs-site-nearby"]
+    frame = projects.set_index("project_id", drop=False)
+    frame.index.name = None
+    ctx = RuleContext(fittings, asset_index(assets, 32651, {"tower", "pole"}))
+    ours, t_rule = timed(_evaluate_rule, rule, frame, ctx, std, "en")
+    con = _duckdb()
+    xy = shapely.get_coordinates(hosts)
+    con.register("host_df", pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1]}))
+    con.register(
+        "proj_df", pd.DataFrame({"i": np.arange(n_projects), "wkb": shapely.to_wkb(proj_m)})
+    )
+
+    def load():
+        con.execute("CREATE TABLE hosts AS SELECT ST_Point(x, y) AS geom FROM host_df")
+        con.execute("CREATE TABLE proj AS SELECT i, ST_GeomFromWKB(wkb) AS geom FROM proj_df")
+
+    _, t_duck_load = timed(load)
+    sql = (
+        "SELECT p.i, min(ST_Distance(p.geom, h.geom)) AS d FROM proj p JOIN hosts h "
+        f"ON ST_DWithin(p.geom, h.geom, {float(rule.params['distance_m'])}) GROUP BY p.i"
+    )
+    duck, t_duck = timed(lambda: con.execute(sql).df())
+    passing = ours["status"] == "pass"
+    assert passing.sum() == len(duck), (passing.sum(), len(duck))
+    got = np.sort(ours.loc[passing, "measured"].to_numpy())
+    assert np.allclose(got, np.sort(duck["d"].to_numpy()), atol=1e-6)
     return {
         "projects": n_projects,
         "assets": n_assets,
         "findings": len(result.findings),
         "check_s": round(t_check, 2),
-        "strtree_nearest_floor_s": round(t_floor, 2),
-        "reprojection_s": round(t_proj, 2),
-        "sjoin_nearest_s": round(t_sjoin, 2),
-        "ratio_to_floor": round(t_check / t_floor, 2),
+        "check_metric_assets_s": round(t_check_m, 2),
+        "strtree_floor_s": round(t_floor, 2),
+        "footprint_pairs": len(pairs[0]),
+        "sjoin_s": round(t_sjoin, 2),
+        "ratio_to_floor": round(t_check / t_floor, 1),
+        "distance_rule_s": round(t_rule, 2),
+        "duckdb_distance_rule_s": round(t_duck, 2),
+        "duckdb_load_s": round(t_duck_load, 2),
     }
 
 
@@ -166,7 +231,163 @@ def case_io(n: int) -> dict:
     return out
 
 
-CASES = {"check": case_check, "gaps": case_gaps, "cobuild": case_cobuild, "io": case_io}
+# ---------------------------------------------------------------------------------------------
+# Engines: local against dask on data ingested once (the ingest is its own row)
+
+DATA = HERE / "data"
+SIDE = 80_000.0
+WORKS = {"id": "work_id", "start": "start", "end": "end", "owner": "owner"}
+
+
+def _source(kind: str, n: int) -> Path:
+    """A synthetic GeoParquet source in WGS84, made once per kind and size (seeded)."""
+    import synth
+
+    path = DATA / f"{kind}-{n}.parquet"
+    if not path.exists():
+        DATA.mkdir(exist_ok=True)
+        if kind == "assets":
+            gdf = synth.assets(n, SIDE)
+        elif kind == "sites":
+            gdf = synth.assets(n, SIDE, seed=7)[["geometry"]]
+        else:
+            gdf = synth.works(n, 6_000_000_000**0.5)
+        tmp = path.with_suffix(".tmp")
+        gdf.to_crs(4326).to_parquet(tmp)
+        tmp.replace(path)
+    return path
+
+
+def case_ingest(kind_code: int, n: int) -> dict:
+    """Read a source and write it as Hilbert-partitioned GeoParquet, as `baseline ingest` does."""
+    from baseline import settings
+    from baseline.layers import read_layer
+    from baseline.partitioned import ingest
+
+    kind = ("assets", "sites", "works")[kind_code]
+    src = _source(kind, n)
+    settings.max_upload_bytes = 10**12
+    gdf, t_read = timed(read_layer, src)
+    layer, t_ingest = timed(ingest, gdf, DATA / f"{kind}-{n}.parts", source=src, force=True)
+    return {
+        "layer": kind,
+        "rows": n,
+        "read_s": round(t_read, 2),
+        "ingest_s": round(t_ingest, 2),
+        "parts": len(layer.parts),
+    }
+
+
+def _digest(frame) -> str:
+    import hashlib
+
+    import shapely
+
+    data = frame.drop(columns="geometry").to_csv(index=False).encode()
+    data += b"".join(shapely.to_wkb(frame.geometry.to_numpy(), hex=False))
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def case_engine_check(n_projects: int, n_assets: int, dask: int) -> dict:
+    """The whole check, local (read the GeoParquet, then check) or dask (over the parts)."""
+    import synth
+
+    from baseline import settings
+    from baseline.check import check
+    from baseline.engine import Engine
+    from baseline.layers import read_layer
+    from baseline.partitioned import open_partitioned
+    from baseline.siteplan import SitePlan
+
+    std = _bench_standard()
+    projects, fittings = synth.siteplan(n_projects, SIDE, list(std.categories))
+    plan = SitePlan(projects.to_crs(4326), fittings.to_crs(4326), "synthetic")
+    settings.max_upload_bytes = 10**12
+    start = time.perf_counter()
+    if dask:
+        assets = open_partitioned(DATA / f"assets-{n_assets}.parts")
+        result = check(plan, std, assets=assets, engine=Engine("dask"))
+    else:
+        assets = read_layer(_source("assets", n_assets))
+        result = check(plan, std, assets=assets)
+    elapsed = time.perf_counter() - start
+    return {
+        "projects": n_projects,
+        "assets": n_assets,
+        "engine": "dask" if dask else "local",
+        "seconds": round(elapsed, 2),
+        "findings": len(result.findings),
+        "digest": _digest(result.findings.assign(geometry=None)),
+    }
+
+
+def case_engine_gaps(n_sites: int, dask: int) -> dict:
+    """Gaps over Pudong from n sites, local (read, then gaps) or dask (over the parts)."""
+    from baseline import settings
+    from baseline.data import load
+    from baseline.engine import Engine, find_gaps
+    from baseline.layers import read_layer
+    from baseline.partitioned import open_partitioned
+    from baseline.standards import load_standard
+
+    std = load_standard()
+    area = load("pudong_boundary")
+    settings.max_upload_bytes = 10**12
+    start = time.perf_counter()
+    if dask:
+        sites = open_partitioned(DATA / f"sites-{n_sites}.parts")
+        res = find_gaps(sites, area, std.coverage, engine=Engine("dask"))
+    else:
+        res = find_gaps(read_layer(_source("sites", n_sites)), area, std.coverage)
+    elapsed = time.perf_counter() - start
+    return {
+        "sites": n_sites,
+        "engine": "dask" if dask else "local",
+        "seconds": round(elapsed, 2),
+        "covered": round(res.covered_fraction, 9),
+        "gap_polygons": len(res.gaps),
+    }
+
+
+def case_engine_cobuild(n_works: int, dask: int) -> dict:
+    """Shared-trench pairs of n works, local (read, prepare, match) or dask (over the parts)."""
+    from baseline import settings
+    from baseline.cobuild import WorksColumns, match_params, match_works, prepare_works
+    from baseline.engine import Engine
+    from baseline.engine import match_works as match_parts
+    from baseline.layers import read_layer
+    from baseline.partitioned import open_partitioned
+    from baseline.standards import load_standard
+
+    params = match_params(load_standard(), buffer_m=50)
+    cols = WorksColumns(**WORKS)
+    settings.max_upload_bytes = 10**12
+    start = time.perf_counter()
+    if dask:
+        layer = open_partitioned(DATA / f"works-{n_works}.parts")
+        pairs, _ = match_parts(layer, cols, params, Engine("dask"))
+    else:
+        pairs = match_works(prepare_works(read_layer(_source("works", n_works)), cols), **params)
+    elapsed = time.perf_counter() - start
+    return {
+        "works": n_works,
+        "engine": "dask" if dask else "local",
+        "seconds": round(elapsed, 2),
+        "pairs": len(pairs),
+        "digest": _digest(pairs),
+    }
+
+
+CASES = {
+    "check": case_check,
+    "gaps": case_gaps,
+    "cobuild": case_cobuild,
+    "io": case_io,
+    "ingest": case_ingest,
+    "engine_check": case_engine_check,
+    "engine_gaps": case_engine_gaps,
+    "engine_cobuild": case_engine_cobuild,
+}
 
 
 def run_one(name: str, args: list[str]) -> dict:
@@ -183,6 +404,15 @@ def plan(quick: bool) -> list[tuple[str, list[int]]]:
             ("gaps", [10_000]),
             ("cobuild", [10_000]),
             ("io", [100_000]),
+            ("ingest", [0, 200_000]),
+            ("ingest", [1, 10_000]),
+            ("ingest", [2, 10_000]),
+            ("engine_check", [1_000, 200_000, 0]),
+            ("engine_check", [1_000, 200_000, 1]),
+            ("engine_gaps", [10_000, 0]),
+            ("engine_gaps", [10_000, 1]),
+            ("engine_cobuild", [10_000, 0]),
+            ("engine_cobuild", [10_000, 1]),
         ]
     return [
         ("check", [10_000, 1_000_000]),
@@ -191,7 +421,36 @@ def plan(quick: bool) -> list[tuple[str, list[int]]]:
         ("gaps", [100_000]),
         ("cobuild", [100_000]),
         ("io", [1_000_000]),
+        ("ingest", [0, 1_000_000]),
+        ("ingest", [0, 10_000_000]),
+        ("ingest", [1, 100_000]),
+        ("ingest", [2, 100_000]),
+        ("engine_check", [10_000, 1_000_000, 0]),
+        ("engine_check", [10_000, 1_000_000, 1]),
+        ("engine_check", [10_000, 10_000_000, 0]),
+        ("engine_check", [10_000, 10_000_000, 1]),
+        ("engine_gaps", [100_000, 0]),
+        ("engine_gaps", [100_000, 1]),
+        ("engine_cobuild", [100_000, 0]),
+        ("engine_cobuild", [100_000, 1]),
     ]
+
+
+def pair_engines(rows: list[dict]) -> list[dict]:
+    """One row per size: local and dask side by side, their ratio and whether they agree."""
+    out: dict[tuple, dict] = {}
+    for r in rows:
+        size = tuple((k, v) for k, v in r.items() if k in ("projects", "assets", "sites", "works"))
+        row = out.setdefault(size, dict(size))
+        e = r.get("engine", "?")
+        row[f"{e}_s"] = r.get("seconds", r.get("error"))
+        row[f"{e}_peak_MB"] = r.get("peak_rss_MB")
+        row[f"{e}_result"] = r.get("digest", r.get("covered", ""))
+    for row in out.values():
+        if isinstance(row.get("local_s"), float) and isinstance(row.get("dask_s"), float):
+            row["dask_vs_local"] = round(row["dask_s"] / row["local_s"], 2)
+        row["equal"] = row.get("local_result") == row.get("dask_result")
+    return list(out.values())
 
 
 def machine() -> str:
@@ -248,13 +507,18 @@ def main() -> None:
         "Produced by `make bench` (`python benchmarks/run.py`); each row is one process.\n",
     ]
     titles = {
-        "check": "Whole check vs the bare STRtree nearest-neighbour floor and sjoin_nearest",
+        "check": "Whole check vs the bare STRtree floor, geopandas sjoin and DuckDB spatial",
         "gaps": "Coverage gaps over Pudong (link budget 5G_3500, and a fixed 300 m radius)",
         "cobuild": "Co-build self-join, 50 m buffer with date overlap, vs geopandas.sjoin dwithin",
         "io": "Reading and writing points through baseline.layers / baseline.export",
+        "ingest": "Ingest: read a GeoParquet source, write Hilbert-partitioned GeoParquet",
+        "engine_check": "Engines: whole check, local (read file + check) vs dask (parts)",
+        "engine_gaps": "Engines: gaps over Pudong, local (read file + gaps) vs dask (parts)",
+        "engine_cobuild": "Engines: co-build pairs, local (read + match) vs dask (parts)",
     }
     for name, rows in results.items():
-        text.append(f"\n## {titles[name]}\n\n{table(rows)}")
+        shown = pair_engines(rows) if name.startswith("engine_") else rows
+        text.append(f"\n## {titles[name]}\n\n{table(shown)}")
     args.out.write_text("".join(text), encoding="utf-8")
     print(f"wrote {args.out}")
 

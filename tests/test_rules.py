@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
+from baseline.engine import asset_index
 from baseline.rules import RULE_KINDS, RuleContext
 from baseline.standards import Rule
 from tests.conftest import UTM, utm_frame
@@ -34,7 +35,7 @@ def ctx(fittings: list[dict] = (), assets: list[dict] = (), coverage=None) -> Ru
         if assets
         else gpd.GeoDataFrame({"asset_type": []}, geometry=[], crs=UTM)
     )
-    return RuleContext(fits, ass, coverage)
+    return RuleContext(fits, asset_index(ass, UTM, {"tower", "pole", "sensor"}), coverage)
 
 
 def run(r: Rule, p: gpd.GeoDataFrame, c: RuleContext) -> pd.DataFrame:

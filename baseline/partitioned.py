@@ -1,0 +1,230 @@
+"""Spatially partitioned GeoParquet: a large layer ingested once, read by the parts that can match.
+
+:func:`ingest` sorts a layer along a Hilbert curve and writes it as a folder of GeoParquet
+files of a bounded size, each with a bounding-box covering column and its box in the GeoParquet
+metadata (which :func:`dask_geopandas.read_parquet` turns into ``spatial_partitions``), plus
+``_partitions.json`` listing every part's box and row count. A join then opens only the parts
+whose box can meet the question, and the partitioning is never redone per run.
+
+Rows keep their place in the source as ``_row`` so that any engine can put results back in
+the source order, which is what makes the dask engine's results equal the local engine's.
+
+Layout::
+
+    DIR/_partitions.json       format, CRS, source name and hash, row count, parts
+    DIR/part-00000.parquet     rows of the first stretch of the Hilbert curve
+    ...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from baseline.errors import ReadError
+from baseline.export import atomic_dir
+
+FORMAT = "ict-baseline-partitioned/1"
+INDEX = "_partitions.json"
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file of a partitioned layer: its name, row count and bounding box (minx..maxy)."""
+
+    file: str
+    rows: int
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PartitionedLayer:
+    """A layer ingested by :func:`ingest`, opened with :func:`open_partitioned`.
+
+    Attributes
+    ----------
+    path : Path
+        The folder.
+    crs : str
+        CRS of the stored geometries (WGS84 for everything the readers produce).
+    rows : int
+    parts : tuple of Part
+    source, source_sha256 : str
+        The file it was ingested from and its hash (first 16 hex digits per MB sampled).
+    columns : tuple of str
+    """
+
+    path: Path
+    crs: str
+    rows: int
+    parts: tuple[Part, ...]
+    source: str
+    source_sha256: str
+    columns: tuple[str, ...]
+
+    def boxes(self) -> np.ndarray:
+        """Bounding boxes of the parts, shape (n_parts, 4)."""
+        return np.array([p.bbox for p in self.parts], dtype=float).reshape(-1, 4)
+
+    def parts_near(self, bounds: np.ndarray, reach: float = 0.0, crs=None) -> np.ndarray:
+        """Indices of the parts whose box comes within ``reach`` of any of ``bounds``.
+
+        ``bounds`` (n, 4) and ``reach`` are in ``crs`` (default the layer's own); the parts'
+        boxes are carried into that CRS as boxes, so a part is never wrongly left out.
+        """
+        boxes = shapely.box(*self.boxes().T)
+        if crs is not None:
+            boxes = gpd.GeoSeries(boxes, crs=self.crs).to_crs(crs).envelope.to_numpy()
+        b = np.asarray(bounds, dtype=float).reshape(-1, 4)
+        grown = shapely.box(b[:, 0] - reach, b[:, 1] - reach, b[:, 2] + reach, b[:, 3] + reach)
+        _, hit = shapely.STRtree(boxes).query(grown)
+        return np.unique(hit)
+
+    def read(
+        self, index: int, columns: Sequence[str] | None = None, filters=None
+    ) -> gpd.GeoDataFrame:
+        """Read one part (optionally some columns and a pyarrow row filter)."""
+        cols = None if columns is None else list(dict.fromkeys([*columns, ROW, "geometry"]))
+        path = self.path / self.parts[index].file
+        try:
+            return gpd.read_parquet(path, columns=cols, filters=filters)
+        except (OSError, ValueError) as err:
+            raise ReadError(
+                f"{path}: cannot read this part of the partitioned layer ({err}); "
+                f"ingest the source again with `baseline ingest`"
+            ) from err
+
+    def read_all(self, columns: Sequence[str] | None = None, filters=None) -> gpd.GeoDataFrame:
+        """Every part, back in source order (for small layers and tests)."""
+        frames = [self.read(i, columns, filters) for i in range(len(self.parts))]
+        out = pd.concat(frames, ignore_index=True) if frames else gpd.GeoDataFrame()
+        return gpd.GeoDataFrame(out, crs=self.crs).sort_values(ROW, ignore_index=True)
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def hilbert_order(gdf: gpd.GeoDataFrame, level: int = 16) -> np.ndarray:
+    """Row order along a Hilbert curve over the layer's bounds (stable for equal keys)."""
+    key = gdf.geometry.hilbert_distance(total_bounds=gdf.total_bounds, level=level).to_numpy()
+    return np.argsort(key, kind="stable")
+
+
+def ingest(
+    gdf: gpd.GeoDataFrame,
+    out: Path,
+    *,
+    rows_per_part: int = 250_000,
+    source: Path | None = None,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> PartitionedLayer:
+    """Write ``gdf`` as a Hilbert-partitioned GeoParquet folder and return it opened.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, with a CRS; empty and missing geometries are refused by the readers first.
+    out : Path
+        The folder to create. It is written under a temporary name and renamed at the end,
+        so a failed run leaves nothing behind; an existing folder needs ``force``.
+    rows_per_part : int
+        Rows per file; the last part may be shorter.
+    source : Path, optional
+        The file ``gdf`` was read from, recorded with its hash.
+    force : bool
+        Replace an existing folder.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each part.
+
+    Returns
+    -------
+    PartitionedLayer
+    """
+    if gdf.crs is None:
+        raise ReadError(f"{out}: the layer has no CRS; read it with --crs first")
+    if rows_per_part < 1:
+        raise ValueError("rows_per_part must be at least 1")
+    order = hilbert_order(gdf) if len(gdf) else np.array([], dtype=int)
+    data = gdf.iloc[order].copy()
+    data[ROW] = order.astype("int64")
+    n_parts = max(1, -(-len(data) // rows_per_part))
+    parts = []
+    with atomic_dir(Path(out), force=force) as tmp:
+        for k in range(n_parts):
+            chunk = data.iloc[k * rows_per_part : (k + 1) * rows_per_part]
+            name = f"part-{k:05d}.parquet"
+            chunk.to_parquet(tmp / name, index=False, write_covering_bbox=True)
+            parts.append(Part(name, len(chunk), tuple(float(v) for v in chunk.total_bounds)))
+            if progress:
+                progress(k + 1, n_parts)
+        index = {
+            "format": FORMAT,
+            "crs": data.crs.to_string(),
+            "rows": len(data),
+            "rows_per_part": rows_per_part,
+            "order": "hilbert level 16 over the layer's bounds",
+            "source": source.name if source else "",
+            "source_sha256": _file_hash(source) if source and source.is_file() else "",
+            "columns": [c for c in data.columns if c != "geometry"],
+            "parts": [{"file": p.file, "rows": p.rows, "bbox": list(p.bbox)} for p in parts],
+        }
+        (tmp / INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
+    return open_partitioned(Path(out))
+
+
+def is_partitioned(path: Path) -> bool:
+    """True when ``path`` is a folder written by :func:`ingest`."""
+    return Path(path).is_dir() and (Path(path) / INDEX).is_file()
+
+
+def open_partitioned(path: Path) -> PartitionedLayer:
+    """Open a folder written by :func:`ingest`; a clear error when it is not one."""
+    path = Path(path)
+    index_file = path / INDEX
+    if not index_file.is_file():
+        raise ReadError(
+            f"{path}: not a partitioned layer (no {INDEX}); "
+            f"create one with `baseline ingest FILE --out {path}`"
+        )
+    try:
+        meta = json.loads(index_file.read_text(encoding="utf-8"))
+        parts = tuple(Part(p["file"], int(p["rows"]), tuple(p["bbox"])) for p in meta["parts"])
+        ok = meta.get("format") == FORMAT
+    except (ValueError, KeyError, TypeError) as err:
+        raise ReadError(f"{index_file}: unreadable index ({err}); ingest again") from err
+    if not ok:
+        raise ReadError(f"{index_file}: format {meta.get('format')!r}, expected {FORMAT!r}")
+    missing = [p.file for p in parts if not (path / p.file).is_file()]
+    if missing:
+        raise ReadError(f"{path}: {len(missing)} part file(s) missing ({missing[0]}); ingest again")
+    return PartitionedLayer(
+        path=path,
+        crs=meta["crs"],
+        rows=int(meta["rows"]),
+        parts=parts,
+        source=meta.get("source", ""),
+        source_sha256=meta.get("source_sha256", ""),
+        columns=tuple(meta.get("columns", [])),
+    )
+
+
+def remove(path: Path) -> None:
+    """Delete a partitioned layer folder (only one that :func:`is_partitioned` recognises)."""
+    if is_partitioned(path):
+        shutil.rmtree(path)
