@@ -28,6 +28,7 @@ from baseline.coverage import local_covered_fraction, site_footprints
 from baseline.crs import metric_crs
 from baseline.engine import CombinedAssets, Engine, asset_index
 from baseline.i18n import attribute_label, t
+from baseline.memory import without_gc
 from baseline.partitioned import PartitionedLayer
 from baseline.rules import COMPARE, RULE_KINDS, RuleContext, to_number
 from baseline.siteplan import SitePlan
@@ -368,6 +369,7 @@ def _asset_types(std: Standard) -> set[str]:
     return {"tower"}.union(*(std.rules[r].params.get("existing", []) for r in used))
 
 
+@without_gc
 def check(
     plan: SitePlan,
     std: Standard,

@@ -33,6 +33,7 @@ import pyproj
 import shapely
 
 from baseline.errors import BaselineError
+from baseline.memory import without_gc
 from baseline.partitioned import ROW, PartitionedLayer
 
 ENGINES = ("local", "dask")
@@ -147,6 +148,7 @@ def _metric_boxes(layer: PartitionedLayer, crs: Any) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=16)
+@without_gc
 def _load_part(path: str, stamp: int, types: tuple[str, ...], columns: tuple[str, ...], crs: str):
     """One part's assets of the check's types in ``crs``.
 

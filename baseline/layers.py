@@ -37,6 +37,7 @@ from baseline.errors import (
     SchemaError,
     UnsafeInputError,
 )
+from baseline.memory import without_gc
 
 log = logging.getLogger(__name__)
 
@@ -416,6 +417,7 @@ def _finish(gdf, path: Path, name: str, crs: str | None, on_invalid: str) -> gpd
     return out
 
 
+@without_gc
 def read_layers(
     path: str | Path,
     *,
@@ -454,6 +456,7 @@ def read_layers(
     return {name: _finish(g, path, name, crs, policy) for name, g in layers.items()}
 
 
+@without_gc
 def read_layer(
     path: str | Path,
     *,

@@ -32,6 +32,7 @@ import shapely
 
 from baseline.errors import ReadError
 from baseline.export import atomic_dir
+from baseline.memory import without_gc
 
 FORMAT = "ict-baseline-partitioned/1"
 INDEX = "_partitions.json"
@@ -125,6 +126,7 @@ def hilbert_order(gdf: gpd.GeoDataFrame, level: int = 16) -> np.ndarray:
     return np.argsort(key, kind="stable")
 
 
+@without_gc
 def ingest(
     gdf: gpd.GeoDataFrame,
     out: Path,

@@ -10,12 +10,17 @@ or ``tianditu`` (needs a key).
 
 from __future__ import annotations
 
+import json
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import folium
+import folium.plugins
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
@@ -204,6 +209,53 @@ def add_points(
     return layer
 
 
+_CLUSTER_CALLBACK = """
+function callback(row) {
+    var marker = L.circleMarker([row[0], row[1]], {
+        radius: %(radius)s, color: '%(colour)s', fillColor: '%(colour)s',
+        fillOpacity: 0.8, weight: 1
+    });
+    if (row[2]) { marker.bindTooltip(String(row[2])); }
+    return marker;
+}
+"""
+
+
+def add_clustered_points(
+    fmap: folium.Map | folium.FeatureGroup,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str,
+    colour: str = "#333",
+    radius: float = 3,
+    label: str | None = None,
+    show: bool = True,
+    disable_at_zoom: int = 15,
+) -> folium.plugins.FastMarkerCluster:
+    """Add many points as a marker cluster drawn in the browser (one small array, no GeoJSON).
+
+    Points are grouped into counted clusters below ``disable_at_zoom`` and drawn as canvas
+    circle markers from there on; ``label`` names a column shown as the tooltip.
+    """
+    from folium.plugins import FastMarkerCluster
+
+    xy = shapely.get_coordinates(gdf.geometry.values)
+    labels = gdf[label].astype("string").fillna("").tolist() if label else [""] * len(gdf)
+    rows = [[round(y, 6), round(x, 6), text] for (x, y), text in zip(xy, labels, strict=True)]
+    callback = _CLUSTER_CALLBACK % {"radius": float(radius), "colour": colour}
+    layer = FastMarkerCluster(
+        rows,
+        callback=callback,
+        name=name,
+        show=show,
+        disableClusteringAtZoom=disable_at_zoom,
+        chunkedLoading=True,
+        showCoverageOnHover=False,
+    )
+    layer.add_to(fmap)
+    return layer
+
+
 class ZoomSwitch(MacroElement):
     """Show ``overview`` below ``zoom`` and ``detail`` from ``zoom`` on (both plain layers)."""
 
@@ -236,6 +288,141 @@ class ZoomSwitch(MacroElement):
         self.overview = overview.get_name()
         self.detail = detail.get_name()
         self.zoom = int(zoom)
+
+
+def tile_xy(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
+    """Slippy-map tile column and row of WGS84 points at ``zoom`` (the Web Mercator scheme).
+
+    Examples
+    --------
+    >>> tile_xy(np.array([121.5]), np.array([31.2]), 12)
+    (array([3430]), array([1674]))
+    """
+    n = 2**zoom
+    lat_r = np.radians(np.clip(lat, -85.0511, 85.0511))
+    x = np.floor((np.asarray(lon) + 180.0) / 360.0 * n).astype(int)
+    y = np.floor((1.0 - np.arcsinh(np.tan(lat_r)) / np.pi) / 2.0 * n).astype(int)
+    return np.clip(x, 0, n - 1), np.clip(y, 0, n - 1)
+
+
+def write_tiles(
+    gdf: gpd.GeoDataFrame, folder: Path, *, zoom: int, fields: list[str], id_col: str
+) -> list[str]:
+    """Write a layer as one small GeoJSON file per map tile it touches, for lazy loading.
+
+    A feature goes into every tile its bounding box touches (it is not cut, so no seams are
+    drawn); the browser adds each ``id_col`` once. Files are written into a temporary folder
+    renamed onto ``folder`` at the end. Returns the tile keys ``"x_y"`` written.
+    """
+    data = gdf.to_crs("EPSG:4326")
+    b = data.geometry.bounds.to_numpy()
+    x0, y1 = tile_xy(b[:, 0], b[:, 1], zoom)
+    x1, y0 = tile_xy(b[:, 2], b[:, 3], zoom)
+    props = _clean(data, [id_col, *fields]).drop(columns="geometry")
+    geojson = json.loads(data[["geometry"]].to_json(drop_id=True))["features"]
+    tiles: dict[str, list[dict]] = {}
+    for k, feature in enumerate(geojson):
+        feature["properties"] = {c: _plain(props[c].iat[k]) for c in props.columns}
+        for x in range(x0[k], x1[k] + 1):
+            for y in range(y0[k], y1[k] + 1):
+                tiles.setdefault(f"{x}_{y}", []).append(feature)
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for key, features in tiles.items():
+            text = json.dumps({"type": "FeatureCollection", "features": features})
+            (tmp / f"{key}.json").write_text(text, encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        tmp.replace(folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return sorted(tiles)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+class TiledGeoJson(MacroElement):
+    """Fill a feature group from :func:`write_tiles` files for the tiles in view, on demand.
+
+    Nothing is fetched while the group is off the map (below the zoom where a
+    :class:`ZoomSwitch` shows it); from then on each pan or zoom fetches the tiles in view
+    that exist and were not fetched before, and adds each feature once.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var group = {{ this.group }};
+            var tiles = new Set({{ this.tiles|tojson }});
+            var fetched = new Set(), seen = new Set(), zoom = {{ this.zoom }};
+            var layer = L.geoJSON(null, {
+                style: {{ this.style|tojson }},
+                onEachFeature: function(f, l) {
+                    var p = f.properties, fields = {{ this.fields|tojson }};
+                    l.bindTooltip(fields.map(function(k) { return k + ': ' + p[k]; }).join('<br>'));
+                }
+            }).addTo(group);
+            function tile(lon, lat) {
+                var n = Math.pow(2, zoom), r = lat * Math.PI / 180;
+                return [Math.floor((lon + 180) / 360 * n),
+                        Math.floor((1 - Math.asinh(Math.tan(r)) / Math.PI) / 2 * n)];
+            }
+            function load() {
+                if (!map.hasLayer(group)) { return; }
+                var b = map.getBounds(), a = tile(b.getWest(), b.getNorth()),
+                    c = tile(b.getEast(), b.getSouth());
+                for (var x = a[0]; x <= c[0]; x++) {
+                    for (var y = a[1]; y <= c[1]; y++) {
+                        var key = x + '_' + y;
+                        if (!tiles.has(key) || fetched.has(key)) { continue; }
+                        fetched.add(key);
+                        fetch('{{ this.url }}/' + key + '.json')
+                            .then(function(r) { return r.ok ? r.json() : null; })
+                            .then(function(fc) {
+                                if (!fc) { return; }
+                                fc.features.forEach(function(f) {
+                                    var id = f.properties[{{ this.id_col|tojson }}];
+                                    if (!seen.has(id)) { seen.add(id); layer.addData(f); }
+                                });
+                            });
+                    }
+                }
+            }
+            map.on('moveend', load);
+            map.on('overlayadd layeradd', function(e) { if (e.layer === group) { load(); } });
+            load();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        group: folium.FeatureGroup,
+        url: str,
+        tiles: list[str],
+        *,
+        zoom: int,
+        id_col: str,
+        fields: list[str],
+        style: Mapping[str, Any],
+    ) -> None:
+        super().__init__()
+        self._name = "TiledGeoJson"
+        self.group = group.get_name()
+        self.url = url.rstrip("/")
+        self.tiles = list(tiles)
+        self.zoom = int(zoom)
+        self.id_col = id_col
+        self.fields = [id_col, *[f for f in fields if f != id_col]]
+        self.style = dict(style)
 
 
 def grid_colour(fraction: float) -> str:
