@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from baseline import data as bdata
+from baseline import settings
 from baseline.check import CheckResult
 from baseline.cobuild import recommend
 from baseline.coverage import CoverageResult, find_gaps, grid_summary
@@ -20,11 +21,20 @@ from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
 from baseline.pipeline import sample_check
 from baseline.standards import Standard, load_standard
-from baseline.webmap import add_polygons, display_copy
+from baseline.webmap import (
+    add_polygons,
+    display_copy,
+    geojson_text,
+    grid_colour,
+    simplify,
+    write_tiles,
+)
 
 log = logging.getLogger("baseline.app")
 T = TypeVar("T")
 PUDONG_CENTRE = (31.20, 121.62)
+TILE_ZOOM = 12  # tiles of about 8 km in Shanghai: a view at zoom 13 touches a handful
+REC_TIP = ("rec_id", "kind", "members")
 
 
 def lang() -> str:
@@ -100,10 +110,63 @@ def coverage_grid(tech: str):
 
 @st.cache_resource(show_spinner=False)
 def recommendations():
-    """Co-build recommendations for the bundled sample."""
+    """Co-build recommendations for the bundled sample.
+
+    They read statuses and geometry only, so the Chinese check (the app's first language,
+    already computed) serves for both languages.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return recommend(sample_result("en"), standard(), assets=assets())
+        return recommend(sample_result("zh"), standard(), assets=assets())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def layer_json(name: str, base: str, fields: tuple[str, ...] = ()) -> str:
+    """A bundled layer as map GeoJSON for a basemap, made once per server."""
+    gdf = layer(name)
+    if name == "towers":
+        gdf = gdf[gdf["in_pudong"]]
+    return geojson_text(display_copy(gdf, base), list(fields))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def grid_json(tech: str, base: str) -> str:
+    """The overview coverage grid with its colours and shown percentages, as map GeoJSON."""
+    grid = coverage_grid(tech).assign(
+        colour=lambda g: g["covered_fraction"].map(grid_colour),
+        covered=lambda g: (g["covered_fraction"] * 100).round(1).astype(str) + " %",
+    )
+    return geojson_text(display_copy(grid, base), ["colour", "covered"])
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def recs_json(base: str) -> str:
+    """Co-build recommendations drawn as lines and areas, as map GeoJSON."""
+    recs = recommendations()
+    return geojson_text(display_copy(recs[recs.geom_type != "Point"], base), list(REC_TIP))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def gap_tiles(tech: str, base: str) -> tuple[str, list[str]]:
+    """Gap polygons written as per-tile GeoJSON under ``static/`` for loading in view.
+
+    Returns the URL of the folder and the tiles written; ("", []) when ``static/`` cannot
+    be written, and the map then shows the overview grid only.
+    """
+    gaps = coverage(tech).gaps.assign(area_km2=lambda g: (g["area_m2"] / 1e6).round(3))
+    name = f"gaps-{tech}-{base}-{standard().short_hash()}"
+    try:
+        keys = write_tiles(
+            display_copy(simplify(gaps, 15), base),
+            settings.ROOT / "static" / "tiles" / name,
+            zoom=TILE_ZOOM,
+            fields=["area_km2"],
+            id_col="gap_id",
+        )
+    except OSError:
+        log.warning("cannot write map tiles under static/: gaps are not drawn in detail")
+        return "", []
+    return f"/app/static/tiles/{name}", keys
 
 
 def show_map(fmap, key: str, height: int = 620) -> dict[str, Any] | None:
@@ -114,6 +177,7 @@ def show_map(fmap, key: str, height: int = 620) -> dict[str, Any] | None:
         height=height,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
+        render=False,
     )
 
 
@@ -126,7 +190,7 @@ def add_boundary(fmap) -> None:
     """Draw the Pudong boundary as context on a map (outline only)."""
     add_polygons(
         fmap,
-        shown(layer("pudong_boundary")),
+        layer_json("pudong_boundary", basemap()),
         name=tr("layer_boundary"),
         colour="#555",
         fill_opacity=0.0,

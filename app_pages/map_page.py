@@ -8,13 +8,19 @@ import streamlit as st
 
 from app_pages.common import (
     PUDONG_CENTRE,
+    REC_TIP,
+    TILE_ZOOM,
     add_boundary,
     basemap,
     coverage,
     coverage_grid,
+    gap_tiles,
+    grid_json,
     lang,
     layer,
+    layer_json,
     recommendations,
+    recs_json,
     sample_result,
     show_map,
     shown,
@@ -22,17 +28,21 @@ from app_pages.common import (
     status_label,
     tr,
 )
+from baseline.charts import bars, stacked_bars
 from baseline.webmap import (
+    GRID_COLOURS,
     KIND_COLOURS,
     STATUS_COLOURS,
+    TiledGeoJson,
     ZoomSwitch,
+    add_clustered_points,
     add_points,
     add_polygons,
     base_map,
     grid_colour,
-    simplify,
 )
 
+DETAIL_ZOOM = 13
 TECHS = {"5G": "5G_3500", "4G": "4G_1800"}
 
 
@@ -84,59 +94,58 @@ def _headline(result, tech):
 
 
 def _map(projects, tech):
-    """The overview map, built on every run (a reused folium Map renders blank)."""
+    """The overview map, built on every run (a reused folium Map renders blank).
+
+    What it carries is cached text: the coverage grid for the overview, towers as one
+    clustered array, and no gap polygons: those load per tile, for the area in view, once
+    the map is zoomed in far enough to show them.
+    """
     key = st.session_state.get("tianditu_key", "")
-    fmap = base_map(PUDONG_CENTRE, 10, basemap=basemap(), tianditu_key=key)
+    base = basemap()
+    fmap = base_map(PUDONG_CENTRE, 10, basemap=base, tianditu_key=key)
     add_boundary(fmap)
-    grid = coverage_grid(tech).assign(
-        colour=lambda g: g["covered_fraction"].map(grid_colour),
-        covered=lambda g: (g["covered_fraction"] * 100).round(1).astype(str) + " %",
-    )
-    colours = dict(zip(grid["colour"], grid["colour"], strict=False))
     overview = add_polygons(
         fmap,
-        shown(grid),
+        grid_json(tech, base),
         name=tr("layer_coverage"),
-        colour_by=colours,
+        colour_by={c: c for c in GRID_COLOURS},
         colour_col="colour",
         fill_opacity=0.45,
         weight=0.2,
         tooltip=["covered"],
     )
-    gaps = simplify(
-        coverage(tech).gaps.assign(area_km2=lambda g: (g["area_m2"] / 1e6).round(3)), 15
-    )
-    detail = add_polygons(
-        fmap,
-        shown(gaps),
-        name=tr("layer_gaps"),
-        colour="#d73027",
-        fill_opacity=0.3,
-        weight=0.5,
-        tooltip=["gap_id", "area_km2"],
-        show=False,
-    )
-    ZoomSwitch(overview, detail, zoom=13).add_to(fmap)
+    detail = folium.FeatureGroup(name=tr("layer_gaps"), show=False).add_to(fmap)
+    url, tiles = gap_tiles(tech, base)
+    if tiles:
+        TiledGeoJson(
+            detail,
+            url,
+            tiles,
+            zoom=TILE_ZOOM,
+            id_col="gap_id",
+            fields=["area_km2"],
+            style={"stroke": False, "fillColor": "#d73027", "fillOpacity": 0.35},
+        ).add_to(fmap)
+    ZoomSwitch(overview, detail, zoom=DETAIL_ZOOM).add_to(fmap)
     add_polygons(
         fmap,
-        shown(layer("metro_lines")),
+        layer_json("metro_lines", base),
         name=tr("layer_metro"),
         colour="#0070c0",
         fill_opacity=0,
         weight=2,
-        show=True,
     )
-    add_points(
+    add_clustered_points(
         fmap,
         shown(layer("towers")[layer("towers")["in_pudong"]]),
         name=tr("layer_towers"),
         colour="#2c3e50",
-        radius=2,
-        tooltip=["asset_id"],
+        radius=3,
+        label="asset_id",
     )
     add_points(
         fmap,
-        shown(layer("aq_sensors")),
+        layer_json("aq_sensors", base, ("asset_id", "name")),
         name=tr("layer_sensors"),
         colour="#8e44ad",
         radius=5,
@@ -155,16 +164,15 @@ def _map(projects, tech):
             tooltip=["project_id", "name", "category", "status_text"],
             aliases=[tr("project_id"), "name", tr("category"), tr("status")],
         )
-    recs = recommendations()
     add_polygons(
         fmap,
-        shown(recs[recs.geom_type != "Point"]),
+        recs_json(base),
         name=tr("layer_recs"),
         colour_by=KIND_COLOURS,
         colour_col="kind",
         fill_opacity=0.6,
         weight=3,
-        tooltip=["rec_id", "kind", "members"],
+        tooltip=list(REC_TIP),
         show=False,
     )
     folium.LayerControl(collapsed=True).add_to(fmap)
@@ -185,38 +193,37 @@ def _legend():
 
 
 def _charts(result):
+    """Findings per category and gap area per covered share, as inline SVG (no chart JS)."""
     f = result.findings
     table = pd.crosstab(
         f["category"].map(lambda c: standard().category_label(c, lang())), f["status"]
     )
     table = table.reindex(columns=["fail", "warn", "pass"], fill_value=0)
+    colours = {tr(s): STATUS_COLOURS[s] for s in table.columns}
     table.columns = [tr(c) for c in table.columns]
     left, right = st.columns(2)
     left.caption(tr("chart_status"))
-    left.bar_chart(table, color=["#d73027", "#f39c12", "#1a9850"], height=260)
+    left.markdown(stacked_bars(table, colours, title=tr("chart_status")), unsafe_allow_html=True)
     grid = coverage_grid(st.session_state.get("map_tech_id", "5G_3500"))
     bins = pd.cut(
         grid["covered_fraction"],
         [-0.01, 0.2, 0.4, 0.6, 0.8, 1.0],
         labels=["0-20%", "20-40%", "40-60%", "60-80%", "80-100%"],
     )
+    area = grid.groupby(bins, observed=False)["area_m2"].sum() / 1e6
+    shades = [grid_colour(f) for f in (0.0, 0.3, 0.5, 0.7, 1.0)]
     right.caption(tr("chart_gaps"))
-    right.bar_chart(
-        (grid.groupby(bins, observed=False)["area_m2"].sum() / 1e6).rename("km²"), height=260
-    )
+    right.markdown(bars(area, shades, unit=" km²", title=tr("chart_gaps")), unsafe_allow_html=True)
 
 
 def _findings_panel(result, projects, clicked):
     ids = projects["project_id"].tolist()
-    chosen = None
-    if clicked and clicked.get("properties", {}).get("project_id") in ids:
-        chosen = clicked["properties"]["project_id"]
-    pick = st.selectbox(
-        tr("select_project"),
-        ["", *ids],
-        index=(ids.index(chosen) + 1) if chosen else 0,
-        key="map_project",
-    )
+    chosen = ((clicked or {}).get("properties") or {}).get("project_id")
+    if chosen in ids and chosen != st.session_state.get("map_clicked"):
+        # a new click on the map picks the project; the select box stays free to change
+        st.session_state["map_clicked"] = chosen
+        st.session_state["map_project"] = chosen
+    pick = st.selectbox(tr("select_project"), ["", *ids], key="map_project")
     if not pick:
         st.info(tr("no_project"))
         return

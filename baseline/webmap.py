@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.geometry
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -118,8 +119,13 @@ def base_map(
         msg = f"'{basemap}' is not a valid basemap, must be one of {', '.join(BASEMAPS)}"
         raise ValueError(msg)
     fmap = folium.Map(
-        location=center, zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True
+        location=center,
+        zoom_start=zoom,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
     )
+    fmap.options["maxZoom"] = 18  # marker clusters need one; folium sets it only on tiles
     if basemap != "none" and not (basemap == "tianditu" and not tianditu_key):
         url, attr = _TILES[basemap]
         url = url.replace("{key}", tianditu_key)
@@ -133,6 +139,13 @@ def _fields(gdf: gpd.GeoDataFrame, fields: list[str]) -> list[str]:
     return list(dict.fromkeys(f for f in fields if f in gdf.columns))
 
 
+def _present(data: dict, fields: list[str]) -> list[str]:
+    """The tooltip fields that the GeoJSON's features carry (all features share them)."""
+    first = data.get("features") or [{}]
+    props = first[0].get("properties") or {}
+    return [f for f in dict.fromkeys(fields) if f in props] if props else list(fields)
+
+
 def _clean(gdf: gpd.GeoDataFrame, keep: list[str]) -> gpd.GeoDataFrame:
     out = gdf[[*_fields(gdf, keep), "geometry"]].copy()
     for col in out.columns:
@@ -141,9 +154,18 @@ def _clean(gdf: gpd.GeoDataFrame, keep: list[str]) -> gpd.GeoDataFrame:
     return out
 
 
+def geojson_text(gdf: gpd.GeoDataFrame, fields: list[str]) -> str:
+    """The GeoJSON a map layer draws: geometry plus the named fields, as plain text.
+
+    Building it is most of the cost of a layer, so an app can cache it and hand it to
+    :func:`add_polygons` or :func:`add_points` instead of the frame.
+    """
+    return _clean(gdf, fields).to_json(drop_id=True)
+
+
 def add_polygons(
     fmap: folium.Map | folium.FeatureGroup,
-    gdf: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | str,
     *,
     name: str,
     colour: str | None = None,
@@ -155,8 +177,12 @@ def add_polygons(
     show: bool = True,
     weight: float = 1.5,
 ) -> folium.GeoJson:
-    """Add a polygon or line layer with a fixed colour or a colour per category value."""
-    data = _clean(gdf, [*(tooltip or []), *([colour_col] if colour_col else [])])
+    """Add a polygon or line layer with a fixed colour or a colour per category value.
+
+    ``gdf`` may be a frame or the text :func:`geojson_text` made of one.
+    """
+    fields = [*(tooltip or []), *([colour_col] if colour_col else [])]
+    data = json.loads(gdf if isinstance(gdf, str) else geojson_text(gdf, fields))
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         c = colour or "#3060a0"
@@ -166,11 +192,11 @@ def add_polygons(
 
     tip = None
     if tooltip:
-        fields = _fields(data, tooltip)
+        shown = _present(data, tooltip)
         tip = folium.GeoJsonTooltip(
-            fields=fields, aliases=aliases[: len(fields)] if aliases else None
+            fields=shown, aliases=aliases[: len(shown)] if aliases else None
         )
-    layer = folium.GeoJson(data.to_json(), name=name, style_function=style, tooltip=tip, show=show)
+    layer = folium.GeoJson(data, name=name, style_function=style, tooltip=tip, show=show)
     layer.add_to(fmap)
     return layer
 
@@ -188,7 +214,8 @@ def add_points(
     colour_col: str | None = None,
 ) -> folium.GeoJson:
     """Add points as canvas circle markers (fast for thousands of points)."""
-    data = _clean(gdf, [*(tooltip or []), *([colour_col] if colour_col else [])])
+    fields = [*(tooltip or []), *([colour_col] if colour_col else [])]
+    data = json.loads(gdf if isinstance(gdf, str) else geojson_text(gdf, fields))
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         c = colour
@@ -196,9 +223,9 @@ def add_points(
             c = colour_by.get(feature["properties"].get(colour_col), colour)
         return {"color": c, "fillColor": c, "fillOpacity": 0.8, "weight": 1, "radius": radius}
 
-    tip = folium.GeoJsonTooltip(fields=_fields(data, tooltip)) if tooltip else None
+    tip = folium.GeoJsonTooltip(fields=_present(data, tooltip)) if tooltip else None
     layer = folium.GeoJson(
-        data.to_json(),
+        data,
         name=name,
         marker=folium.CircleMarker(radius=radius),
         style_function=style,
@@ -305,27 +332,51 @@ def tile_xy(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, np
     return np.clip(x, 0, n - 1), np.clip(y, 0, n - 1)
 
 
+def tile_bounds(x: int, y: int, zoom: int) -> tuple[float, float, float, float]:
+    """WGS84 bounds (west, south, east, north) of a slippy-map tile."""
+    n = 2**zoom
+
+    def lat(row: int) -> float:
+        return float(np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * row / n)))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
 def write_tiles(
     gdf: gpd.GeoDataFrame, folder: Path, *, zoom: int, fields: list[str], id_col: str
 ) -> list[str]:
-    """Write a layer as one small GeoJSON file per map tile it touches, for lazy loading.
+    """Write a layer as one small GeoJSON file per map tile, for loading what is in view.
 
-    A feature goes into every tile its bounding box touches (it is not cut, so no seams are
-    drawn); the browser adds each ``id_col`` once. Files are written into a temporary folder
-    renamed onto ``folder`` at the end. Returns the tile keys ``"x_y"`` written.
+    Each feature is cut to every tile it touches, so a file holds only its own tile's share
+    of a large polygon (draw such layers without outlines, or the cuts show). Files are
+    written into a temporary folder renamed onto ``folder`` at the end. Returns the tile
+    keys ``"x_y"`` written.
     """
     data = gdf.to_crs("EPSG:4326")
-    b = data.geometry.bounds.to_numpy()
+    props = _clean(data, [id_col, *fields]).drop(columns="geometry")
+    records = [{c: _plain(v) for c, v in row.items()} for row in props.to_dict("records")]
+    geoms = data.geometry.to_numpy()
+    b = shapely.bounds(geoms)
     x0, y1 = tile_xy(b[:, 0], b[:, 1], zoom)
     x1, y0 = tile_xy(b[:, 2], b[:, 3], zoom)
-    props = _clean(data, [id_col, *fields]).drop(columns="geometry")
-    geojson = json.loads(data[["geometry"]].to_json(drop_id=True))["features"]
     tiles: dict[str, list[dict]] = {}
-    for k, feature in enumerate(geojson):
-        feature["properties"] = {c: _plain(props[c].iat[k]) for c in props.columns}
+    for k, geom in enumerate(geoms):
         for x in range(x0[k], x1[k] + 1):
             for y in range(y0[k], y1[k] + 1):
+                piece = shapely.clip_by_rect(geom, *tile_bounds(x, y, zoom))
+                if shapely.is_empty(piece):
+                    continue
+                feature = {
+                    "type": "Feature",
+                    "properties": {**records[k], "_piece": f"{k}@{x}_{y}"},
+                    "geometry": shapely.geometry.mapping(piece),
+                }
                 tiles.setdefault(f"{x}_{y}", []).append(feature)
+    _write_folder(folder, tiles)
+    return sorted(tiles)
+
+
+def _write_folder(folder: Path, tiles: Mapping[str, list[dict]]) -> None:
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
@@ -339,7 +390,6 @@ def write_tiles(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-    return sorted(tiles)
 
 
 def _plain(value: Any) -> Any:
@@ -351,7 +401,7 @@ class TiledGeoJson(MacroElement):
 
     Nothing is fetched while the group is off the map (below the zoom where a
     :class:`ZoomSwitch` shows it); from then on each pan or zoom fetches the tiles in view
-    that exist and were not fetched before, and adds each feature once.
+    that exist and were not fetched before, and adds each piece once.
     """
 
     _template = Template(
@@ -388,7 +438,7 @@ class TiledGeoJson(MacroElement):
                             .then(function(fc) {
                                 if (!fc) { return; }
                                 fc.features.forEach(function(f) {
-                                    var id = f.properties[{{ this.id_col|tojson }}];
+                                    var id = f.properties._piece;
                                     if (!seen.has(id)) { seen.add(id); layer.addData(f); }
                                 });
                             });
@@ -425,7 +475,10 @@ class TiledGeoJson(MacroElement):
         self.style = dict(style)
 
 
+GRID_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850")
+
+
 def grid_colour(fraction: float) -> str:
     """Red (uncovered) to green (covered) for a covered fraction 0..1."""
-    steps = ["#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850"]
+    steps = GRID_COLOURS
     return steps[min(int(fraction * (len(steps) - 1) + 0.5), len(steps) - 1)]

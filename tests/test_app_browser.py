@@ -84,6 +84,66 @@ def test_map_draws_offline_with_no_request_leaving_loopback(server, chromium, ti
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requests)
 
 
+def _map_frame(page):
+    return next(f for f in page.frames if "st_folium" in f.url)
+
+
+def test_towers_are_clustered_and_gaps_load_per_tile_when_zoomed_in(server, chromium):
+    page, requests, _ = _open(chromium, server)
+    wait_map_drawn(page)
+    frame = _map_frame(page)
+    frame.locator(".marker-cluster").first.wait_for(timeout=30000)
+    clusters = frame.locator(".marker-cluster").count()
+    assert 3 <= clusters < 100  # about a thousand towers drawn as a few counted clusters
+    page.wait_for_timeout(500)
+    assert [u for u in requests if "/static/tiles/" in u] == []  # nothing at overview zoom
+    responses = []
+    page.on("response", lambda r: responses.append((r.url, r.status)))
+    frame.evaluate("map_div.setView([31.235, 121.505], 14); null")  # Lujiazui
+    count_js = (
+        "Object.keys(window).filter(k => k.startsWith('feature_group_'))"
+        ".map(k => window[k].getLayers().map(l => l.getLayers ? l.getLayers().length : 0)"
+        ".reduce((a, b) => a + b, 0)).reduce((a, b) => a + b, 0)"
+    )
+    deadline = time.time() + 20
+    while time.time() < deadline and frame.evaluate(count_js) == 0:
+        page.wait_for_timeout(100)
+    tiles = [(u, code) for u, code in responses if "/static/tiles/" in u]
+    assert 1 <= len(tiles) <= 4 and all(code == 200 for _, code in tiles), tiles
+    assert frame.evaluate(count_js) > 0
+    frame.evaluate("map_div.setView([31.10, 121.80], 14); null")  # elsewhere: new tiles only
+    page.wait_for_timeout(1500)
+    more = [u for u, _ in responses if "/static/tiles/" in u]
+    assert len(more) == len(set(more))  # no tile fetched twice
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.screenshot(path=str(SHOTS / "map-zoomed.png"))
+    page.close()
+
+
+def test_clicking_a_project_on_the_map_shows_its_findings(server, chromium):
+    page, _, _ = _open(chromium, server)
+    wait_map_drawn(page)
+    frame = _map_frame(page)
+    plan = gpd.read_file(ROOT / "layers" / "sample_siteplan.geojson")
+    site = plan[(plan["project_id"] == "PD-B02") & (plan["kind"] == "boundary")].geometry.item()
+    point = site.representative_point()
+    frame.evaluate("([lat, lon]) => { map_div.setView([lat, lon], 16); }", [point.y, point.x])
+    page.wait_for_timeout(1000)
+    to_pixel = (
+        "([lat, lon]) => { const p = map_div.latLngToContainerPoint([lat, lon]); "
+        "return [p.x, p.y]; }"
+    )
+    xy = frame.evaluate(to_pixel, [point.y, point.x])
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    page.wait_for_timeout(3000)
+    page.screenshot(path=str(SHOTS / "map-click.png"))
+    page.get_by_text("PD-B02").first.wait_for(timeout=30000)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
 def test_language_switch(server, chromium):
     page, _, _ = _open(chromium, server)
     wait_map_drawn(page)
