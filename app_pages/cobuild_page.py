@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import folium
 import streamlit as st
 
@@ -99,7 +101,11 @@ def render() -> None:
         strict=True,
     ):
         col.download_button(
-            tr(label), recs_bytes(recs, ext), f"cobuild.{ext}", mime, key=f"cb_dl_{ext}"
+            tr(label),
+            functools.partial(recs_bytes, recs, ext),  # built on click, not on every rerun
+            f"cobuild.{ext}",
+            mime,
+            key=f"cb_dl_{ext}",
         )
     _ = lang()
 

@@ -43,13 +43,14 @@ from baseline.webmap import (
 )
 
 DETAIL_ZOOM = 13
+TOWER_COLOUR = "#2c3e50"
 TECHS = {"5G": "5G_3500", "4G": "4G_1800"}
 
 
 def _filters(result):
     std = standard()
     p = result.projects
-    with st.sidebar.expander(tr("filters"), expanded=True):
+    with st.sidebar.expander(tr("filters"), expanded=False):
         cats = sorted(p["category"].dropna().unique())
         pick_cat = st.multiselect(
             tr("category"), cats, format_func=lambda c: std.category_label(c, lang()), key="map_cat"
@@ -139,7 +140,7 @@ def _map(projects, tech):
         fmap,
         shown(layer("towers")[layer("towers")["in_pudong"]]),
         name=tr("layer_towers"),
-        colour="#2c3e50",
+        colour=TOWER_COLOUR,
         radius=3,
         label="asset_id",
     )
@@ -187,7 +188,9 @@ def _legend():
     )
     st.markdown(
         f"**{tr('legend')}**: {items} &nbsp; {tr('layer_coverage')}: "
-        "<span style='color:#d73027'>■</span> 0 % → <span style='color:#1a9850'>■</span> 100 %",
+        "<span style='color:#d73027'>■</span> 0 % → <span style='color:#1a9850'>■</span> 100 %"
+        f" &nbsp; <span style='color:{TOWER_COLOUR};font-size:18px'>●</span> "
+        f"{tr('layer_towers')} ({tr('cluster_note')})",
         unsafe_allow_html=True,
     )
 

@@ -104,6 +104,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "layer_boundary": {"zh": "浦东边界", "en": "Pudong boundary"},
     "layer_metro": {"zh": "地铁", "en": "Metro"},
     "layer_towers": {"zh": "现状基站", "en": "Existing towers"},
+    "cluster_note": {"zh": "数字为聚合的基站数", "en": "numbers count grouped towers"},
     "layer_sensors": {"zh": "现状监测站", "en": "Existing sensors"},
     "layer_coverage": {"zh": "覆盖（网格）", "en": "Coverage (grid)"},
     "layer_gaps": {"zh": "覆盖空白（细节）", "en": "Coverage gaps (detail)"},

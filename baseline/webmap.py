@@ -248,6 +248,20 @@ function callback(row) {
 """
 
 
+_CLUSTER_ICON = """
+function(cluster) {
+    var n = cluster.getChildCount(), size = n < 10 ? 24 : (n < 100 ? 30 : 36);
+    return L.divIcon({
+        html: '<div style="background:%(colour)s;color:#fff;border:2px solid #fff;'
+            + 'border-radius:50%%;width:' + size + 'px;height:' + size + 'px;display:flex;'
+            + 'align-items:center;justify-content:center;font:12px sans-serif;opacity:0.85">'
+            + n + '</div>',
+        className: 'ict-cluster', iconSize: L.point(size + 4, size + 4)
+    });
+}
+"""
+
+
 def add_clustered_points(
     fmap: folium.Map | folium.FeatureGroup,
     gdf: gpd.GeoDataFrame,
@@ -262,7 +276,9 @@ def add_clustered_points(
     """Add many points as a marker cluster drawn in the browser (one small array, no GeoJSON).
 
     Points are grouped into counted clusters below ``disable_at_zoom`` and drawn as canvas
-    circle markers from there on; ``label`` names a column shown as the tooltip.
+    circle markers from there on; ``label`` names a column shown as the tooltip. Clusters
+    take the layer's colour, not the plugin's green-to-orange scale, which would read as
+    compliance statuses on this map.
     """
     from folium.plugins import FastMarkerCluster
 
@@ -278,6 +294,7 @@ def add_clustered_points(
         disableClusteringAtZoom=disable_at_zoom,
         chunkedLoading=True,
         showCoverageOnHover=False,
+        icon_create_function=_CLUSTER_ICON % {"colour": colour},
     )
     layer.add_to(fmap)
     return layer

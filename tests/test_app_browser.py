@@ -92,8 +92,8 @@ def test_towers_are_clustered_and_gaps_load_per_tile_when_zoomed_in(server, chro
     page, requests, _ = _open(chromium, server)
     wait_map_drawn(page)
     frame = _map_frame(page)
-    frame.locator(".marker-cluster").first.wait_for(timeout=30000)
-    clusters = frame.locator(".marker-cluster").count()
+    frame.locator(".ict-cluster").first.wait_for(timeout=30000)
+    clusters = frame.locator(".ict-cluster").count()
     assert 3 <= clusters < 100  # about a thousand towers drawn as a few counted clusters
     page.wait_for_timeout(500)
     assert [u for u in requests if "/static/tiles/" in u] == []  # nothing at overview zoom
@@ -210,6 +210,21 @@ def test_upload_check_and_download_csv(server, chromium, tmp_path, timings):
     assert room["status"].item() == "fail" and room["measured"].item() == 15.0
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SHOTS / "check.png"), full_page=False)
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
+
+
+def test_cobuild_csv_is_built_on_click_and_holds_every_recommendation(server, chromium, tmp_path):
+    page, requests, _ = _open(chromium, server, "/cobuild")
+    button = page.get_by_role("button", name="下载 CSV")
+    button.wait_for(timeout=60000)
+    with page.expect_download() as info:
+        button.click()
+    target = tmp_path / "cobuild.csv"
+    info.value.save_as(target)
+    recs = pd.read_csv(target)
+    assert len(recs) == 28 and recs["rec_id"].is_unique
+    assert recs["saving_cny"].sum() == pytest.approx(6_525_000, rel=0.01)
     assert [u for u in requests if not u.startswith(LOCAL)] == []
     page.close()
 
