@@ -10,9 +10,9 @@ The check, the gaps and the co-build self-join each touch a large layer in one w
 :class:`LocalAssets` answers the check's two questions from a GeoDataFrame in memory.
 :class:`DaskAssets` answers them from a layer partitioned by :mod:`baseline.partitioned`,
 one dask task per part that can matter, each reading its GeoParquet part (cached per
-process, so a part is read once per run): on the threads of this process by default, or on
-a dask.distributed cluster
-(``Engine(scheduler="tcp://host:8786")``; the workers must see the same folder).
+process, so a part is read once per run): on the threads of this process by default, or on a
+dask.distributed cluster (``Engine("dask", "tcp://host:8786")``; the workers must see the
+same folder).
 
 Both give the same numbers: a part is left out only when its box proves it cannot hold a
 closer asset, and rows are put back in source order before anything order-sensitive.
@@ -116,7 +116,6 @@ class LocalAssets:
 
     def __init__(self, assets: gpd.GeoDataFrame) -> None:
         self.assets = assets
-        self._trees: dict[tuple[str, ...], np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.assets)

@@ -23,6 +23,18 @@ TABLE_FORMATS = (".csv", ".json", ".xlsx", ".html")
 LAYER_FORMATS = (".geojson", ".gpkg", ".parquet", ".csv", ".xlsx")
 
 
+def _writable(path: str | Path, force: bool) -> Path:
+    """``path`` as a Path, once it is known that it may be written (or replaced)."""
+    path = Path(path)
+    if path.exists() and not force:
+        msg = f"{path}: already exists; choose another name or pass --force to replace it"
+        raise OutputError(msg)
+    if not path.parent.exists():
+        msg = f"{path}: folder {path.parent} does not exist; create it first"
+        raise OutputError(msg)
+    return path
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` when the block succeeds.
@@ -32,13 +44,7 @@ def atomic_path(path: str | Path, *, force: bool = False) -> Iterator[Path]:
     OutputError
         When ``path`` exists and ``force`` is false, or its folder does not exist.
     """
-    path = Path(path)
-    if path.exists() and not force:
-        msg = f"{path}: already exists; choose another name or pass --force to replace it"
-        raise OutputError(msg)
-    if not path.parent.exists():
-        msg = f"{path}: folder {path.parent} does not exist; create it first"
-        raise OutputError(msg)
+    path = _writable(path, force)
     fd, tmp = tempfile.mkstemp(
         prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent
     )
@@ -65,13 +71,7 @@ def atomic_dir(path: str | Path, *, force: bool = False) -> Iterator[Path]:
     OutputError
         When ``path`` exists and ``force`` is false, or its parent folder does not exist.
     """
-    path = Path(path)
-    if path.exists() and not force:
-        msg = f"{path}: already exists; choose another name or pass --force to replace it"
-        raise OutputError(msg)
-    if not path.parent.exists():
-        msg = f"{path}: folder {path.parent} does not exist; create it first"
-        raise OutputError(msg)
+    path = _writable(path, force)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from baseline.errors import ReadError
 from baseline.export import atomic_dir
@@ -76,20 +74,6 @@ class PartitionedLayer:
     def boxes(self) -> np.ndarray:
         """Bounding boxes of the parts, shape (n_parts, 4)."""
         return np.array([p.bbox for p in self.parts], dtype=float).reshape(-1, 4)
-
-    def parts_near(self, bounds: np.ndarray, reach: float = 0.0, crs=None) -> np.ndarray:
-        """Indices of the parts whose box comes within ``reach`` of any of ``bounds``.
-
-        ``bounds`` (n, 4) and ``reach`` are in ``crs`` (default the layer's own); the parts'
-        boxes are carried into that CRS as boxes, so a part is never wrongly left out.
-        """
-        boxes = shapely.box(*self.boxes().T)
-        if crs is not None:
-            boxes = gpd.GeoSeries(boxes, crs=self.crs).to_crs(crs).envelope.to_numpy()
-        b = np.asarray(bounds, dtype=float).reshape(-1, 4)
-        grown = shapely.box(b[:, 0] - reach, b[:, 1] - reach, b[:, 2] + reach, b[:, 3] + reach)
-        _, hit = shapely.STRtree(boxes).query(grown)
-        return np.unique(hit)
 
     def read(
         self, index: int, columns: Sequence[str] | None = None, filters=None
@@ -224,9 +208,3 @@ def open_partitioned(path: Path) -> PartitionedLayer:
         source_sha256=meta.get("source_sha256", ""),
         columns=tuple(meta.get("columns", [])),
     )
-
-
-def remove(path: Path) -> None:
-    """Delete a partitioned layer folder (only one that :func:`is_partitioned` recognises)."""
-    if is_partitioned(path):
-        shutil.rmtree(path)

@@ -43,3 +43,15 @@ def sample_result(std):
 def utm_frame(rows: list[dict]) -> gpd.GeoDataFrame:
     """A GeoDataFrame in UTM 51N (metres) from dicts with a 'geometry' key."""
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=UTM)
+
+
+@pytest.fixture(scope="session")
+def paris_raw():
+    """The Paris street works of ../shared/data, read, with id and owner columns mapped."""
+    from baseline.layers import read_layer
+
+    path = shared("paris_chantiers_perturbants", "paris_chantiers_perturbants_train80.geojson")
+    gdf = read_layer(path)
+    gdf["project_id"] = gdf["objectid"].astype(str)
+    gdf["owner"] = gdf["maitre_ouvrage"]
+    return gdf

@@ -13,7 +13,7 @@ from baseline.cobuild_io import write_recommendations
 from baseline.data import load_assets
 from baseline.errors import DataWarning
 from baseline.layers import read_layer
-from tests.conftest import UTM, shared
+from tests.conftest import UTM
 
 
 def works(*rows) -> gpd.GeoDataFrame:
@@ -121,14 +121,10 @@ def _brute_force(gdf: gpd.GeoDataFrame, buffer_m: float) -> set[tuple[str, str]]
 
 
 @pytest.fixture(scope="module")
-def paris():
-    path = shared("paris_chantiers_perturbants", "paris_chantiers_perturbants_train80.geojson")
-    gdf = read_layer(path)
-    gdf["project_id"] = gdf["objectid"].astype(str)
-    gdf["owner"] = gdf["maitre_ouvrage"]
+def paris(paris_raw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
-        return prepare_works(gdf)
+        return prepare_works(paris_raw)
 
 
 def test_paris_pairs_equal_brute_force(paris):

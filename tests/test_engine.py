@@ -29,10 +29,9 @@ from baseline.engine import DaskAssets, Engine, asset_index
 from baseline.engine import find_gaps as engine_gaps
 from baseline.engine import match_works as engine_match
 from baseline.errors import BaselineError, DataWarning, OutputError, ReadError
-from baseline.layers import read_layer
 from baseline.partitioned import INDEX, ingest, open_partitioned
 from baseline.siteplan import read_siteplan
-from tests.conftest import UTM, shared
+from tests.conftest import UTM
 
 
 @pytest.fixture(scope="module")
@@ -200,15 +199,6 @@ def test_gaps_on_dask_equal_local(tmp_path, std, dask_engine):
     assert shapely.equals_exact(
         shapely.normalize(b.gaps.geometry.values), shapely.normalize(a.gaps.geometry.values), 1e-6
     ).all()
-
-
-@pytest.fixture(scope="module")
-def paris_raw():
-    path = shared("paris_chantiers_perturbants", "paris_chantiers_perturbants_train80.geojson")
-    gdf = read_layer(path)
-    gdf["project_id"] = gdf["objectid"].astype(str)
-    gdf["owner"] = gdf["maitre_ouvrage"]
-    return gdf
 
 
 def test_cobuild_on_dask_equals_local(tmp_path, std, paris_raw, dask_engine):
