@@ -14,14 +14,15 @@ Drawings carry no CRS: declare it (usually a projected EPSG code).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ezdxf
 import geopandas as gpd
-from ezdxf.entities import DXFEntity
 from shapely.geometry import LineString, Point, Polygon
 
 from baseline.errors import ReadError
+
+if TYPE_CHECKING:  # ezdxf takes 0.3 s to import: only readers of DXF files pay for it
+    from ezdxf.entities import DXFEntity
 
 XDATA_APPID = "ICT_BASELINE"
 
@@ -85,6 +86,8 @@ def read_dxf(path: Path) -> gpd.GeoDataFrame:
     ReadError
         When the file is not a readable DXF drawing.
     """
+    import ezdxf
+
     try:
         doc = ezdxf.readfile(path)
     # ezdxf raises many types on damaged input (StopIteration, IndexError, ...): all mean
@@ -114,6 +117,8 @@ def write_dxf(gdf: gpd.GeoDataFrame, path: Path, *, layer_col: str = "Layer") ->
     Polygons become closed LWPOLYLINEs, lines open ones, points POINTs; the CRS is not
     stored (DXF has no place for it). Used to make test drawings and CAD exports.
     """
+    import ezdxf
+
     doc = ezdxf.new("R2010")
     doc.appids.add(XDATA_APPID)
     msp = doc.modelspace()
