@@ -363,6 +363,15 @@ def _sites_for_coverage(plan_fittings: gpd.GeoDataFrame, assets: CombinedAssets)
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=plan_fittings.crs)
 
 
+def _rule_columns(std: Standard, projects: pd.DataFrame) -> list[str]:
+    """The project columns any rule reads (the rest is not copied rule after rule)."""
+    wanted = {"project_id", "category", "site_area_ha"}
+    for rule in std.rules.values():
+        wanted.update(c.attribute for c in rule.when)
+        wanted.update(str(rule.params[k]) for k in ("attribute", "per_project") if k in rule.params)
+    return [c for c in projects.columns if c in wanted] + [projects.geometry.name]
+
+
 def _asset_types(std: Standard) -> set[str]:
     """Asset types any rule of the catalogue counts, plus towers for the coverage model."""
     used = {r for c in std.categories.values() for r in c.rules}
@@ -406,6 +415,7 @@ def check(
     projects["site_area_ha"] = np.where(
         projects.geom_type.isin(["Polygon", "MultiPolygon"]), projects.area / 1e4, np.nan
     )
+    projects = projects[_rule_columns(std, projects)]
     fittings = plan.fittings.to_crs(crs)
     index = asset_index(assets, crs, _asset_types(std), engine)
     sites = functools.partial(_sites_for_coverage, fittings, index)
