@@ -34,7 +34,7 @@ import shapely
 
 from baseline.errors import BaselineError
 from baseline.memory import without_gc
-from baseline.partitioned import ROW, PartitionedLayer
+from baseline.partitioned import ROW, PartitionedLayer, read_part
 
 ENGINES = ("local", "dask")
 FIRST_REACH_M = 500.0
@@ -156,7 +156,7 @@ def _load_part(path: str, stamp: int, types: tuple[str, ...], columns: tuple[str
     cluster each worker keeps its own cache.
     """
     cols = list(dict.fromkeys([*columns, ROW, "geometry"]))
-    part = gpd.read_parquet(path, columns=cols, filters=[("asset_type", "in", list(types))])
+    part = read_part(path, cols, [("asset_type", "in", list(types))])
     return part.to_crs(crs)
 
 
@@ -351,7 +351,7 @@ def asset_index(
 def _gaps_task(path: str, coverage: dict, crs: str, tech, radius_m, region, near: bool):
     from baseline.coverage import coverage_union
 
-    part = gpd.read_parquet(path).drop(columns=ROW)
+    part = read_part(path).drop(columns=ROW)
     return coverage_union(
         part, coverage, crs=crs, tech=tech, radius_m=radius_m, clip=region, count_only=not near
     )
@@ -461,7 +461,7 @@ def _match_task(home: int, parts: list[tuple[int, str]], cols, crs: str, params:
     for k, path in parts:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DataWarning)
-            prepared = prepare_works(gpd.read_parquet(path), cols)
+            prepared = prepare_works(read_part(path), cols)
         if k == home:
             messages = [str(w.message) for w in caught]
         prepared["_part"] = k

@@ -27,6 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from baseline.errors import ReadError
 from baseline.export import atomic_dir
@@ -80,20 +81,25 @@ class PartitionedLayer:
     ) -> gpd.GeoDataFrame:
         """Read one part (optionally some columns and a pyarrow row filter)."""
         cols = None if columns is None else list(dict.fromkeys([*columns, ROW, "geometry"]))
-        path = self.path / self.parts[index].file
-        try:
-            return gpd.read_parquet(path, columns=cols, filters=filters)
-        except (OSError, ValueError) as err:
-            raise ReadError(
-                f"{path}: cannot read this part of the partitioned layer ({err}); "
-                f"ingest the source again with `baseline ingest`"
-            ) from err
+        return read_part(self.path / self.parts[index].file, cols, filters)
 
     def read_all(self, columns: Sequence[str] | None = None, filters=None) -> gpd.GeoDataFrame:
         """Every part, back in source order (for small layers and tests)."""
         frames = [self.read(i, columns, filters) for i in range(len(self.parts))]
         out = pd.concat(frames, ignore_index=True) if frames else gpd.GeoDataFrame()
         return gpd.GeoDataFrame(out, crs=self.crs).sort_values(ROW, ignore_index=True)
+
+
+def read_part(path: str | Path, columns: list[str] | None = None, filters=None):
+    """Read one part file; a damaged or foreign file gives a ReadError naming it and the fix."""
+    try:
+        return gpd.read_parquet(path, columns=columns, filters=filters)
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ReadError(
+            f"{path}: cannot read this part of a partitioned layer ({first}); "
+            "ingest the source again with `baseline ingest SRC --out DIR --force`"
+        ) from None
 
 
 def _file_hash(path: Path) -> str:

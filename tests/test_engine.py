@@ -268,3 +268,26 @@ def test_cli_engine_errors_are_one_line(tmp_path):
     assert res.returncode == 2 and "cannot reach the dask scheduler" in res.stderr, res.stderr
     assert "Traceback" not in res.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_damaged_part_is_named_with_the_fix(tmp_path, engine):
+    layer = ingest(load_assets(), tmp_path / "parts", rows_per_part=1_000)
+    damaged = layer.path / layer.parts[1].file
+    damaged.write_bytes(damaged.read_bytes()[:200])  # cut short, as a failed copy would
+    plan = str(get_path("sample_siteplan"))
+    out = tmp_path / "f.csv"
+    res = run_cli(
+        "check",
+        plan,
+        "--no-bundled-assets",
+        "--assets",
+        str(layer.path),
+        "--engine",
+        engine,
+        "--out",
+        str(out),
+    )
+    assert res.returncode == 2, res.stderr
+    assert damaged.name in res.stderr and "baseline ingest" in res.stderr
+    assert "Traceback" not in res.stderr and not out.exists()
