@@ -152,12 +152,9 @@ class _Columns:
             [pa.array(b[:, i]) for i in range(4)], names=["xmin", "ymin", "xmax", "ymax"]
         )
         take = pa.array(rows, pa.int64())
-        table = (
-            self.attributes.take(take)
-            .append_column(ROW, take)
-            .append_column("geometry", self.wkb.take(take))
-            .append_column("bbox", bbox)
-        )
+        picked = self.attributes.take(take) if self.attributes.num_columns else None
+        columns = {name: picked.column(name) for name in picked.column_names} if picked else {}
+        table = pa.table({**columns, ROW: take, "geometry": self.wkb.take(take), "bbox": bbox})
         names = sorted({_TYPE_NAMES[t] for t in np.unique(self.types[rows]) if t in _TYPE_NAMES})
         geo = {
             "version": "1.1.0",

@@ -87,6 +87,19 @@ def test_ingest_round_trips_and_parts_are_compact(tmp_path):
         assert tuple(part.total_bounds) == pytest.approx(p.bbox)
 
 
+def test_a_layer_of_geometry_alone_and_one_of_lines_round_trip(tmp_path):
+    only = points(700)[["geometry"]]
+    back = ingest(only, tmp_path / "a", rows_per_part=300).read_all()
+    assert list(back.columns) == ["_row", "geometry"] and len(back) == 700
+    assert shapely.equals_exact(back.geometry.values, only.geometry.values, 0).all()
+    lines = gpd.GeoDataFrame(
+        {"id": [1, 2]}, geometry=shapely.linestrings([[[0, 0], [1, 1]], [[2, 2], [3, 1]]]), crs=4326
+    )
+    layer = ingest(lines, tmp_path / "b", rows_per_part=1)
+    assert [p.bbox for p in layer.parts] == [(0, 0, 1, 1), (2, 1, 3, 2)]
+    assert layer.read_all()["id"].tolist() == [1, 2]
+
+
 @pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")  # inside dask's reader
 def test_parts_open_in_dask_geopandas_with_their_boxes(tmp_path):
     dask_geopandas = pytest.importorskip("dask_geopandas")
