@@ -225,10 +225,11 @@ def _message(
 
 
 def _messages(frame: pd.DataFrame, rule: Rule, std: Standard, lang: str) -> list[str]:
-    """Sentences for every row of one rule's findings.
+    """Sentences for every row of one rule's findings, in the rule's language.
 
-    Rows that read the same (same status, note and shown value) share one formatted string,
-    so the cost is one small tuple per row rather than one template per row.
+    Measured rows (most of them) are the same sentence but for the value: the sentence is
+    built once per status and the shown value put in its place. The others are few distinct
+    sentences, built once each.
     """
     op, thr = _threshold(rule)
     unit = _unit(rule)
@@ -243,15 +244,44 @@ def _messages(frame: pd.DataFrame, rule: Rule, std: Standard, lang: str) -> list
         "neg": _NEG[op],
         "fields": {"op": _OPS[op], "t": tm, "u": tu, "clause": rule.clause, "fitting": fitting},
     }
+    out = np.empty(len(frame), dtype=object)
+    measured = frame["measured"].to_numpy(float)
+    plain = (
+        (frame["note"].to_numpy(object) == "")
+        & (frame["why_not"].to_numpy(object) == "")
+        & (frame["missing_attr"].to_numpy(object) == "")
+        & np.isfinite(measured)
+    )
+    status = frame["status"].to_numpy(object)
+    # measured rows: one template per status, split where the value goes
+    shown = _shown(measured[plain], unit)
+    u = _fmt(1.0, unit)[1]
+    for st in np.unique(status[plain]).tolist():
+        pre, post = _message(st, "", "", "", "\x01", u, base).split("\x01")
+        rows = status[plain] == st
+        out[np.flatnonzero(plain)[rows]] = [pre + m + post for m in shown[rows].tolist()]
+    # the rest (not applicable, missing, unmeasured, none found): few distinct sentences
     cache: dict[tuple, str] = {}
-    out = []
-    columns = ("status", "note", "why_not", "missing_attr", "measured")
-    for status, note, why, miss, value in zip(*(frame[c].tolist() for c in columns), strict=True):
-        key = (status, note, why, miss, *_fmt(value, unit))
+    columns = ("status", "note", "why_not", "missing_attr")
+    rest = np.flatnonzero(~plain)
+    values = zip(*(frame[c].to_numpy(object)[rest].tolist() for c in columns), strict=True)
+    for k, (st, note, why, miss) in zip(rest.tolist(), values, strict=True):
+        key = (st, note, why, miss, *_fmt(measured[k], unit))
         text = cache.get(key)
         if text is None:
             text = cache[key] = _message(*key, base)
-        out.append(text)
+        out[k] = text
+    return out.tolist()
+
+
+def _shown(values: np.ndarray, unit: str) -> np.ndarray:
+    """Finite measured values as the messages show them (what :func:`_fmt` does, at once)."""
+    if unit == "share":
+        return np.array([f"{v:.1f}" for v in (values * 100).tolist()], dtype=object)
+    big = (values == np.round(values)) | (np.abs(values) >= 1000)
+    out = np.empty(len(values), dtype=object)
+    out[big] = [f"{v:.0f}" for v in values[big].tolist()]
+    out[~big] = [f"{v:.4g}" for v in values[~big].tolist()]
     return out
 
 
