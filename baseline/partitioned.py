@@ -229,7 +229,9 @@ def ingest(
         raise ReadError(f"{out}: the layer has no CRS; read it with --crs first")
     if rows_per_part < 1:
         raise ValueError("rows_per_part must be at least 1")
-    order = hilbert_order(gdf) if len(gdf) else np.array([], dtype=int)
+    if len(gdf) == 0:
+        raise ReadError(f"{source or out}: the layer has no features; there is nothing to ingest")
+    order = hilbert_order(gdf)
     columns = _Columns.of(gdf)
     n_parts = max(1, -(-len(gdf) // rows_per_part))
     parts = []

@@ -130,6 +130,12 @@ def test_ingest_refuses_to_overwrite_and_leaves_nothing_when_it_fails(tmp_path):
     assert open_partitioned(tmp_path / "parts").rows == 1_000
 
 
+def test_an_empty_layer_is_refused_and_nothing_is_written(tmp_path):
+    with pytest.raises(ReadError, match="no features"):
+        ingest(points(3).iloc[0:0], tmp_path / "parts")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_opening_something_else_says_what_to_do(tmp_path):
     with pytest.raises(ReadError, match="baseline ingest"):
         open_partitioned(tmp_path)
