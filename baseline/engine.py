@@ -191,6 +191,8 @@ class DaskAssets:
     crs : CRS-like
         The check's metric CRS.
     engine : Engine
+    types : sequence of str
+        The asset types the check uses: each part is read once, with these rows only.
     """
 
     def __init__(
