@@ -26,6 +26,7 @@ from baseline.webmap import (
     add_polygons,
     display_copy,
     geojson_text,
+    grid_class,
     simplify,
     write_tiles,
 )
@@ -123,10 +124,7 @@ def recommendations():
 @st.cache_data(show_spinner=False, max_entries=32)
 def layer_json(name: str, base: str, fields: tuple[str, ...] = ()) -> str:
     """A bundled layer as map GeoJSON for a basemap, made once per server."""
-    gdf = layer(name)
-    if name == "towers":
-        gdf = gdf[gdf["in_pudong"]]
-    return geojson_text(display_copy(gdf, base), list(fields))
+    return geojson_text(display_copy(layer(name), base), list(fields))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -138,7 +136,7 @@ def grid_json(tech: str, base: str) -> str:
     """
     grid = coverage_grid(tech)
     steps = len(GRID_COLOURS) - 1
-    grid = grid.assign(k=(grid["covered_fraction"] * steps + 0.5).astype(int).clip(0, steps))
+    grid = grid.assign(k=grid_class(grid["covered_fraction"].to_numpy()))
     merged = grid.dissolve(by="k", as_index=False)
     merged["colour"] = [GRID_COLOURS[k] for k in merged["k"]]
     merged["covered"] = [

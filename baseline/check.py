@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from baseline.coverage import local_covered_fraction, site_footprints
+from baseline.coverage import SITE_COLUMNS, local_covered_fraction, site_footprints
 from baseline.crs import metric_crs
 from baseline.engine import CombinedAssets, Engine, asset_index
 from baseline.i18n import attribute_label, t
@@ -380,16 +380,13 @@ def _coverage_function(
     return fraction
 
 
-_SITE_COLUMNS = ("height_m", "azimuth", "beamwidth")
-
-
 def _sites_for_coverage(plan_fittings: gpd.GeoDataFrame, assets: CombinedAssets):
     """Planned base-station sites, then existing towers (in source order)."""
     planned = plan_fittings[plan_fittings["kind"] == "base_station_site"]
-    parts = [planned[[c for c in _SITE_COLUMNS if c in planned] + ["geometry"]]]
+    parts = [planned[[c for c in SITE_COLUMNS if c in planned] + ["geometry"]]]
     towers = assets.of_types(["tower"]) if len(assets) else None
     if towers is not None and len(towers):
-        parts.append(towers[[c for c in _SITE_COLUMNS if c in towers] + ["geometry"]])
+        parts.append(towers[[c for c in SITE_COLUMNS if c in towers] + ["geometry"]])
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=plan_fittings.crs)
 
 

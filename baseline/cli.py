@@ -416,7 +416,7 @@ def cobuild(
             f"`baseline ingest {works} --out DIR` and run `baseline cobuild DIR --engine dask`"
         )
     if isinstance(gdf, PartitionedLayer):
-        gdf = gdf.read_all().drop(columns="_row")
+        gdf = gdf.frame()
     if "kind" in gdf.columns:
         from baseline.check import check
         from baseline.cobuild import recommend

@@ -30,7 +30,7 @@ from __future__ import annotations
 import heapq
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -82,20 +82,25 @@ class WorksColumns:
 # Shared trenches
 
 
+def require_works_columns(columns: Sequence, cols: WorksColumns, where: str = "") -> None:
+    """Raise a SchemaError naming the id and date columns a works layer lacks, and the fix."""
+    missing = [c for c in (cols.id, cols.start, cols.end) if c not in columns]
+    if missing:
+        found = ", ".join(map(str, columns))
+        msg = (
+            f"{where}works layer lacks column(s) {', '.join(missing)}; map yours with --id-col, "
+            f"--start-col, --end-col, --owner-col. Columns found: {found}"
+        )
+        raise SchemaError(msg)
+
+
 def prepare_works(gdf: gpd.GeoDataFrame, cols: WorksColumns = WorksColumns()) -> gpd.GeoDataFrame:
     """Normalise a works layer to ``work_id, start, end, owner, geometry``.
 
     Rows with missing or reversed dates or empty geometry are dropped; a
     :class:`~baseline.errors.DataWarning` names them and gives the count.
     """
-    missing = [c for c in (cols.id, cols.start, cols.end) if c not in gdf.columns]
-    if missing:
-        found = ", ".join(map(str, gdf.columns))
-        msg = (
-            f"works layer lacks column(s) {', '.join(missing)}; map yours with --id-col, "
-            f"--start-col, --end-col, --owner-col. Columns found: {found}"
-        )
-        raise SchemaError(msg)
+    require_works_columns(gdf.columns, cols)
     out = gpd.GeoDataFrame(
         {
             "work_id": gdf[cols.id].astype(str).to_numpy(),

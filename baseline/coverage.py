@@ -30,6 +30,7 @@ SPEED_OF_LIGHT = 299_792_458.0
 MODELS = ("cost231_hata", "uma_38901", "umi_38901")
 TECH_ALIASES = {"5G": "5G_3500", "NR": "5G_3500", "4G": "4G_1800", "LTE": "4G_1800"}
 _QUAD_SEGS = 8
+SITE_COLUMNS = ("height_m", "azimuth", "beamwidth")  # what a site may say of itself
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,6 +347,13 @@ def coverage_union(
     return shapely.union_all(geoms), len(kept), skipped, table
 
 
+def area_region(area: gpd.GeoDataFrame, crs: Any) -> shapely.Geometry:
+    """The union of an area's rows in ``crs``, prepared for repeated predicates."""
+    region = shapely.union_all(area.to_crs(crs).geometry.values)
+    shapely.prepare(region)
+    return region
+
+
 def find_gaps(
     sites: gpd.GeoDataFrame,
     area: gpd.GeoDataFrame,
@@ -376,8 +384,7 @@ def find_gaps(
     CoverageResult
     """
     crs = metric_crs(area)
-    region = shapely.union_all(area.to_crs(crs).geometry.values)
-    shapely.prepare(region)
+    region = area_region(area, crs)
     union, used, skipped, table = coverage_union(
         sites, coverage, crs=crs, tech=tech, radius_m=radius_m, clip=region
     )
@@ -486,13 +493,12 @@ def grid_summary(result: CoverageResult, area: gpd.GeoDataFrame, cell_m: float) 
     A plain square grid in the metric CRS: every cell has the same true area, it needs no
     further dependency, and its size is one catalogue value (``coverage.grid_cell_m``).
     """
-    region = shapely.union_all(area.to_crs(result.crs).geometry.values)
+    region = area_region(area, result.crs)
     minx, miny, maxx, maxy = region.bounds
     xs = np.arange(minx, maxx, cell_m)
     ys = np.arange(miny, maxy, cell_m)
     gx, gy = np.meshgrid(xs, ys)
     cells = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + cell_m, gy.ravel() + cell_m)
-    shapely.prepare(region)
     cells = cells[shapely.intersects(region, cells)]
     cells = shapely.intersection(cells, region)
     cells = cells[shapely.area(cells) > 0]

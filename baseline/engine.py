@@ -32,6 +32,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from baseline.coverage import SITE_COLUMNS
 from baseline.errors import BaselineError
 from baseline.memory import without_gc
 from baseline.partitioned import ROW, PartitionedLayer, read_part
@@ -105,7 +106,12 @@ def nearest_distance(geoms: np.ndarray, targets: np.ndarray) -> np.ndarray:
     targets = targets[~shapely.is_empty(targets) & ~pd.isna(targets)]
     if len(targets) == 0 or len(geoms) == 0:
         return out
-    tree = shapely.STRtree(targets)
+    return _nearest_in(shapely.STRtree(targets), geoms)
+
+
+def _nearest_in(tree: shapely.STRtree, geoms: np.ndarray) -> np.ndarray:
+    """Distance from each geometry to the nearest geometry of a non-empty tree."""
+    out = np.full(len(geoms), np.inf)
     (left, _), dist = tree.query_nearest(geoms, return_distance=True, all_matches=False)
     np.minimum.at(out, left, dist)
     return out
@@ -169,11 +175,7 @@ def _part_tree(key: tuple, query: tuple[str, ...]) -> tuple[shapely.STRtree, int
 
 def _part_nearest(key: tuple, query: tuple[str, ...], geoms: np.ndarray) -> np.ndarray:
     tree, size = _part_tree(key, query)
-    out = np.full(len(geoms), np.inf)
-    if size:
-        (left, _), dist = tree.query_nearest(geoms, return_distance=True, all_matches=False)
-        np.minimum.at(out, left, dist)
-    return out
+    return _nearest_in(tree, geoms) if size else np.full(len(geoms), np.inf)
 
 
 def _part_assets(key: tuple, query: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -207,7 +209,7 @@ class DaskAssets:
         self.crs = crs
         self.engine = engine
         crs_text = pyproj.CRS.from_user_input(crs).to_string()
-        extra = tuple(c for c in ("height_m", "azimuth", "beamwidth") if c in layer.columns)
+        extra = tuple(c for c in SITE_COLUMNS if c in layer.columns)
         wanted = tuple(sorted(types))
         self.keys = [
             (str(path), path.stat().st_mtime_ns, wanted, ("asset_type", *extra), crs_text)
@@ -340,7 +342,7 @@ def asset_index(
             if engine.name == "dask":
                 sources.append(DaskAssets(item, crs, engine, wanted))
                 continue
-            item = item.read_all(filters=[("asset_type", "in", wanted)]).drop(columns=ROW)
+            item = item.frame(filters=[("asset_type", "in", wanted)])
         if item is not None and not item.empty:
             sources.append(LocalAssets(item[item["asset_type"].isin(wanted)].to_crs(crs)))
     return CombinedAssets(sources, crs)
@@ -414,7 +416,7 @@ def find_gaps(
 
     engine = engine or Engine()
     if isinstance(sites, PartitionedLayer) and engine.name == "local":
-        sites = sites.read_all().drop(columns=ROW)
+        sites = sites.frame()
     if not isinstance(sites, PartitionedLayer):
         if engine.name == "dask":
             raise BaselineError(
@@ -425,7 +427,7 @@ def find_gaps(
     import dask
 
     crs = metric_crs(area)
-    region = shapely.union_all(area.to_crs(crs).geometry.values)
+    region = cov.area_region(area, crs)
     reach = _reach_m(sites, coverage, tech, radius_m)
     boxes = _metric_boxes(sites, crs)
     near = shapely.STRtree(shapely.box(*boxes.T)).query(
@@ -443,7 +445,6 @@ def find_gaps(
     union = shapely.union_all([r[0] for r in results]) if results else shapely.Polygon()
     used = sum(r[1] for r in results)
     skipped = sum(r[2] for r in results)
-    shapely.prepare(region)
     return cov.gaps_from_union(
         region, union, used, skipped, cov.merge_radii([r[3] for r in results]), crs
     )
@@ -485,15 +486,11 @@ def match_works(
     """
     import dask
 
+    from baseline.cobuild import require_works_columns
     from baseline.crs import metric_crs
 
     engine = engine or Engine()
-    missing = [c for c in (cols.id, cols.start, cols.end) if c not in works.columns]
-    if missing:
-        raise BaselineError(
-            f"{works.path}: works layer lacks column(s) {', '.join(missing)}; map yours with "
-            f"--id-col, --start-col, --end-col. Columns found: {', '.join(works.columns)}"
-        )
+    require_works_columns(works.columns, cols, f"{works.path}: ")
     outline = gpd.GeoSeries(shapely.box(*works.boxes().T), crs=works.crs)
     crs = metric_crs(outline)
     reach = max([params["buffer_m"], *params.get("owner_buffers", {}).values()])

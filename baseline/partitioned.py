@@ -85,6 +85,10 @@ class PartitionedLayer:
         cols = None if columns is None else list(dict.fromkeys([*columns, ROW, "geometry"]))
         return read_part(self.path / self.parts[index].file, cols, filters)
 
+    def frame(self, filters=None) -> gpd.GeoDataFrame:
+        """The whole layer as it was ingested: source order, no ``_row`` column."""
+        return self.read_all(filters=filters).drop(columns=ROW)
+
     def read_all(self, columns: Sequence[str] | None = None, filters=None) -> gpd.GeoDataFrame:
         """Every part, back in source order (for small layers and tests)."""
         frames = [self.read(i, columns, filters) for i in range(len(self.parts))]

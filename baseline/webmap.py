@@ -11,8 +11,6 @@ or ``tianditu`` (needs a key).
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from jinja2 import Template
 
 from baseline import settings
 from baseline.crs import from_wgs84, metric_crs
+from baseline.export import atomic_dir
 
 STATIC_URL = "app/static/vendor"
 BASEMAPS = ("none", "osm", "amap", "tianditu")
@@ -389,24 +388,13 @@ def write_tiles(
                     "geometry": shapely.geometry.mapping(piece),
                 }
                 tiles.setdefault(f"{x}_{y}", []).append(feature)
-    _write_folder(folder, tiles)
-    return sorted(tiles)
-
-
-def _write_folder(folder: Path, tiles: Mapping[str, list[dict]]) -> None:
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
+    with atomic_dir(folder, force=True) as tmp:
         for key, features in tiles.items():
             text = json.dumps({"type": "FeatureCollection", "features": features})
             (tmp / f"{key}.json").write_text(text, encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        tmp.replace(folder)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+    return sorted(tiles)
 
 
 def _plain(value: Any) -> Any:
@@ -495,7 +483,12 @@ class TiledGeoJson(MacroElement):
 GRID_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850")
 
 
+def grid_class(fraction: Any) -> Any:
+    """Index into :data:`GRID_COLOURS` of a covered fraction 0..1 (a number or an array)."""
+    steps = len(GRID_COLOURS) - 1
+    return np.clip((np.asarray(fraction) * steps + 0.5).astype(int), 0, steps)
+
+
 def grid_colour(fraction: float) -> str:
     """Red (uncovered) to green (covered) for a covered fraction 0..1."""
-    steps = GRID_COLOURS
-    return steps[min(int(fraction * (len(steps) - 1) + 0.5), len(steps) - 1)]
+    return GRID_COLOURS[int(grid_class(fraction))]
