@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def _form():
     return upload, crs, override
 
 
-def _run(upload, crs, override):
+def _run(upload, crs, override) -> dict:
+    """Read and check the upload; the report and the saved run come after the results."""
     with tempfile.TemporaryDirectory(prefix="baseline-upload-") as tmp:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
@@ -73,13 +75,23 @@ def _run(upload, crs, override):
             plan = read_siteplan(path, std, crs=crs)
             slot.progress(0.4, text=tr("step_check"))
             result = check(plan, std, assets=assets(), lang=lang())
-            slot.progress(0.8, text=tr("step_report"))
-            html = render_html(result)
-            run_id = Workspace.default().save(result, html, saved_by=st.session_state.get("user"))
-            downloads = {ext: check_bytes(result, ext) for ext in ("csv", "xlsx")}
         finally:
             slot.empty()
-    return result, html, run_id, plan.notes, downloads
+    return {"result": result, "notes": plan.notes, "html": None, "run_id": None}
+
+
+def _save(run: dict) -> None:
+    """Render the HTML report and keep the run in the workspace, once per check."""
+    if run["run_id"] is None:
+        with st.spinner(tr("step_report")):
+            run["html"] = render_html(run["result"])
+            run["run_id"] = Workspace.default().save(
+                run["result"], run["html"], saved_by=st.session_state.get("user")
+            )
+
+
+def _report_bytes(run: dict) -> bytes:
+    return (run["html"] or render_html(run["result"])).encode("utf-8")
 
 
 def _plan_map(result):
@@ -126,29 +138,52 @@ def _plan_map(result):
     return fmap
 
 
-def _results(result, html, run_id, notes, downloads):
+def _results(run: dict) -> None:
+    """Counts, downloads, the plan map and the table first; then the report is saved.
+
+    Downloads are built on click. The HTML report and the saved run (a few tenths of a
+    second) are made after the results are on screen, and their line fills in above.
+    """
+    result = run["result"]
     counts = result.findings["status"].value_counts()
     cols = st.columns(4)
     for col, s in zip(cols, ("fail", "warn", "pass", "not_applicable"), strict=True):
         col.metric(tr(s), int(counts.get(s, 0)))
-    st.caption(
-        f"{tr('saved_run')} #{run_id} · {result.standard.id} {result.standard.version} · "
-        f"sha256 {result.standard.short_hash()} · {result.source}"
-    )
-    for note in notes:
+    saved = st.empty()
+    for note in run["notes"]:
         st.caption(f"ℹ️ {note}")
     d1, d2, d3 = st.columns(3)
     d1.download_button(
-        tr("download_csv"), downloads["csv"], "findings.csv", "text/csv", key="dl_csv"
+        tr("download_csv"),
+        functools.partial(check_bytes, result, "csv"),
+        "findings.csv",
+        "text/csv",
+        key="dl_csv",
     )
-    d2.download_button(tr("download_xlsx"), downloads["xlsx"], "findings.xlsx", key="dl_xlsx")
+    d2.download_button(
+        tr("download_xlsx"),
+        functools.partial(check_bytes, result, "xlsx"),
+        "findings.xlsx",
+        key="dl_xlsx",
+    )
     d3.download_button(
-        tr("download_html"), html.encode("utf-8"), "report.html", "text/html", key="dl_html"
+        tr("download_html"),
+        functools.partial(_report_bytes, run),
+        "report.html",
+        "text/html",
+        key="dl_html",
     )
     st.caption(tr("plan_map"))
     show_map(_plan_map(result), key="plan_map", height=480)
     table = result.findings.assign(status=status_label(result.findings["status"]))
     st.dataframe(table, hide_index=True, width="stretch", height=420)
+    guarded(lambda: _save(run))
+    if run["run_id"] is None:  # the save failed, and guarded showed why
+        return
+    saved.caption(
+        f"{tr('saved_run')} #{run['run_id']} · {result.standard.id} {result.standard.version} · "
+        f"sha256 {result.standard.short_hash()} · {result.source}"
+    )
 
 
 def render() -> None:
@@ -161,7 +196,7 @@ def render() -> None:
     elif upload is None:
         st.session_state.pop("last_check", None)
     if st.session_state.get("last_check"):
-        _results(*st.session_state["last_check"])
+        _results(st.session_state["last_check"])
 
 
 render()

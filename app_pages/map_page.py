@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
+    PROJECT_TIP,
     PUDONG_CENTRE,
     REC_TIP,
     TILE_ZOOM,
@@ -18,7 +19,8 @@ from app_pages.common import (
     grid_json,
     lang,
     layer,
-    layer_json,
+    map_layer,
+    projects_json,
     recommendations,
     recs_json,
     sample_result,
@@ -130,7 +132,7 @@ def _map(projects, tech):
     ZoomSwitch(overview, detail, zoom=DETAIL_ZOOM).add_to(fmap)
     add_polygons(
         fmap,
-        layer_json("metro_lines", base),
+        map_layer("metro_lines"),
         name=tr("layer_metro"),
         colour="#0070c0",
         fill_opacity=0,
@@ -146,23 +148,22 @@ def _map(projects, tech):
     )
     add_points(
         fmap,
-        layer_json("aq_sensors", base, ("asset_id", "name")),
+        map_layer("aq_sensors"),
         name=tr("layer_sensors"),
         colour="#8e44ad",
         radius=5,
         tooltip=["asset_id", "name"],
     )
     if len(projects):
-        proj = projects.assign(status_text=status_label(projects["status"]))
         add_polygons(
             fmap,
-            shown(proj),
+            projects_json(lang(), base, tuple(projects["project_id"])),
             name=tr("layer_projects"),
             colour_by=STATUS_COLOURS,
             colour_col="status",
             fill_opacity=0.5,
             weight=3,
-            tooltip=["project_id", "name", "category", "status_text"],
+            tooltip=list(PROJECT_TIP),
             aliases=[tr("project_id"), "name", tr("category"), tr("status")],
         )
     add_polygons(
@@ -198,9 +199,9 @@ def _legend():
 def _charts(result):
     """Findings per category and gap area per covered share, as inline SVG (no chart JS)."""
     f = result.findings
-    table = pd.crosstab(
-        f["category"].map(lambda c: standard().category_label(c, lang())), f["status"]
-    )
+    std, language = standard(), lang()
+    labels = {c: std.category_label(c, language) for c in f["category"].unique()}
+    table = pd.crosstab(f["category"].map(labels), f["status"])
     table = table.reindex(columns=["fail", "warn", "pass"], fill_value=0)
     colours = {tr(s): STATUS_COLOURS[s] for s in table.columns}
     table.columns = [tr(c) for c in table.columns]

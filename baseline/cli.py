@@ -8,7 +8,7 @@ problem and the fix; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import logging
-import subprocess
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -518,19 +518,21 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
 @click.option("--port", default=8501, show_default=True)
 @click.option("--address", default="127.0.0.1", show_default=True)
 def app(port: int, address: str) -> None:
-    """Start the map app (the same as `make run`)."""
-    app_py = settings.ROOT / "app.py"
+    """Start the map app (the same as `make run`): serve.py, which warms the map, then app.py."""
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(app_py),
+        str(settings.ROOT / "serve.py"),
+        "--server.headless=true",
         f"--server.port={port}",
         f"--server.address={address}",
         "--browser.gatherUsageStats=false",
     ]
-    raise SystemExit(subprocess.call(cmd, cwd=settings.ROOT))
+    os.chdir(settings.ROOT)
+    sys.stdout.flush()
+    os.execv(sys.executable, cmd)  # the server replaces this process: signals reach it
 
 
 def main() -> None:

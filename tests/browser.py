@@ -54,14 +54,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def app_server(env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port; yield its URL."""
+    """Start the app as `make run` does (`streamlit run serve.py`) on a free loopback port."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(ROOT / "serve.py"),
         "--server.headless=true",
         "--server.address=127.0.0.1",
         f"--server.port={port}",

@@ -162,3 +162,38 @@ def test_missing_crs_points_at_the_crs_selector(app, tmp_path):
     assert len(errors) == 1
     assert errors[0].startswith("plan.csv: the file has no coordinate reference system")
     assert "请在上方“坐标系”中选择" in errors[0] and "--crs" not in errors[0]
+
+
+def _refuse(*_args, **_kwargs):
+    raise AssertionError("computed during the visit: the start-up warm-up missed it")
+
+
+def test_warm_up_leaves_the_first_map_visit_nothing_to_compute(tmp_path, monkeypatch):
+    """serve.py's warm-up fills every cache the map page reads on its first visit."""
+    import streamlit as st
+
+    from app_pages import common
+
+    monkeypatch.setenv("BASELINE_DATA_DIR", str(tmp_path / "data"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    took = common.warm()
+    assert list(took) == ["standard", "check", "coverage", "grid", "tiles", "layers", "cobuild"]
+    for name in (
+        "load_standard",
+        "sample_check",
+        "find_gaps",
+        "grid_summary",
+        "geojson_text",
+        "write_tiles",
+        "recommend",
+    ):
+        monkeypatch.setattr(common, name, _refuse)
+    monkeypatch.setattr(common.bdata, "load", _refuse)
+    monkeypatch.setattr(common.bdata, "load_assets", _refuse)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert "PD-B02" in folium_script(at)
+    assert at.metric[1].value == "21 / 33"

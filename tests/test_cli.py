@@ -151,11 +151,12 @@ def test_baseline_app_serves_the_app(tmp_path):
     from tests.browser import free_port
 
     port = free_port()
+    log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen(
         [BASELINE, "app", "--port", str(port)],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         env={**os.environ, "BASELINE_DATA_DIR": str(tmp_path)},
         start_new_session=True,
     )
@@ -172,6 +173,8 @@ def test_baseline_app_serves_the_app(tmp_path):
             except OSError:
                 time.sleep(0.5)
         assert body == "ok"
+        # the map's caches were filled before the server answered its first request
+        assert "ICT Baseline: map ready in" in (tmp_path / "server.log").read_text()
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/app/static/vendor/leaflet/leaflet.js"
         ) as r:
@@ -179,6 +182,7 @@ def test_baseline_app_serves_the_app(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+        log.close()
 
 
 def test_check_maps_id_and_category_columns(tmp_path):
