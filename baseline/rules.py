@@ -108,11 +108,15 @@ class RuleContext:
 
 
 def _result(index: pd.Index, measured: Any, ok: Any, note: Any = "") -> pd.DataFrame:
-    frame = pd.DataFrame(index=index)
-    frame["measured"] = pd.Series(measured, index=index, dtype="float64")
-    frame["ok"] = pd.Series(ok, index=index, dtype="boolean")
-    frame["note"] = pd.Series(note, index=index, dtype="object").fillna("")
-    return frame
+    n = len(index)
+    measured = np.broadcast_to(np.asarray(measured, dtype="float64"), (n,))
+    if isinstance(ok, pd.Series | pd.api.extensions.ExtensionArray):
+        ok = pd.array(ok, dtype="boolean")
+    else:
+        ok = pd.array(np.broadcast_to(np.asarray(ok, dtype=object), (n,)), dtype="boolean")
+    note = np.broadcast_to(np.asarray(note, dtype=object), (n,)).copy()
+    note[pd.isna(note)] = ""
+    return pd.DataFrame({"measured": measured, "ok": ok, "note": note}, index=index)
 
 
 def to_number(values: pd.Series) -> pd.Series:
@@ -133,8 +137,9 @@ def _compare(values: pd.Series, op: str, threshold: float) -> pd.Series:
 
 
 def _count(fittings: gpd.GeoDataFrame, index: pd.Index) -> pd.Series:
-    counts = fittings["project_id"].value_counts(sort=False)
-    return counts.reindex(index, fill_value=0).astype(float)
+    at = index.get_indexer(fittings["project_id"])
+    counts = np.bincount(at[at >= 0], minlength=len(index)).astype(float)
+    return pd.Series(counts, index=index)
 
 
 def _extent(projects: gpd.GeoDataFrame, per: str, corridor_m: float) -> pd.Series:
