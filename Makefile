@@ -30,8 +30,7 @@ browser:
 	  || echo "chromium could not be installed: browser tests will be skipped"; }
 
 run: install static
-	$(PY) -m streamlit run serve.py --server.headless=true --server.address=127.0.0.1 \
-	  --server.port=$(PORT) --browser.gatherUsageStats=false
+	$(VENV)/bin/baseline app --port=$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

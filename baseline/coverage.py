@@ -443,21 +443,32 @@ def local_covered_fraction(
 
 
 def _covered_area(geoms: np.ndarray, prints: np.ndarray) -> np.ndarray:
-    """Area of each geometry covered by the union of the footprints that touch it.
+    """Area of each geometry covered by the union of the footprints that touch it."""
+    return _clipped_area(geoms, prints, *_touching(geoms, prints))
+
+
+def _touching(geoms: np.ndarray, prints: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(inside, g_idx, f_idx): geometries inside a footprint; other geometry x footprint pairs."""
+    tree = shapely.STRtree(prints)
+    inside, _ = tree.query(geoms, predicate="covered_by")
+    todo = np.ones(len(geoms), bool)
+    todo[inside] = False
+    g_idx, f_idx = tree.query(geoms, predicate="intersects")
+    keep = todo[g_idx]
+    return inside, g_idx[keep], f_idx[keep]
+
+
+def _clipped_area(
+    geoms: np.ndarray, prints: np.ndarray, inside: np.ndarray, g_idx: np.ndarray, f_idx: np.ndarray
+) -> np.ndarray:
+    """Covered area from :func:`_touching`'s answer: the clipping and unioning it takes.
 
     Three cases, cheapest first: a geometry inside one footprint is wholly covered; one
     touched by a single footprint is covered by their intersection; only the rest need a
     union of their pieces, one small union per geometry.
     """
-    tree = shapely.STRtree(prints)
     covered = np.zeros(len(geoms))
-    inside, _ = tree.query(geoms, predicate="covered_by")
     covered[inside] = shapely.area(geoms[inside])
-    todo = np.ones(len(geoms), bool)
-    todo[inside] = False
-    g_idx, f_idx = tree.query(geoms, predicate="intersects")
-    keep = todo[g_idx]
-    g_idx, f_idx = g_idx[keep], f_idx[keep]
     if len(g_idx) == 0:
         return covered
     pieces = shapely.intersection(geoms[g_idx], prints[f_idx])

@@ -54,32 +54,17 @@ def _duckdb():
 
 
 def _share_geometry_s(geoms, prints) -> float:
-    """Seconds of the bare GEOS work an exact covered share needs beyond the floor's query.
+    """Seconds of the clipping and unioning an exact covered share needs beyond the floor.
 
-    Projects lying inside one footprint are left out (their share is 1 with no clipping);
-    the rest are clipped by each footprint they meet, and the pieces of a project met by
-    several footprints are unioned, so that overlaps are not counted twice. The query that
-    finds these pairs is the floor's and is not timed again.
+    This is the check's own step (``coverage._clipped_area``): projects inside one footprint
+    are left out (their share is 1 with no clipping); the rest are clipped by each footprint
+    they meet, and the pieces of a project met by several are unioned, so that overlaps
+    count once. The query that finds these pairs is the floor's and is not timed again.
     """
-    import numpy as np
-    import shapely
+    from baseline.coverage import _clipped_area, _touching
 
-    tree = shapely.STRtree(prints)
-    inside = np.zeros(len(geoms), bool)
-    inside[tree.query(geoms, predicate="covered_by")[0]] = True
-    g_idx, f_idx = tree.query(geoms, predicate="intersects")
-    keep = ~inside[g_idx]
-    g_idx, f_idx = g_idx[keep], f_idx[keep]
-    order = np.argsort(g_idx, kind="stable")
-    g_idx, f_idx = g_idx[order], f_idx[order]
-    start = time.perf_counter()
-    pieces = shapely.intersection(geoms[g_idx], prints[f_idx])
-    ids, starts, counts = np.unique(g_idx, return_index=True, return_counts=True)
-    several = counts > 1
-    groups = np.split(pieces, starts[1:])
-    shapely.area(pieces[np.isin(g_idx, ids[~several])])
-    [shapely.area(shapely.union_all(g)) for g, m in zip(groups, several, strict=True) if m]
-    return time.perf_counter() - start
+    pairs = _touching(geoms, prints)
+    return timed(_clipped_area, geoms, prints, *pairs)[1]
 
 
 def case_check(n_projects: int, n_assets: int) -> dict:

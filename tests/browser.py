@@ -52,24 +52,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVER_LOG = ROOT / "tests" / "screenshots" / "server.log"
+
+
 @contextlib.contextmanager
 def app_server(env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start the app as `make run` does (`streamlit run serve.py`) on a free loopback port."""
+    """Start the app as `make run` does (`baseline app`) on a free loopback port; yield its URL.
+
+    The server's output goes to ``SERVER_LOG``.
+    """
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "serve.py"),
-        "--server.headless=true",
-        "--server.address=127.0.0.1",
-        f"--server.port={port}",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-    ]
-    (ROOT / "tests" / "screenshots").mkdir(exist_ok=True)
-    log = (ROOT / "tests" / "screenshots" / "server.log").open("wb")
+    cmd = [str(Path(sys.executable).with_name("baseline")), "app", "--port", str(port)]
+    SERVER_LOG.parent.mkdir(exist_ok=True)
+    log = SERVER_LOG.open("wb")
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,

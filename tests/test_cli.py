@@ -143,46 +143,17 @@ def test_demo_writes_findings_and_report(tmp_path):
 
 
 def test_baseline_app_serves_the_app(tmp_path):
-    import os
-    import signal
-    import time
     import urllib.request
 
-    from tests.browser import free_port
+    from tests.browser import SERVER_LOG, app_server
 
-    port = free_port()
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [BASELINE, "app", "--port", str(port)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "BASELINE_DATA_DIR": str(tmp_path)},
-        start_new_session=True,
-    )
-    try:
-        deadline = time.time() + 60
-        body = ""
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-                ) as r:
-                    body = r.read().decode()
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert body == "ok"
+    with app_server({"BASELINE_DATA_DIR": str(tmp_path)}) as url:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as r:
+            assert r.read().decode() == "ok"
         # the map's caches were filled before the server answered its first request
-        assert "ICT Baseline: map ready in" in (tmp_path / "server.log").read_text()
-        with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/app/static/vendor/leaflet/leaflet.js"
-        ) as r:
+        assert "ICT Baseline: map ready in" in SERVER_LOG.read_text()
+        with urllib.request.urlopen(f"{url}/app/static/vendor/leaflet/leaflet.js") as r:
             assert r.status == 200 and b"Leaflet" in r.read(2000)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-        log.close()
 
 
 def test_check_maps_id_and_category_columns(tmp_path):
