@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.common import current_user
 from baseline.i18n import t
-from baseline.webmap import BASEMAPS, configure_offline
+from baseline.maps.webmap import BASEMAPS, configure_offline
 
 st.set_page_config(page_title="ICT Baseline 信息基础设施基建标配", layout="wide", page_icon="📡")
 configure_offline()

@@ -20,12 +20,12 @@ from app_pages.common import (
     status_label,
     tr,
 )
-from baseline.check import check
-from baseline.report import check_bytes, render_html
-from baseline.siteplan import read_siteplan
-from baseline.standards import load_standard
-from baseline.store import Workspace
-from baseline.webmap import STATUS_COLOURS, add_points, add_polygons, base_map
+from baseline.check.run import check
+from baseline.io.siteplan import read_siteplan
+from baseline.maps.webmap import STATUS_COLOURS, add_points, add_polygons, base_map
+from baseline.reports.check_report import check_bytes, render_html
+from baseline.standard.catalogue import load_standard
+from baseline.workspace.store import Workspace
 
 CRS_CHOICES = ["auto", "wgs84", "gcj02", "bd09", "epsg"]
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "shp", "dxf", "kml", "parquet", "csv", "xlsx"]

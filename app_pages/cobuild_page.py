@@ -17,9 +17,9 @@ from app_pages.common import (
     shown,
     tr,
 )
-from baseline.cobuild import REC_KINDS, summary
-from baseline.cobuild_io import recs_bytes
-from baseline.webmap import KIND_COLOURS, add_points, add_polygons, base_map
+from baseline.cobuild.core import REC_KINDS, summary
+from baseline.maps.webmap import KIND_COLOURS, add_points, add_polygons, base_map
+from baseline.reports.cobuild_report import recs_bytes
 
 
 def _filters(recs):

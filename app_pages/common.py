@@ -11,17 +11,16 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from baseline import data as bdata
 from baseline import settings
-from baseline.check import CheckResult
-from baseline.cobuild import recommend
-from baseline.coverage import CoverageResult, find_gaps, grid_summary
-from baseline.crs import CRS_HELP
+from baseline.check.run import CheckResult
+from baseline.cobuild.core import recommend
+from baseline.coverage.model import CoverageResult, find_gaps, grid_summary
+from baseline.demo import sample_check
 from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
-from baseline.pipeline import sample_check
-from baseline.standards import Standard, load_standard
-from baseline.webmap import (
+from baseline.io import bundled as bdata
+from baseline.io.crs import CRS_HELP
+from baseline.maps.webmap import (
     GRID_COLOURS,
     add_polygons,
     display_copy,
@@ -30,6 +29,7 @@ from baseline.webmap import (
     simplify,
     write_tiles,
 )
+from baseline.standard.catalogue import Standard, load_standard
 
 log = logging.getLogger("baseline.app")
 T = TypeVar("T")

@@ -6,7 +6,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from app_pages.common import current_user, guarded, tr
-from baseline.store import Workspace
+from baseline.workspace.store import Workspace
 
 
 def render() -> None:

@@ -30,8 +30,7 @@ from app_pages.common import (
     status_label,
     tr,
 )
-from baseline.charts import bars, stacked_bars
-from baseline.webmap import (
+from baseline.maps.webmap import (
     GRID_COLOURS,
     KIND_COLOURS,
     STATUS_COLOURS,
@@ -43,6 +42,7 @@ from baseline.webmap import (
     base_map,
     grid_colour,
 )
+from baseline.reports.charts import bars, stacked_bars
 
 DETAIL_ZOOM = 13
 TOWER_COLOUR = "#2c3e50"

@@ -34,7 +34,7 @@ def timed(func, *args, **kwargs):
 
 def _bench_standard():
     """The bundled catalogue, with the distance rule counting existing towers and poles."""
-    from baseline.standards import load_standard
+    from baseline.standard.catalogue import load_standard
 
     over = HERE / "data" / "bench-standard.yaml"
     over.parent.mkdir(exist_ok=True)
@@ -61,7 +61,7 @@ def _share_geometry_s(geoms, prints) -> float:
     they meet, and the pieces of a project met by several are unioned, so that overlaps
     count once. The query that finds these pairs is the floor's and is not timed again.
     """
-    from baseline.coverage import _clipped_area, _touching
+    from baseline.coverage.model import _clipped_area, _touching
 
     pairs = _touching(geoms, prints)
     return timed(_clipped_area, geoms, prints, *pairs)[1]
@@ -82,11 +82,11 @@ def case_check(n_projects: int, n_assets: int) -> dict:
     import shapely
     import synth
 
-    from baseline.check import _evaluate_rule, check
-    from baseline.coverage import coverage_radius, discs, tech_params
+    from baseline.check.run import _evaluate_rule, check
+    from baseline.coverage.model import coverage_radius, discs, tech_params
     from baseline.engine import asset_index
-    from baseline.rules import RuleContext
-    from baseline.siteplan import SitePlan
+    from baseline.io.siteplan import SitePlan
+    from baseline.standard.rule_kinds import RuleContext
 
     std = _bench_standard()
     side = 80_000.0
@@ -172,9 +172,9 @@ def case_gaps(n_sites: int) -> dict:
     import numpy as np
     import shapely
 
-    from baseline.coverage import find_gaps
-    from baseline.data import load
-    from baseline.standards import load_standard
+    from baseline.coverage.model import find_gaps
+    from baseline.io.bundled import load
+    from baseline.standard.catalogue import load_standard
 
     std = load_standard()
     area = load("pudong_boundary")
@@ -204,7 +204,7 @@ def case_cobuild(n_works: int) -> dict:
     import geopandas as gpd
     import synth
 
-    from baseline.cobuild import match_works
+    from baseline.cobuild.core import match_works
 
     side = 6_000_000_000**0.5 * 1.0  # 6,000 km² square (77.5 km a side)
     works = synth.works(n_works, side)
@@ -234,8 +234,8 @@ def case_io(n: int) -> dict:
     import synth
 
     from baseline import settings
-    from baseline.export import write_layer
-    from baseline.layers import read_layer
+    from baseline.io.formats import read_layer
+    from baseline.io.writers import write_layer
 
     settings.max_upload_bytes = 10_000_000_000
     gdf = synth.assets(n, 80_000.0).to_crs(4326)
@@ -282,8 +282,8 @@ def _source(kind: str, n: int) -> Path:
 def case_ingest(kind_code: int, n: int) -> dict:
     """Read a source and write it as Hilbert-partitioned GeoParquet, as `baseline ingest` does."""
     from baseline import settings
-    from baseline.layers import read_layer
-    from baseline.partitioned import ingest
+    from baseline.io.formats import read_layer
+    from baseline.io.partitioned import ingest
 
     kind = ("assets", "sites", "works")[kind_code]
     src = _source(kind, n)
@@ -317,11 +317,11 @@ def case_engine_check(n_projects: int, n_assets: int, dask: int) -> dict:
     import synth
 
     from baseline import settings
-    from baseline.check import check
+    from baseline.check.run import check
     from baseline.engine import Engine
-    from baseline.layers import read_layer
-    from baseline.partitioned import open_partitioned
-    from baseline.siteplan import SitePlan
+    from baseline.io.formats import read_layer
+    from baseline.io.partitioned import open_partitioned
+    from baseline.io.siteplan import SitePlan
 
     std = _bench_standard()
     projects, fittings = synth.siteplan(n_projects, SIDE, list(std.categories))
@@ -348,11 +348,12 @@ def case_engine_check(n_projects: int, n_assets: int, dask: int) -> dict:
 def case_engine_gaps(n_sites: int, dask: int) -> dict:
     """Gaps over Pudong from n sites, local (read, then gaps) or dask (over the parts)."""
     from baseline import settings
-    from baseline.data import load
-    from baseline.engine import Engine, find_gaps
-    from baseline.layers import read_layer
-    from baseline.partitioned import open_partitioned
-    from baseline.standards import load_standard
+    from baseline.coverage.gaps import find_gaps
+    from baseline.engine import Engine
+    from baseline.io.bundled import load
+    from baseline.io.formats import read_layer
+    from baseline.io.partitioned import open_partitioned
+    from baseline.standard.catalogue import load_standard
 
     std = load_standard()
     area = load("pudong_boundary")
@@ -376,12 +377,12 @@ def case_engine_gaps(n_sites: int, dask: int) -> dict:
 def case_engine_cobuild(n_works: int, dask: int) -> dict:
     """Shared-trench pairs of n works, local (read, prepare, match) or dask (over the parts)."""
     from baseline import settings
-    from baseline.cobuild import WorksColumns, match_params, match_works, prepare_works
+    from baseline.cobuild.core import WorksColumns, match_params, match_works, prepare_works
+    from baseline.cobuild.parts import match_parts
     from baseline.engine import Engine
-    from baseline.engine import match_works as match_parts
-    from baseline.layers import read_layer
-    from baseline.partitioned import open_partitioned
-    from baseline.standards import load_standard
+    from baseline.io.formats import read_layer
+    from baseline.io.partitioned import open_partitioned
+    from baseline.standard.catalogue import load_standard
 
     params = match_params(load_standard(), buffer_m=50)
     cols = WorksColumns(**WORKS)
@@ -507,7 +508,7 @@ TITLES = {
     "check": "Whole check vs the bare STRtree floor, geopandas sjoin and DuckDB spatial",
     "gaps": "Coverage gaps over Pudong (link budget 5G_3500, and a fixed 300 m radius)",
     "cobuild": "Co-build self-join, 50 m buffer with date overlap, vs geopandas.sjoin dwithin",
-    "io": "Reading and writing points through baseline.layers / baseline.export",
+    "io": "Reading and writing points through baseline.io.formats / baseline.io.writers",
     "ingest": "Ingest: read a GeoParquet source, write Hilbert-partitioned GeoParquet",
     "engine_check": "Engines: whole check, local (read file + check) vs dask (parts)",
     "engine_gaps": "Engines: gaps over Pudong, local (read file + gaps) vs dask (parts)",

@@ -15,7 +15,7 @@ CELLS = [
     (
         "code",
         "import warnings\nwarnings.simplefilter('ignore')\n\n"
-        "from baseline.standards import load_standard\n"
+        "from baseline.standard.catalogue import load_standard\n"
         "std = load_standard()\n"
         "print(std.id, std.version, std.short_hash(), len(std.rules), 'rules')\n"
         "std.rule_table('en').head()",
@@ -23,8 +23,8 @@ CELLS = [
     ("md", "## Layers\nEvery reader returns WGS84; GCJ-02 and BD-09 are converted on read."),
     (
         "code",
-        "from baseline.data import get_path, load, load_assets\n"
-        "from baseline.layers import read_layer\n"
+        "from baseline.io.bundled import get_path, load, load_assets\n"
+        "from baseline.io.formats import read_layer\n"
         "pudong = load('pudong_boundary')\n"
         "towers = load('towers')\n"
         "print(len(towers), 'towers;', round(pudong.to_crs(32651).area.sum() / 1e6), 'km² of Pudong')",
@@ -32,7 +32,7 @@ CELLS = [
     ("md", "## Check the sample site plan"),
     (
         "code",
-        "from baseline.siteplan import read_siteplan\nfrom baseline.check import check\n"
+        "from baseline.io.siteplan import read_siteplan\nfrom baseline.check.run import check\n"
         "plan = read_siteplan(get_path('sample_siteplan'), std)\n"
         "result = check(plan, std, assets=load_assets(), lang='en')\n"
         "counts = result.findings['status'].value_counts()\n"
@@ -42,7 +42,7 @@ CELLS = [
     ("md", "## Coverage gaps"),
     (
         "code",
-        "from baseline.coverage import find_gaps\n"
+        "from baseline.coverage.model import find_gaps\n"
         "gaps = find_gaps(towers, pudong, std.coverage, tech='5G')\n"
         "print(f'{gaps.covered_fraction:.1%} of Pudong covered by {gaps.sites_used} sites')\n"
         "gaps.radii",
@@ -50,15 +50,15 @@ CELLS = [
     ("md", "## Co-build recommendations"),
     (
         "code",
-        "from baseline.cobuild import recommend, summary\n"
+        "from baseline.cobuild.core import recommend, summary\n"
         "recs = recommend(result, std, assets=load_assets())\n"
         "summary(recs)",
     ),
     ("md", "## Export"),
     (
         "code",
-        "import tempfile, pathlib\nfrom baseline.report import write_check\n"
-        "from baseline.cobuild_io import write_recommendations\n"
+        "import tempfile, pathlib\nfrom baseline.reports.check_report import write_check\n"
+        "from baseline.reports.cobuild_report import write_recommendations\n"
         "out = pathlib.Path(tempfile.mkdtemp())\n"
         "write_check(result, out / 'report.html')\n"
         "write_recommendations(recs, out / 'cobuild.xlsx')\n"
@@ -67,7 +67,7 @@ CELLS = [
     ("md", "## A folium map"),
     (
         "code",
-        "from baseline.webmap import base_map, add_polygons, add_points, STATUS_COLOURS\n"
+        "from baseline.maps.webmap import base_map, add_polygons, add_points, STATUS_COLOURS\n"
         "m = base_map((31.2, 121.62), 10, basemap='none')\n"
         "add_polygons(m, pudong, name='Pudong', fill_opacity=0)\n"
         "add_polygons(m, result.projects, name='projects', colour_by=STATUS_COLOURS, "

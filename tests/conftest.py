@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from baseline.standards import load_standard
+from baseline.standard.catalogue import load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -33,7 +33,7 @@ def std():
 def sample_result(std):
     import warnings
 
-    from baseline.pipeline import sample_check
+    from baseline.demo import sample_check
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -48,7 +48,7 @@ def utm_frame(rows: list[dict]) -> gpd.GeoDataFrame:
 @pytest.fixture(scope="session")
 def paris_raw():
     """The Paris street works of ../shared/data, read, with id and owner columns mapped."""
-    from baseline.layers import read_layer
+    from baseline.io.formats import read_layer
 
     path = shared("paris_chantiers_perturbants", "paris_chantiers_perturbants_train80.geojson")
     gdf = read_layer(path)

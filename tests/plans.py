@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 
-from baseline.dxf import write_dxf
+from baseline.io.dxf import write_dxf
 from tests.conftest import ROOT
 
 CAD = {

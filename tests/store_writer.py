@@ -12,10 +12,10 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import Point, box
 
-from baseline.check import check
-from baseline.siteplan import siteplan_from_frames
-from baseline.standards import load_standard
-from baseline.store import Workspace
+from baseline.check.run import check
+from baseline.io.siteplan import siteplan_from_frames
+from baseline.standard.catalogue import load_standard
+from baseline.workspace.store import Workspace
 
 
 def tiny_result():

@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from baseline.store import Workspace
+from baseline.workspace.store import Workspace
 from tests.conftest import ROOT
 from tests.plans import write_all
 

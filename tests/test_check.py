@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from baseline.check import FINDING_COLUMNS, check
-from baseline.dxf import write_dxf
-from baseline.rules import RULE_KINDS
-from baseline.siteplan import read_siteplan, siteplan_from_frames
+from baseline.check.run import FINDING_COLUMNS, check
+from baseline.io.dxf import write_dxf
+from baseline.io.siteplan import read_siteplan, siteplan_from_frames
+from baseline.standard.rule_kinds import RULE_KINDS
 from tests.conftest import UTM
 
 

@@ -8,11 +8,11 @@ import pytest
 import shapely
 from shapely.geometry import LineString, box
 
-from baseline.cobuild import REC_COLUMNS, REC_KINDS, match_works, prepare_works, recommend
-from baseline.cobuild_io import write_recommendations
-from baseline.data import load_assets
+from baseline.cobuild.core import REC_COLUMNS, REC_KINDS, match_works, prepare_works, recommend
 from baseline.errors import DataWarning
-from baseline.layers import read_layer
+from baseline.io.bundled import load_assets
+from baseline.io.formats import read_layer
+from baseline.reports.cobuild_report import write_recommendations
 from tests.conftest import UTM
 
 
@@ -135,7 +135,7 @@ def test_paris_pairs_equal_brute_force(paris):
 
 
 def test_paris_exports_open_and_carry_rows(paris, std, tmp_path):
-    from baseline.cobuild import trench_recommendations
+    from baseline.cobuild.core import trench_recommendations
 
     recs = trench_recommendations(paris, std, buffer_m=50)
     assert len(recs) == 402

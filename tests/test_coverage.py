@@ -6,7 +6,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from baseline.coverage import (
+from baseline.coverage.model import (
     cost231_hata,
     coverage_radius,
     covered_fraction,
@@ -16,8 +16,8 @@ from baseline.coverage import (
     uma_38901,
     umi_38901,
 )
-from baseline.data import load
-from baseline.gaps import gap_report
+from baseline.coverage.report import gap_report
+from baseline.io.bundled import load
 from tests.conftest import UTM
 
 
@@ -116,7 +116,7 @@ def test_grid_and_report(std, sample_result):
     grid = grid_summary(res, pudong, 2000)
     weighted = (grid["covered_fraction"] * grid["area_m2"]).sum() / grid["area_m2"].sum()
     assert weighted == pytest.approx(res.covered_fraction, abs=0.002)
-    from baseline.siteplan import SitePlan
+    from baseline.io.siteplan import SitePlan
 
     plan = SitePlan(sample_result.projects, sample_result.fittings)
     ranked, table = gap_report(res, pudong, plan)

@@ -5,8 +5,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from baseline import crs
 from baseline.errors import CRSError
+from baseline.io import crs
 from tests.conftest import shared
 
 

@@ -1,6 +1,6 @@
 """The dask engine equals the local engine, row for row, on a real LocalCluster.
 
-Partitioned layers are written by `baseline.partitioned.ingest` into tmp folders and read back
+Partitioned layers are written by `baseline.io.partitioned.ingest` into tmp folders and read back
 through GDAL-free GeoParquet; the cluster runs two worker processes, so every task, argument
 and result crosses a process boundary as it would on a real cluster.
 """
@@ -20,17 +20,17 @@ import shapely
 from click.testing import CliRunner
 from shapely.geometry import Point
 
-from baseline.check import check
+from baseline.check.run import check
 from baseline.cli import cli
-from baseline.cobuild import match_params, match_works, prepare_works
-from baseline.coverage import find_gaps
-from baseline.data import get_path, load, load_assets
+from baseline.cobuild.core import match_params, match_works, prepare_works
+from baseline.cobuild.parts import match_parts as engine_match
+from baseline.coverage.gaps import find_gaps as engine_gaps
+from baseline.coverage.model import find_gaps
 from baseline.engine import DaskAssets, Engine, asset_index
-from baseline.engine import find_gaps as engine_gaps
-from baseline.engine import match_works as engine_match
 from baseline.errors import BaselineError, DataWarning, OutputError, ReadError
-from baseline.partitioned import INDEX, ingest, open_partitioned
-from baseline.siteplan import read_siteplan
+from baseline.io.bundled import get_path, load, load_assets
+from baseline.io.partitioned import INDEX, ingest, open_partitioned
+from baseline.io.siteplan import read_siteplan
 from tests.conftest import UTM
 
 
@@ -221,7 +221,7 @@ def test_gaps_on_dask_equal_local(tmp_path, std, dask_engine):
 
 
 def test_cobuild_on_dask_equals_local(tmp_path, std, paris_raw, dask_engine):
-    from baseline.cobuild import WorksColumns
+    from baseline.cobuild.core import WorksColumns
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)

@@ -58,7 +58,9 @@ def test_sample_findings_unchanged(tmp_path, lang):
 def test_pudong_gaps_unchanged(tmp_path):
     out, summary = tmp_path / "gaps.parquet", tmp_path / "summary.csv"
     run("gaps", "--out", out, "--summary", summary, "--projects", PLAN)
-    assert_layers_equal(gpd.read_parquet(out), gpd.read_parquet(GOLDEN / "pudong_gaps.parquet"), UTM)
+    assert_layers_equal(
+        gpd.read_parquet(out), gpd.read_parquet(GOLDEN / "pudong_gaps.parquet"), UTM
+    )
     assert_frame_equal(pd.read_csv(summary), pd.read_csv(GOLDEN / "pudong_gaps_summary.csv"))
 
 

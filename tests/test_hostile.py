@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from baseline import errors, settings
-from baseline.check import check
+from baseline.check.run import check
 from baseline.cli import main
-from baseline.report import render_html
-from baseline.siteplan import read_siteplan
-from baseline.standards import load_standard
+from baseline.io.siteplan import read_siteplan
+from baseline.reports.check_report import render_html
+from baseline.standard.catalogue import load_standard
 from tests.conftest import ROOT
 
 HOSTILE = ROOT / "tests" / "hostile"

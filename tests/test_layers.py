@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from baseline.errors import CRSError, GeometryError, ReadError, SchemaError, UnsafeInputError
-from baseline.layers import read_layer, read_layers
+from baseline.io.formats import read_layer, read_layers
 from tests.conftest import shared
 
 NAMES = ["浦东新区张江路", "陆家嘴金融城", "世纪公园"]
@@ -157,7 +157,7 @@ def test_degree_file_without_crs_is_refused_with_help(tmp_path):
 
 
 def test_dxf_reads_layers_and_attributes(tmp_path):
-    from baseline.dxf import write_dxf
+    from baseline.io.dxf import write_dxf
 
     gdf = gpd.GeoDataFrame(
         {"Layer": ["用地红线", "通信机房"], "project_id": ["P1", None], "area_m2": [None, 24.5]},

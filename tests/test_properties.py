@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString
 
-from baseline.cobuild import match_works, prepare_works
+from baseline.cobuild.core import match_works, prepare_works
 from baseline.errors import BaselineError
-from baseline.layers import read_layer
+from baseline.io.formats import read_layer
 
 SUFFIXES = [".geojson", ".zip", ".gpkg", ".csv", ".xlsx", ".dxf", ".kml", ".parquet", ".shp"]
 PREFIXES = [
@@ -105,8 +105,8 @@ def test_cobuild_matching_equals_brute_force(rows, buffer_m, gap):
 )
 @given(seed=st.integers(0, 10_000))
 def test_check_is_independent_of_row_order(sample_result, std, seed):
-    from baseline.check import check
-    from baseline.siteplan import SitePlan
+    from baseline.check.run import check
+    from baseline.io.siteplan import SitePlan
 
     rng = np.random.default_rng(seed)
     p = sample_result.projects.drop(columns=["pass", "fail", "warn", "not_applicable", "status"])

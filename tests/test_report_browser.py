@@ -2,7 +2,7 @@ import warnings
 
 import pytest
 
-from baseline.report import write_check
+from baseline.reports.check_report import write_check
 from tests.browser import browser
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from baseline.engine import asset_index
-from baseline.rules import RULE_KINDS, RuleContext
-from baseline.standards import Rule
+from baseline.standard.catalogue import Rule
+from baseline.standard.rule_kinds import RULE_KINDS, RuleContext
 from tests.conftest import UTM, utm_frame
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from baseline.errors import CatalogueError
-from baseline.standards import load_standard
+from baseline.standard.catalogue import load_standard
 
 # (clause, rule id, parameter, value): every number of shared/reference/standards-and-anchors.md
 REFERENCE = [

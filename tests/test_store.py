@@ -11,7 +11,7 @@ import time
 import pytest
 
 from baseline.errors import BaselineError
-from baseline.store import Workspace
+from baseline.workspace.store import Workspace
 from tests.conftest import ROOT
 from tests.store_writer import tiny_result
 

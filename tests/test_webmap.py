@@ -10,8 +10,7 @@ import shapely
 import shapely.geometry
 from shapely.geometry import Point, box
 
-from baseline.charts import bars, stacked_bars
-from baseline.webmap import (
+from baseline.maps.webmap import (
     BASEMAPS,
     TiledGeoJson,
     add_clustered_points,
@@ -23,6 +22,7 @@ from baseline.webmap import (
     tile_xy,
     write_tiles,
 )
+from baseline.reports.charts import bars, stacked_bars
 
 
 def test_amap_display_copy_is_shifted_and_the_data_is_not():

@@ -20,10 +20,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from baseline.crs import metric_crs
 from baseline.errors import DataWarning, ReadError, SchemaError
-from baseline.layers import read_layers
-from baseline.standards import FITTING_KINDS, Standard
+from baseline.io.crs import metric_crs
+from baseline.io.formats import read_layers
+from baseline.standard.catalogue import FITTING_KINDS, Standard
 
 PROJECT_KINDS = ("boundary", "centreline")
 NUMERIC_ATTRIBUTES = ("gfa_m2", "floors", "households", "seats")

@@ -64,14 +64,14 @@ def _engine(name: str, scheduler: str | None):
 
 def _open(path: Path, crs: str | None):
     """A partitioned layer folder (from `baseline ingest`) or any file the readers take."""
-    from baseline.layers import read_layer
-    from baseline.partitioned import is_partitioned, open_partitioned
+    from baseline.io.formats import read_layer
+    from baseline.io.partitioned import is_partitioned, open_partitioned
 
     return open_partitioned(path) if is_partitioned(path) else read_layer(path, crs=crs)
 
 
 def _standard(paths: tuple[Path, ...]):
-    from baseline.standards import load_standard
+    from baseline.standard.catalogue import load_standard
 
     return load_standard(*paths)
 
@@ -144,9 +144,9 @@ def convert(
 
     Example: baseline convert amap.geojson out.gpkg --from gcj02 --to wgs84
     """
-    from baseline.crs import from_wgs84
-    from baseline.export import write_layer
-    from baseline.layers import read_layer
+    from baseline.io.crs import from_wgs84
+    from baseline.io.formats import read_layer
+    from baseline.io.writers import write_layer
 
     gdf = read_layer(src, crs=src_crs, layer=layer)
     out = from_wgs84(gdf, dst_crs)
@@ -156,7 +156,7 @@ def convert(
 
 def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool) -> list:
     """The asset sources in order: the bundled layer, then each --assets file or folder."""
-    from baseline.data import load_assets
+    from baseline.io.bundled import load_assets
 
     sources = [load_assets()] if bundled else []
     for f in files:
@@ -216,9 +216,9 @@ def check_cmd(
 
     Exit status 0 when the check ran, whatever it found; 2 when it could not run.
     """
-    from baseline.check import check
-    from baseline.report import write_check
-    from baseline.siteplan import read_siteplan
+    from baseline.check.run import check
+    from baseline.io.siteplan import read_siteplan
+    from baseline.reports.check_report import write_check
 
     std = _standard(standards)
     columns = {k: v for k, v in ((id_col, "project_id"), (category_col, "category")) if k}
@@ -296,11 +296,11 @@ def gaps(
     scheduler,
 ) -> None:
     """Model coverage from base-station sites and write the gaps over an area."""
-    from baseline.data import load
-    from baseline.engine import find_gaps
-    from baseline.export import write_layer, write_table
-    from baseline.gaps import gap_report
-    from baseline.layers import read_layer
+    from baseline.coverage.gaps import find_gaps
+    from baseline.coverage.report import gap_report
+    from baseline.io.bundled import load
+    from baseline.io.formats import read_layer
+    from baseline.io.writers import write_layer, write_table
 
     std = _standard(standards)
     site_layer = _open(sites, crs) if sites else load("towers")
@@ -311,7 +311,7 @@ def gaps(
         )
     plan = None
     if projects:
-        from baseline.siteplan import read_siteplan
+        from baseline.io.siteplan import read_siteplan
 
         plan = read_siteplan(projects, std, crs=crs)
     ranked, table = gap_report(result, area_gdf, plan)
@@ -388,9 +388,9 @@ def cobuild(
     column), the plan is checked first and co-location, new shared sites and pole mounts are
     recommended too.
     """
-    from baseline.cobuild import WorksColumns, prepare_works, trench_recommendations
-    from baseline.cobuild_io import read_owner_buffers
-    from baseline.partitioned import PartitionedLayer
+    from baseline.cobuild.core import WorksColumns, prepare_works, trench_recommendations
+    from baseline.io.partitioned import PartitionedLayer
+    from baseline.reports.cobuild_report import read_owner_buffers
 
     std = _standard(standards)
     gdf = _open(works, crs)
@@ -398,8 +398,8 @@ def cobuild(
     engine = _engine(engine_name, scheduler)
     obuf = read_owner_buffers(owner_buffers) if owner_buffers else None
     if isinstance(gdf, PartitionedLayer) and engine.name == "dask":
-        from baseline.cobuild import match_params, trench_from_pairs
-        from baseline.engine import match_works
+        from baseline.cobuild.core import match_params, trench_from_pairs
+        from baseline.cobuild.parts import match_parts as match_works
 
         with engine.session():
             pairs, messages = match_works(
@@ -418,10 +418,10 @@ def cobuild(
     if isinstance(gdf, PartitionedLayer):
         gdf = gdf.frame()
     if "kind" in gdf.columns:
-        from baseline.check import check
-        from baseline.cobuild import recommend
-        from baseline.data import load_assets
-        from baseline.siteplan import read_siteplan
+        from baseline.check.run import check
+        from baseline.cobuild.core import recommend
+        from baseline.io.bundled import load_assets
+        from baseline.io.siteplan import read_siteplan
 
         plan = read_siteplan(works, std, crs=crs)
         recs = recommend(
@@ -444,7 +444,7 @@ def cobuild(
 
 
 def _report_recs(recs, out: Path, force: bool) -> None:
-    from baseline.cobuild_io import write_recommendations
+    from baseline.reports.cobuild_report import write_recommendations
 
     write_recommendations(recs, out, force=force)
     total = recs["saving_cny"].sum()
@@ -478,8 +478,8 @@ def ingest(
     The parts follow a Hilbert curve, so joins read only the parts whose bounding box can
     match. Example: baseline ingest assets.parquet --out assets.parts
     """
-    from baseline.layers import read_layer
-    from baseline.partitioned import ingest as write_parts
+    from baseline.io.formats import read_layer
+    from baseline.io.partitioned import ingest as write_parts
 
     gdf = read_layer(src, crs=crs, layer=layer)
     with click.progressbar(length=max(1, -(-len(gdf) // rows_per_part)), label="parts") as bar:
@@ -507,7 +507,7 @@ def ingest(
 @FORCE_OPTION
 def demo(out_dir: Path, lang: str, force: bool) -> None:
     """Run everything that exists on the bundled Pudong data and write the outputs."""
-    from baseline.pipeline import run_demo
+    from baseline.demo import run_demo
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for line in run_demo(out_dir, lang=lang, force=force):

@@ -31,9 +31,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
+from baseline._memory import without_gc
 from baseline.errors import ReadError
-from baseline.export import atomic_dir
-from baseline.memory import without_gc
+from baseline.io.writers import atomic_dir
 
 FORMAT = "ict-baseline-partitioned/1"
 INDEX = "_partitions.json"

@@ -5,8 +5,9 @@ reads one or more files (later files override earlier ones key by key, so a dist
 tighten one threshold), validates everything once, and raises a single
 :class:`~baseline.errors.CatalogueError` that lists every problem with its file and path.
 
-Rule kinds are not listed here: they come from the registry in :mod:`baseline.rules`, so the
-catalogue can never name a kind the code cannot evaluate.
+Rule kinds are not listed here: they come from the registry in
+:mod:`baseline.standard.rule_kinds`, so the catalogue can never name a kind the code cannot
+evaluate.
 """
 
 from __future__ import annotations
@@ -275,7 +276,7 @@ def _check_condition(cond: Any, where: str, problems: _Problems, rid: str) -> No
 
 
 def _check_params(rid: str, kind: str, params: Any, problems: _Problems) -> None:
-    from baseline.rules import RULE_KINDS
+    from baseline.standard.rule_kinds import RULE_KINDS
 
     spec = RULE_KINDS[kind]
     if not isinstance(params, Mapping):
@@ -307,7 +308,7 @@ def _check_params(rid: str, kind: str, params: Any, problems: _Problems) -> None
 
 
 def _check_rule(rid: str, rule: Any, problems: _Problems) -> None:
-    from baseline.rules import RULE_KINDS
+    from baseline.standard.rule_kinds import RULE_KINDS
 
     where = f"rules.{rid}"
     if not isinstance(rule, Mapping):

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from baseline.coverage import CoverageResult, covered_fraction
-from baseline.siteplan import SitePlan
+from baseline.coverage.model import CoverageResult, covered_fraction
+from baseline.io.siteplan import SitePlan
 
 
 def rank_gaps(result: CoverageResult, plan: SitePlan | None) -> gpd.GeoDataFrame:

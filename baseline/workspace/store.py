@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from baseline import settings
-from baseline.check import CheckResult
+from baseline.check.run import CheckResult
 from baseline.errors import BaselineError
 
 SCHEMA = """

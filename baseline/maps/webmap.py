@@ -26,8 +26,8 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from baseline import settings
-from baseline.crs import from_wgs84, metric_crs
-from baseline.export import atomic_dir
+from baseline.io.crs import from_wgs84, metric_crs
+from baseline.io.writers import atomic_dir
 
 STATIC_URL = "app/static/vendor"
 BASEMAPS = ("none", "osm", "amap", "tianditu")

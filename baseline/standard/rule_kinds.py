@@ -11,7 +11,7 @@ existing assets and a coverage function. It returns a frame aligned to the proje
 ``note``
     why it could not be measured or what was missing (empty when measured).
 
-:mod:`baseline.check` turns these into findings (status, message, clause). To add a rule
+:mod:`baseline.check.run` turns these into findings (status, message, clause). To add a rule
 kind, write one function here decorated with :func:`register` and give it a test.
 """
 
@@ -26,8 +26,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from baseline.engine import nearest_distance
-from baseline.standards import Rule
+from baseline.spatial import nearest_distance
+from baseline.standard.catalogue import Rule
 
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge,

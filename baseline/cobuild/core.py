@@ -41,10 +41,10 @@ import pyproj
 import rtree
 import shapely
 
-from baseline.check import CheckResult
-from baseline.crs import metric_crs
+from baseline.check.run import CheckResult
 from baseline.errors import DataWarning, SchemaError
-from baseline.standards import Standard
+from baseline.io.crs import metric_crs
+from baseline.standard.catalogue import Standard
 
 REC_COLUMNS = [
     "rec_id",

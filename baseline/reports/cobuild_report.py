@@ -8,9 +8,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from baseline.cobuild import summary
+from baseline.cobuild.core import summary
 from baseline.errors import SchemaError
-from baseline.export import write_layer, write_table
+from baseline.io.writers import write_layer, write_table
 
 
 def read_owner_buffers(path: Path) -> dict[str, float]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from baseline import settings
 from baseline.errors import BaselineError
-from baseline.layers import read_layer
+from baseline.io.formats import read_layer
 
 LAYERS = {
     "pudong_boundary": "pudong_boundary.geojson",

@@ -23,15 +23,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from baseline.crs import metric_crs
 from baseline.errors import BaselineError
+from baseline.io.crs import metric_crs
 
 SPEED_OF_LIGHT = 299_792_458.0
 MODELS = ("cost231_hata", "uma_38901", "umi_38901")
 TECH_ALIASES = {"5G": "5G_3500", "NR": "5G_3500", "4G": "4G_1800", "LTE": "4G_1800"}
 _QUAD_SEGS = 8
-SITE_COLUMNS = ("height_m", "azimuth", "beamwidth")  # what a site may say of itself
-
 
 # --------------------------------------------------------------------------------------------
 # Path-loss models (distances in metres, frequencies in MHz, losses in dB)

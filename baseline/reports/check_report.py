@@ -13,9 +13,9 @@ import html
 
 import pandas as pd
 
-from baseline.check import STATUSES, CheckResult
-from baseline.crs import metric_crs
+from baseline.check.run import STATUSES, CheckResult
 from baseline.i18n import t
+from baseline.io.crs import metric_crs
 
 MAX_MAPS = 40
 _CSS = """
@@ -147,7 +147,7 @@ def write_check(result: CheckResult, path, *, force: bool = False):
     CSV and JSON keep the stable column names of the findings format in every language;
     XLSX and HTML, read by people, carry headers in the result's language.
     """
-    from baseline.export import write_table
+    from baseline.io.writers import write_table
 
     lang = result.lang
     summary = result.counts().reset_index()

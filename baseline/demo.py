@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from baseline.check import CheckResult, check
-from baseline.coverage import CoverageResult, find_gaps
-from baseline.data import get_path, load, load_assets
-from baseline.export import write_layer, write_table
-from baseline.report import write_check
-from baseline.siteplan import read_siteplan
-from baseline.standards import Standard, load_standard
+from baseline.check.run import CheckResult, check
+from baseline.coverage.model import CoverageResult, find_gaps
+from baseline.io.bundled import get_path, load, load_assets
+from baseline.io.siteplan import read_siteplan
+from baseline.io.writers import write_layer, write_table
+from baseline.reports.check_report import write_check
+from baseline.standard.catalogue import Standard, load_standard
 
 
 def sample_check(std: Standard, *, lang: str = "en") -> CheckResult:
@@ -44,7 +44,7 @@ def run_demo(out_dir: Path, *, lang: str = "en", force: bool = False) -> Iterato
         f"gaps: {gaps.covered_fraction:.1%} of Pudong covered by {gaps.sites_used} sites "
         f"({len(gaps.gaps)} gap polygons) -> gaps.geojson"
     )
-    from baseline.cobuild import recommend
+    from baseline.cobuild.core import recommend
 
     recs = recommend(result, std, assets=load_assets())
     write_layer(recs, out_dir / "cobuild.geojson", force=force)

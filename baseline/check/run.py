@@ -25,15 +25,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from baseline.coverage import SITE_COLUMNS, local_covered_fraction, site_footprints
-from baseline.crs import metric_crs
+from baseline._memory import without_gc
+from baseline.coverage.model import local_covered_fraction, site_footprints
 from baseline.engine import CombinedAssets, Engine, asset_index
 from baseline.i18n import attribute_label, t
-from baseline.memory import without_gc
-from baseline.partitioned import PartitionedLayer
-from baseline.rules import COMPARE, RULE_KINDS, RuleContext, to_number
-from baseline.siteplan import SitePlan
-from baseline.standards import Condition, Rule, Standard
+from baseline.io.crs import metric_crs
+from baseline.io.partitioned import PartitionedLayer
+from baseline.io.siteplan import SitePlan
+from baseline.standard.catalogue import Condition, Rule, Standard
+from baseline.standard.params import SITE_COLUMNS
+from baseline.standard.rule_kinds import COMPARE, RULE_KINDS, RuleContext, to_number
 
 FINDING_COLUMNS = [
     "project_id",
@@ -426,13 +427,13 @@ def check(
     Parameters
     ----------
     plan : SitePlan
-        Projects and fittings (WGS84), from :func:`baseline.siteplan.read_siteplan`.
+        Projects and fittings (WGS84), from :func:`baseline.io.siteplan.read_siteplan`.
     std : Standard
         The loaded catalogue.
     assets : GeoDataFrame, PartitionedLayer or a list of them, optional
         Existing city assets with an ``asset_type`` column (``tower``, ``pole``, ``sensor``,
         ``duct``); they count where a rule allows an existing asset and towers feed the
-        coverage model. Partitioned layers come from :func:`baseline.partitioned.ingest`.
+        coverage model. Partitioned layers come from :func:`baseline.io.partitioned.ingest`.
         Default: none.
     lang : {"zh", "en"}
         Language of the messages.

@@ -8,7 +8,7 @@ columns, and DXF (CAD layer name in column ``Layer``).
 The CRS comes from, in order: the user's declaration (``crs=``), the file's own metadata,
 a ``crs`` column holding one value. A file with no CRS is refused with a message saying how
 to declare one; GeoJSON and KML are WGS84 by their specifications. Data is converted to
-WGS84 on read, with :mod:`baseline.crs` handling GCJ-02 and BD-09.
+WGS84 on read, with :mod:`baseline.io.crs` handling GCJ-02 and BD-09.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ import pyogrio
 import shapely
 
 from baseline import settings
-from baseline.crs import CRS_HELP, CrsSpec, looks_like_degrees, parse_crs, to_wgs84
-from baseline.dxf import read_dxf
+from baseline._memory import without_gc
 from baseline.errors import (
     CRSError,
     DataWarning,
@@ -37,7 +36,8 @@ from baseline.errors import (
     SchemaError,
     UnsafeInputError,
 )
-from baseline.memory import without_gc
+from baseline.io.crs import CRS_HELP, CrsSpec, looks_like_degrees, parse_crs, to_wgs84
+from baseline.io.dxf import read_dxf
 
 log = logging.getLogger(__name__)
 
@@ -473,7 +473,7 @@ def read_layer(
 
     Examples
     --------
-    >>> from baseline.data import get_path
+    >>> from baseline.io.bundled import get_path
     >>> read_layer(get_path("pudong_boundary")).crs.to_epsg()
     4326
     """

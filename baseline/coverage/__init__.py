@@ -1,0 +1,26 @@
+"""Coverage: link budgets, footprints, covered shares and the gaps planners must close."""
+
+from baseline.coverage.gaps import find_gaps
+from baseline.coverage.model import (
+    TECH_ALIASES,
+    CoverageResult,
+    coverage_radius,
+    covered_fraction,
+    grid_summary,
+    path_loss,
+    tech_params,
+)
+from baseline.coverage.report import gap_report, rank_gaps
+
+__all__ = [
+    "TECH_ALIASES",
+    "CoverageResult",
+    "coverage_radius",
+    "covered_fraction",
+    "find_gaps",
+    "gap_report",
+    "grid_summary",
+    "path_loss",
+    "rank_gaps",
+    "tech_params",
+]
