@@ -9,9 +9,17 @@ STATIC := static/vendor/.complete
 
 .PHONY: run test lint bench install static browser layers clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# the app: the core package and its `app` extra
+$(VENV)/.installed-app: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[app]'
+	touch $@
+
+# the tests: the app, the dask engine, pytest, ruff and mypy
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -29,12 +37,13 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	  || echo "chromium could not be installed: browser tests will be skipped"; }
 
-run: install static
+run: $(VENV)/.installed-app static
 	$(VENV)/bin/baseline app --port=$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test: install static browser lint
 	$(PY) -m pytest -q
