@@ -12,6 +12,7 @@ EPSG:32651 (UTM 51N) for data around Shanghai, else the UTM zone GeoPandas estim
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import coordTransform as _ct  # noqa: N813 (the package's own name)
@@ -219,7 +220,11 @@ def _check_in_china(geoms: gpd.GeoSeries, name: str, source: str) -> None:
         raise CRSError(msg)
 
 
-def _apply(geoms: gpd.GeoSeries, func, name: str) -> gpd.GeoSeries:
+def _apply(
+    geoms: gpd.GeoSeries,
+    func: Callable[[str, np.ndarray, np.ndarray], tuple[np.ndarray, ...]],
+    name: str,
+) -> gpd.GeoSeries:
     def transform(xy: np.ndarray) -> np.ndarray:
         lon, lat = func(name, xy[:, 0], xy[:, 1])
         return np.column_stack([lon, lat])
@@ -228,7 +233,9 @@ def _apply(geoms: gpd.GeoSeries, func, name: str) -> gpd.GeoSeries:
     return gpd.GeoSeries(values, index=geoms.index, crs=WGS84)
 
 
-def to_wgs84(gdf: gpd.GeoDataFrame, source: str | CrsSpec, *, label: str = "layer"):
+def to_wgs84(
+    gdf: gpd.GeoDataFrame, source: str | CrsSpec, *, label: str = "layer"
+) -> gpd.GeoDataFrame:
     """Return a copy of ``gdf`` in WGS84 degrees.
 
     Parameters
@@ -270,7 +277,9 @@ def from_wgs84(gdf: gpd.GeoDataFrame, target: str | CrsSpec) -> gpd.GeoDataFrame
     return out.to_crs(spec.pyproj_crs)
 
 
-def convert(gdf: gpd.GeoDataFrame, source: str, target: str, *, label: str = "layer"):
+def convert(
+    gdf: gpd.GeoDataFrame, source: str, target: str, *, label: str = "layer"
+) -> gpd.GeoDataFrame:
     """Convert ``gdf`` between any two of WGS84, GCJ-02, BD-09 and EPSG systems."""
     return from_wgs84(to_wgs84(gdf, source, label=label), target)
 

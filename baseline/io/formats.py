@@ -19,6 +19,7 @@ import tempfile
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -404,7 +405,7 @@ def _clean_geometry(gdf: gpd.GeoDataFrame, label: str, on_invalid: str) -> gpd.G
     return gdf[~missing]
 
 
-def _finish(gdf, path: Path, name: str, crs: str | None, on_invalid: str) -> gpd.GeoDataFrame:
+def _finish(gdf: Any, path: Path, name: str, crs: str | None, on_invalid: str) -> gpd.GeoDataFrame:
     label = path.name if name == path.stem else f"{path.name}:{name}"
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         msg = f"{label}: has no geometry column; is it a spatial layer?"

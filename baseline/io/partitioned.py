@@ -23,6 +23,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -38,6 +39,8 @@ from baseline.io.writers import atomic_dir
 FORMAT = "ict-baseline-partitioned/1"
 INDEX = "_partitions.json"
 ROW = "_row"
+Filters = list[tuple[str, str, Any]] | None
+"""A pyarrow row filter: ``[("asset_type", "in", ["tower"])]``."""
 
 
 @dataclass(frozen=True)
@@ -79,24 +82,28 @@ class PartitionedLayer:
         return np.array([p.bbox for p in self.parts], dtype=float).reshape(-1, 4)
 
     def read(
-        self, index: int, columns: Sequence[str] | None = None, filters=None
+        self, index: int, columns: Sequence[str] | None = None, filters: Filters = None
     ) -> gpd.GeoDataFrame:
         """Read one part (optionally some columns and a pyarrow row filter)."""
         cols = None if columns is None else list(dict.fromkeys([*columns, ROW, "geometry"]))
         return read_part(self.path / self.parts[index].file, cols, filters)
 
-    def frame(self, filters=None) -> gpd.GeoDataFrame:
+    def frame(self, filters: Filters = None) -> gpd.GeoDataFrame:
         """The whole layer as it was ingested: source order, no ``_row`` column."""
         return self.read_all(filters=filters).drop(columns=ROW)
 
-    def read_all(self, columns: Sequence[str] | None = None, filters=None) -> gpd.GeoDataFrame:
+    def read_all(
+        self, columns: Sequence[str] | None = None, filters: Filters = None
+    ) -> gpd.GeoDataFrame:
         """Every part, back in source order (for small layers and tests)."""
         frames = [self.read(i, columns, filters) for i in range(len(self.parts))]
         out = pd.concat(frames, ignore_index=True) if frames else gpd.GeoDataFrame()
         return gpd.GeoDataFrame(out, crs=self.crs).sort_values(ROW, ignore_index=True)
 
 
-def read_part(path: str | Path, columns: list[str] | None = None, filters=None):
+def read_part(
+    path: str | Path, columns: list[str] | None = None, filters: Filters = None
+) -> gpd.GeoDataFrame:
     """Read one part file; a damaged or foreign file gives a ReadError naming it and the fix."""
     try:
         return gpd.read_parquet(path, columns=columns, filters=filters)
@@ -177,7 +184,8 @@ class _Columns:
         }
         table = table.replace_schema_metadata({"geo": json.dumps(geo)})
         pq.write_table(table, path)
-        return Part(path.name, len(rows), tuple(box))
+        x0, y0, x1, y1 = (float(v) for v in box)
+        return Part(path.name, len(rows), (x0, y0, x1, y1))
 
 
 _TYPE_NAMES = {

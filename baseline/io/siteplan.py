@@ -98,7 +98,9 @@ def _rename(gdf: gpd.GeoDataFrame, aliases: Mapping[str, str]) -> gpd.GeoDataFra
     return gdf.rename(columns=mapping)
 
 
-def _kinds_from_cad(gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[str]):
+def _kinds_from_cad(
+    gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[str]
+) -> gpd.GeoDataFrame:
     table = {k.casefold(): v for k, v in std.dxf_layers.items()}
     kinds = gdf["Layer"].astype(str).str.strip().str.casefold().map(table)
     if kinds.isna().all():
@@ -116,7 +118,9 @@ def _kinds_from_cad(gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: lis
     return out.drop(columns=["Layer"])
 
 
-def _with_kind(name: str, gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[str]):
+def _with_kind(
+    name: str, gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[str]
+) -> gpd.GeoDataFrame:
     if "kind" in gdf.columns:
         return gdf
     if name in FITTING_KINDS:
@@ -160,8 +164,8 @@ def _project_problems(projects: pd.DataFrame, label: str) -> list[str]:
         end = pd.to_datetime(projects["end_date"], errors="coerce")
         rev = end < start
         if rev.any():
-            ids = ", ".join(projects.loc[rev, "project_id"].astype(str).head(10))
-            problems.append(f"end_date before start_date for project(s) {ids}")
+            listed = ", ".join(projects.loc[rev, "project_id"].astype(str).head(10))
+            problems.append(f"end_date before start_date for project(s) {listed}")
     return [f"{label}: {p}" for p in problems]
 
 

@@ -128,7 +128,7 @@ def write_table(
                 table.to_excel(
                     writer, sheet_name="findings" if sheets is None else "rows", index=False
                 )
-        else:
+        elif html is not None:  # checked above: .html always comes with a renderer
             tmp.write_text(html(), "utf-8")
     return path
 

@@ -8,6 +8,7 @@ processes can write; a busy timeout serialises concurrent writers instead of fai
 from __future__ import annotations
 
 import getpass
+import io
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,6 +126,7 @@ class Workspace:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+            assert cur.lastrowid is not None  # an INSERT always sets it
             return int(cur.lastrowid)
 
     def runs(self) -> pd.DataFrame:
@@ -146,8 +148,6 @@ class Workspace:
 
     def findings(self, run_id: int) -> pd.DataFrame:
         """The stored findings of one run."""
-        import io
-
         with self.connect() as con:
             row = con.execute("SELECT findings_csv FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
