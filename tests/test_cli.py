@@ -304,7 +304,9 @@ def test_gaps_sites_and_area_have_their_own_crs_options(tmp_path):
     base = ["gaps", "--sites", sites, "--area", area, "--radius-m", "500"]
     missing = invoke(*base, "--sites-crs", "wgs84", "--out", tmp_path / "g1.geojson")
     assert isinstance(missing.exception, CRSError) and "area.parquet" in str(missing.exception)
-    ok = invoke(*base, "--sites-crs", "wgs84", "--area-crs", "wgs84", "--out", tmp_path / "g.geojson")
+    ok = invoke(
+        *base, "--sites-crs", "wgs84", "--area-crs", "wgs84", "--out", tmp_path / "g.geojson"
+    )
     assert ok.exit_code == 0, ok.output
     assert "by 2 sites" in ok.output
 

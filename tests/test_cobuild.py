@@ -21,8 +21,8 @@ from baseline.cobuild import (
     prepare_works,
     recommend,
 )
-from baseline.i18n import t
 from baseline.errors import DataWarning
+from baseline.i18n import t
 from baseline.io.bundled import load_assets
 from baseline.io.formats import read_layer
 from baseline.reports.cobuild_report import write_recommendations

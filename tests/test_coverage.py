@@ -17,8 +17,8 @@ from baseline.coverage.model import (
     umi_38901,
 )
 from baseline.coverage.report import gap_report
-from baseline.io.partitioned import ingest
 from baseline.io.bundled import load
+from baseline.io.partitioned import ingest
 from tests.conftest import UTM
 
 

@@ -155,7 +155,7 @@ def standards(standards: tuple[Path, ...], lang: str, category: str | None, as_c
         click.echo(table.to_csv(index=False), nl=False)
         return
     for cat_id, rows in table.groupby("category", sort=False):
-        click.echo(f"\n{std.category_label(cat_id, lang)} [{cat_id}]")
+        click.echo(f"\n{std.category_label(str(cat_id), lang)} [{cat_id}]")
         for r in rows.itertuples():
             click.echo(f"  {r.rule_id:<28} {r.confidence}  {r.obligation:<6} {r.clause}  {r.title}")
             if r.applies_when != "always":
@@ -237,18 +237,18 @@ def _assets(
 @engine_options
 def check_cmd(
     plan: Path,
-    standards,
-    asset_files,
-    no_bundled_assets,
-    lang,
-    id_col,
-    category_col,
-    crs,
-    assets_crs,
-    out,
-    force,
-    engine_name,
-    scheduler,
+    standards: tuple[Path, ...],
+    asset_files: tuple[Path, ...],
+    no_bundled_assets: bool,
+    lang: str,
+    id_col: str | None,
+    category_col: str | None,
+    crs: str | None,
+    assets_crs: str | None,
+    out: Path,
+    force: bool,
+    engine_name: str,
+    scheduler: str | None,
 ) -> None:
     """Check a site plan against the standard and write the findings.
 

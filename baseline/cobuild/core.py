@@ -107,10 +107,8 @@ def prepare_works(gdf: gpd.GeoDataFrame, cols: WorksColumns = WorksColumns()) ->
             "start": pd.to_datetime(gdf[cols.start], errors="coerce", utc=False).to_numpy(),
             "end": pd.to_datetime(gdf[cols.end], errors="coerce", utc=False).to_numpy(),
             "owner": (
-                gdf[cols.owner].astype("string").fillna("") if cols.owner in gdf else ""
-            ).to_numpy()
-            if cols.owner in gdf
-            else "",
+                gdf[cols.owner].astype("string").fillna("").to_numpy() if cols.owner in gdf else ""
+            ),
         },
         geometry=gdf.geometry.to_numpy(),
         crs=gdf.crs,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import pandas as pd
@@ -24,7 +24,7 @@ from baseline.engine.executor import Engine
 from baseline.errors import DataWarning
 from baseline.io.partitioned import PartitionedLayer, read_part
 
-Part = gpd.GeoDataFrame | str
+Part: TypeAlias = gpd.GeoDataFrame | str
 """One part of the works: a GeoDataFrame, or the path of a GeoParquet part."""
 
 

@@ -8,7 +8,7 @@ reach only count their sites), and the unions are unioned into the gaps.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -32,9 +32,9 @@ from baseline.io.crs import metric_crs
 from baseline.io.partitioned import ROW, PartitionedLayer, read_part
 from baseline.standard.params import CoverageParams
 
-Part = gpd.GeoDataFrame | str
+Part: TypeAlias = gpd.GeoDataFrame | str
 """One part of the sites: a GeoDataFrame, or the path of a GeoParquet part."""
-UnionPart = tuple[shapely.Geometry, int, int, pd.DataFrame]
+UnionPart: TypeAlias = tuple[shapely.Geometry, int, int, pd.DataFrame]
 
 
 def _part_sites(part: Part) -> gpd.GeoDataFrame:
@@ -105,7 +105,7 @@ def _parts(
     if isinstance(sites, gpd.GeoDataFrame):
         return [(sites, True)]
     boxes = metric_boxes(sites, crs)
-    grown = shapely.box(*np.add(region.bounds, [-reach, -reach, reach, reach]))
+    grown = shapely.box(*np.add(shapely.bounds(region), [-reach, -reach, reach, reach]))
     near = set(shapely.STRtree(shapely.box(*boxes.T)).query(grown).tolist())
     return [(str(sites.path / p.file), k in near) for k, p in enumerate(sites.parts)]
 

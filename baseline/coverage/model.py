@@ -357,7 +357,7 @@ def gaps_from_union(
     gaps = gpd.GeoDataFrame({"area_m2": shapely.area(parts)}, geometry=parts, crs=crs)
     gaps = gaps.sort_values("area_m2", ascending=False, ignore_index=True)
     gaps.insert(0, "gap_id", [f"G{i + 1:05d}" for i in range(len(gaps))])
-    total = region.area
+    total = float(shapely.area(region))
     covered = 1.0 - float(gaps["area_m2"].sum()) / total if total else 0.0
     return CoverageResult(union, gaps, covered, total, used, skipped, table, crs)
 
@@ -458,7 +458,7 @@ def grid_summary(result: CoverageResult, area: gpd.GeoDataFrame, cell_m: float) 
     further dependency, and its size is one catalogue value (``coverage.grid_cell_m``).
     """
     region = area_region(area, result.crs)
-    minx, miny, maxx, maxy = region.bounds
+    minx, miny, maxx, maxy = shapely.bounds(region)
     xs = np.arange(minx, maxx, cell_m)
     ys = np.arange(miny, maxy, cell_m)
     gx, gy = np.meshgrid(xs, ys)
