@@ -13,8 +13,8 @@ import streamlit as st
 
 from baseline import settings
 from baseline.check.run import CheckResult
-from baseline.cobuild.core import recommend
-from baseline.coverage.model import CoverageResult, find_gaps, grid_summary
+from baseline.cobuild import recommend
+from baseline.coverage import CoverageResult, find_gaps, grid_summary
 from baseline.demo import sample_check
 from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
@@ -105,7 +105,7 @@ def coverage(tech: str) -> CoverageResult:
 def coverage_grid(tech: str):
     """The overview grid of covered fractions (WGS84)."""
     res = coverage(tech)
-    cell = float(standard().coverage.get("grid_cell_m", 500))
+    cell = float(standard().coverage.grid_cell_m)
     return grid_summary(res, layer("pudong_boundary"), cell).to_crs("EPSG:4326")
 
 

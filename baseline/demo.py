@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from baseline.check.run import CheckResult, check
-from baseline.coverage.model import CoverageResult, find_gaps
+from baseline.cobuild.run import recommend
+from baseline.coverage.run import GapsRun, gaps_run
 from baseline.io.bundled import get_path, load, load_assets
 from baseline.io.siteplan import read_siteplan
 from baseline.io.writers import write_layer, write_table
@@ -22,9 +23,9 @@ def sample_check(std: Standard, *, lang: str = "en") -> CheckResult:
 
 def pudong_gaps(
     std: Standard, *, tech: str | None = None, radius_m: float | None = None
-) -> CoverageResult:
+) -> GapsRun:
     """Coverage gaps over the bundled Pudong boundary from the bundled towers."""
-    return find_gaps(
+    return gaps_run(
         load("towers"), load("pudong_boundary"), std.coverage, tech=tech, radius_m=radius_m
     )
 
@@ -38,14 +39,12 @@ def run_demo(out_dir: Path, *, lang: str = "en", force: bool = False) -> Iterato
         write_check(result, out_dir / name, force=force)
     counts = result.findings["status"].value_counts().to_dict()
     yield f"check: {len(result.projects)} projects, {counts} -> findings.csv, report.html"
-    gaps = pudong_gaps(std)
+    gaps = pudong_gaps(std).result
     write_layer(gaps.gaps, out_dir / "gaps.geojson", force=force)
     yield (
         f"gaps: {gaps.covered_fraction:.1%} of Pudong covered by {gaps.sites_used} sites "
         f"({len(gaps.gaps)} gap polygons) -> gaps.geojson"
     )
-    from baseline.cobuild.core import recommend
-
     recs = recommend(result, std, assets=load_assets())
     write_layer(recs, out_dir / "cobuild.geojson", force=force)
     write_table(recs.drop(columns="geometry"), out_dir / "cobuild.csv", force=force)

@@ -67,6 +67,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "subject_coverage": {"zh": "{tech}覆盖率", "en": "{tech} covered share"},
     "subject_spacing": {"zh": "{fitting}平均间距", "en": "{fitting} average spacing"},
     "subject_density": {"zh": "{fitting}密度", "en": "{fitting} density"},
+    # co-build explanations
+    "cobuild_trench": {
+        "zh": "{a} 与 {b} 相距 {distance:.0f} 米，{when}，可共沟 {length:.0f} 米",
+        "en": "{a} and {b} lie {distance:.0f} m apart and {when}: share {length:.0f} m of trench",
+    },
+    "cobuild_overlap": {
+        "zh": "施工期重叠 {start:%Y-%m-%d}~{end:%Y-%m-%d}",
+        "en": "overlap in time {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+    },
+    "cobuild_apart": {"zh": "施工期相隔 {days} 天", "en": "{days} days apart"},
+    "cobuild_colocate": {
+        "zh": "现状{asset} {host} 距项目最远 {distance:.0f} 米，可供 {n} 个项目共址挂载",
+        "en": "existing {asset} {host}, {distance:.0f} m from the project(s), can host {n} "
+        "project(s): no new site needed",
+    },
+    "cobuild_new_site": {
+        "zh": "新建1处共享站址服务 {n} 个项目，少建 {avoided} 处",
+        "en": "one new shared site serves {n} project(s): {avoided} site(s) avoided",
+    },
+    "cobuild_pole_mount": {
+        "zh": "{n} 个设备（{kinds}）距智慧杆 {distance:.1f} 米，宜挂载于杆上（GB/T 40994-2021）",
+        "en": "{n} device(s) ({kinds}) within {distance:.1f} m of smart pole {pole}: mount them "
+        "on it (GB/T 40994-2021)",
+    },
+    "cobuild_asset_tower": {"zh": "铁塔", "en": "tower"},
+    "cobuild_asset_pole": {"zh": "杆", "en": "pole"},
+    "cobuild_asset_sensor": {"zh": "感知设备", "en": "sensor"},
+    "cobuild_asset_duct": {"zh": "管道", "en": "duct"},
+    "cobuild_asset_other": {"zh": "设施", "en": "{kind}"},
     # app labels
     "app_title": {"zh": "信息基础设施基建标配", "en": "ICT Baseline"},
     "page_map": {"zh": "地图", "en": "Map"},

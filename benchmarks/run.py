@@ -99,7 +99,7 @@ def case_check(n_projects: int, n_assets: int) -> dict:
     proj_m = projects.geometry.to_numpy()
     hosts = assets[assets["asset_type"].isin(["tower", "pole"])].geometry.to_numpy()
     towers = assets[assets["asset_type"] == "tower"]
-    _, base = tech_params(std.coverage, None)
+    base = tech_params(std.coverage, None)
     radius = coverage_radius(base)
     prints = discs(shapely.get_coordinates(towers.geometry.values), np.full(len(towers), radius))
 
@@ -172,7 +172,7 @@ def case_gaps(n_sites: int) -> dict:
     import numpy as np
     import shapely
 
-    from baseline.coverage.model import find_gaps
+    from baseline.coverage import find_gaps
     from baseline.io.bundled import load
     from baseline.standard.catalogue import load_standard
 
@@ -348,7 +348,7 @@ def case_engine_check(n_projects: int, n_assets: int, dask: int) -> dict:
 def case_engine_gaps(n_sites: int, dask: int) -> dict:
     """Gaps over Pudong from n sites, local (read, then gaps) or dask (over the parts)."""
     from baseline import settings
-    from baseline.coverage.gaps import find_gaps
+    from baseline.coverage import find_gaps
     from baseline.engine import Engine
     from baseline.io.bundled import load
     from baseline.io.formats import read_layer
@@ -377,22 +377,21 @@ def case_engine_gaps(n_sites: int, dask: int) -> dict:
 def case_engine_cobuild(n_works: int, dask: int) -> dict:
     """Shared-trench pairs of n works, local (read, prepare, match) or dask (over the parts)."""
     from baseline import settings
-    from baseline.cobuild.core import WorksColumns, match_params, match_works, prepare_works
-    from baseline.cobuild.parts import match_parts
+    from baseline.cobuild import CobuildOptions, WorksColumns, find_pairs
     from baseline.engine import Engine
     from baseline.io.formats import read_layer
     from baseline.io.partitioned import open_partitioned
     from baseline.standard.catalogue import load_standard
 
-    params = match_params(load_standard(), buffer_m=50)
+    params = CobuildOptions(buffer_m=50).match_params(load_standard().cobuild)
     cols = WorksColumns(**WORKS)
     settings.max_upload_bytes = 10**12
     start = time.perf_counter()
     if dask:
         layer = open_partitioned(DATA / f"works-{n_works}.parts")
-        pairs, _ = match_parts(layer, cols, params, Engine("dask"))
+        pairs, _ = find_pairs(layer, params, cols=cols, engine=Engine("dask"))
     else:
-        pairs = match_works(prepare_works(read_layer(_source("works", n_works)), cols), **params)
+        pairs, _ = find_pairs(read_layer(_source("works", n_works)), params, cols=cols)
     elapsed = time.perf_counter() - start
     return {
         "works": n_works,

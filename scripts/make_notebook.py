@@ -42,7 +42,7 @@ CELLS = [
     ("md", "## Coverage gaps"),
     (
         "code",
-        "from baseline.coverage.model import find_gaps\n"
+        "from baseline.coverage import find_gaps\n"
         "gaps = find_gaps(towers, pudong, std.coverage, tech='5G')\n"
         "print(f'{gaps.covered_fraction:.1%} of Pudong covered by {gaps.sites_used} sites')\n"
         "gaps.radii",
@@ -50,7 +50,7 @@ CELLS = [
     ("md", "## Co-build recommendations"),
     (
         "code",
-        "from baseline.cobuild.core import recommend, summary\n"
+        "from baseline.cobuild import recommend, summary\n"
         "recs = recommend(result, std, assets=load_assets())\n"
         "summary(recs)",
     ),

@@ -1,13 +1,20 @@
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from click.testing import CliRunner, Result
 
+from baseline.cli import cli, commands
+from baseline.cobuild import run as cobuild_run
+from baseline.errors import CRSError
+from baseline.io.bundled import load_assets
+from baseline.io.partitioned import ingest
 from tests.conftest import ROOT, shared
 
 BASELINE = str(Path(sys.executable).with_name("baseline"))
@@ -175,3 +182,147 @@ def test_check_maps_id_and_category_columns(tmp_path):
     assert findings.loc[findings["rule_id"] == "room-area", "status"].item() == "fail"
     bare = run("check", str(src), "--out", str(tmp_path / "g.csv"))
     assert bare.returncode == 2 and "project_id" in bare.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# Co-build on a site plan honours every option; the grid; each CRS option describes its file
+
+PLAN = ROOT / "layers" / "sample_siteplan.geojson"
+
+
+def invoke(*args: object) -> Result:
+    """Run the CLI in this process (exceptions are kept on the result, not printed)."""
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def shared_trenches(path: Path) -> list[str]:
+    recs = pd.read_csv(path)
+    return sorted(recs.loc[recs["kind"] == "shared_trench", "members"])
+
+
+def test_cobuild_on_a_site_plan_honours_owner_buffers(tmp_path):
+    """PD-B20 and PD-B21 (both Lingang Group) lie 96 m apart: beyond the catalogue's 50 m."""
+    buffers = tmp_path / "owners.csv"
+    buffers.write_text("owner,buffer_m\nLingang Group,100\n", encoding="utf-8")
+    plain = invoke("cobuild", PLAN, "--out", tmp_path / "plain.csv")
+    assert plain.exit_code == 0, plain.output
+    wider = invoke("cobuild", PLAN, "--owner-buffers", buffers, "--out", tmp_path / "wide.csv")
+    assert wider.exit_code == 0, wider.output
+    before, after = shared_trenches(tmp_path / "plain.csv"), shared_trenches(tmp_path / "wide.csv")
+    assert "PD-B20;PD-B21" not in before
+    assert sorted([*before, "PD-B20;PD-B21"]) == after
+    recs = pd.read_csv(tmp_path / "wide.csv").set_index("members")
+    assert recs.loc["PD-B20;PD-B21", "distance_m"] == 96.18
+    assert recs.loc["PD-B20;PD-B21", "owners"] == "Lingang Group"
+
+
+def test_cobuild_on_a_site_plan_honours_the_column_options(tmp_path, monkeypatch):
+    """Renamed id, date and owner columns are mapped; the file is read once, assets loaded once."""
+    plan = gpd.read_file(PLAN)
+    for col in ("start_date", "end_date"):
+        plan[col] = plan[col].dt.strftime("%Y-%m-%d")
+    renamed = plan.rename(
+        columns={"project_id": "code", "owner": "maitre", "start_date": "begin",
+                 "end_date": "finish"}
+    )  # fmt: skip
+    src = tmp_path / "renamed.geojson"
+    src.write_text(renamed.to_json(), encoding="utf-8")
+    calls: dict[str, int] = {"read": 0, "assets": 0}
+
+    def counted(name: str, func: Callable[..., object]) -> Callable[..., object]:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            calls[name] += 1
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(commands, "read_layer", counted("read", commands.read_layer))
+    monkeypatch.setattr(cobuild_run, "load_assets", counted("assets", cobuild_run.load_assets))
+    res = invoke(
+        "cobuild", src, "--id-col", "code", "--start-col", "begin", "--end-col", "finish",
+        "--owner-col", "maitre", "--buffer-m", "100", "--out", tmp_path / "renamed.csv",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert calls == {"read": 1, "assets": 1}
+    want = invoke("cobuild", PLAN, "--buffer-m", "100", "--out", tmp_path / "plain.csv")
+    assert want.exit_code == 0, want.output
+    got = pd.read_csv(tmp_path / "renamed.csv")
+    pd.testing.assert_frame_equal(got, pd.read_csv(tmp_path / "plain.csv"))
+    assert "PD-B20;PD-B21" in shared_trenches(tmp_path / "renamed.csv")
+
+
+def test_gaps_writes_the_overview_grid(tmp_path):
+    out, grid = tmp_path / "g.parquet", tmp_path / "grid.geojson"
+    res = invoke("gaps", "--radius-m", "500", "--out", out, "--grid", grid)
+    assert res.exit_code == 0, res.output
+    assert f"-> {grid}" in res.output
+    cells = gpd.read_file(grid)
+    assert {"covered_fraction", "area_m2"} <= set(cells.columns)
+    assert cells.to_crs(32651).area.max() == pytest.approx(1_000_000, rel=1e-6)  # the catalogue
+    weighted = (cells["covered_fraction"] * cells["area_m2"]).sum() / cells["area_m2"].sum()
+    assert weighted == pytest.approx(0.1456, abs=0.002)
+    assert "covered fraction: 0.14" in res.output
+
+
+def no_crs_points(path: Path) -> Path:
+    """Two towers in degrees in a GeoParquet file that does not say its CRS."""
+    towers = gpd.GeoDataFrame(
+        {"asset_id": ["T1", "T2"], "asset_type": ["tower", "tower"]},
+        geometry=shapely.points([[121.60, 31.20], [121.62, 31.21]]),
+    )
+    towers.to_parquet(path)
+    return path
+
+
+def test_crs_never_overrides_a_crs_the_file_declares(tmp_path):
+    gpkg = tmp_path / "plan.gpkg"
+    gpd.read_file(PLAN).to_file(gpkg, engine="pyogrio")
+    res = invoke("check", gpkg, "--crs", "EPSG:32651", "--out", tmp_path / "f.csv")
+    assert isinstance(res.exception, CRSError)
+    text = str(res.exception)
+    assert "plan.gpkg" in text and "EPSG:4326" in text and "EPSG:32651" in text
+    assert "drop the declaration" in text
+    assert not (tmp_path / "f.csv").exists()
+    same = invoke("check", gpkg, "--crs", "wgs84", "--out", tmp_path / "f.csv")
+    assert same.exit_code == 0, same.output
+
+
+def test_assets_have_their_own_crs_option(tmp_path):
+    assets = no_crs_points(tmp_path / "towers.parquet")
+    base = ["check", PLAN, "--assets", assets, "--no-bundled-assets"]
+    plan_only = invoke(*base, "--crs", "wgs84", "--out", tmp_path / "a.csv")
+    assert isinstance(plan_only.exception, CRSError)  # --crs is the plan's, not the assets'
+    assert "towers.parquet" in str(plan_only.exception)
+    ok = invoke(*base, "--assets-crs", "wgs84", "--out", tmp_path / "b.csv")
+    assert ok.exit_code == 0, ok.output
+
+
+def test_gaps_sites_and_area_have_their_own_crs_options(tmp_path):
+    sites = no_crs_points(tmp_path / "sites.parquet")
+    area = tmp_path / "area.parquet"
+    gpd.GeoDataFrame(geometry=[shapely.box(121.59, 31.19, 121.63, 31.22)]).to_parquet(area)
+    base = ["gaps", "--sites", sites, "--area", area, "--radius-m", "500"]
+    missing = invoke(*base, "--sites-crs", "wgs84", "--out", tmp_path / "g1.geojson")
+    assert isinstance(missing.exception, CRSError) and "area.parquet" in str(missing.exception)
+    ok = invoke(
+        *base, "--sites-crs", "wgs84", "--area-crs", "wgs84", "--out", tmp_path / "g.geojson"
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "by 2 sites" in ok.output
+
+
+def test_partitioned_folder_contradicting_the_option_is_refused(tmp_path):
+    folder = tmp_path / "towers.parts"
+    ingest(load_assets(), folder, rows_per_part=1000)
+    res = invoke("check", PLAN, "--assets", folder, "--assets-crs", "EPSG:32651",
+                 "--out", tmp_path / "f.csv")  # fmt: skip
+    assert isinstance(res.exception, CRSError)
+    text = str(res.exception)
+    assert str(folder) in text and "EPSG:4326" in text and "EPSG:32651" in text
+    assert "drop --assets-crs" in text and "ingest the source again" in text
+    sites = invoke("gaps", "--sites", folder, "--sites-crs", "gcj02", "--radius-m", "500",
+                   "--out", tmp_path / "g.geojson")  # fmt: skip
+    assert isinstance(sites.exception, CRSError) and "--sites-crs" in str(sites.exception)
+    agree = invoke("check", PLAN, "--assets", folder, "--assets-crs", "wgs84",
+                   "--out", tmp_path / "f.csv")  # fmt: skip
+    assert agree.exit_code == 0, agree.output

@@ -1,3 +1,4 @@
+import dataclasses
 import warnings
 
 import geopandas as gpd
@@ -8,8 +9,20 @@ import pytest
 import shapely
 from shapely.geometry import LineString, box
 
-from baseline.cobuild.core import REC_COLUMNS, REC_KINDS, match_works, prepare_works, recommend
+from baseline.cobuild import (
+    REC_COLUMNS,
+    REC_KINDS,
+    CobuildOptions,
+    MatchParams,
+    WorksColumns,
+    find_opportunities,
+    find_pairs,
+    match_works,
+    prepare_works,
+    recommend,
+)
 from baseline.errors import DataWarning
+from baseline.i18n import t
 from baseline.io.bundled import load_assets
 from baseline.io.formats import read_layer
 from baseline.reports.cobuild_report import write_recommendations
@@ -134,10 +147,10 @@ def test_paris_pairs_equal_brute_force(paris):
     assert len(got) == 402
 
 
-def test_paris_exports_open_and_carry_rows(paris, std, tmp_path):
-    from baseline.cobuild.core import trench_recommendations
-
-    recs = trench_recommendations(paris, std, buffer_m=50)
+def test_paris_exports_open_and_carry_rows(paris_raw, std, tmp_path):
+    found = find_opportunities(paris_raw, std, options=CobuildOptions(buffer_m=50))
+    recs = found.recs
+    assert found.checked is None and sum("skipped 2 work(s)" in m for m in found.messages) == 1
     assert len(recs) == 402
     for ext in ("xlsx", "geojson", "html", "csv", "gpkg"):
         write_recommendations(recs, tmp_path / f"recs.{ext}")
@@ -158,7 +171,7 @@ def test_every_kind_occurs_on_the_pudong_sample(sample_result, std):
     assert list(recs.columns) == REC_COLUMNS
     shared_site = recs[recs["kind"] == "new_shared_site"].iloc[0]
     assert shared_site["members"] == "PD-B19;PD-B25"
-    assert shared_site["saving_cny"] == std.cobuild["new_site_cost_cny"]
+    assert shared_site["saving_cny"] == std.cobuild.new_site_cost_cny
     again = recommend(sample_result, std, assets=load_assets())
     pd.testing.assert_frame_equal(pd.DataFrame(recs), pd.DataFrame(again))
     assert recs["explanation"].str.contains(" \\| ").all()
@@ -179,3 +192,48 @@ def test_polygon_works_shared_length_is_the_corridor_long_side():
     p = pairs(w)
     # corridor: a and b each grown by 25 m overlap over x from 75 to 325 (250 m), long side
     assert p["shared_length_m"].item() == pytest.approx(250, abs=5)
+
+
+def test_one_body_matches_a_frame_as_one_part(paris, paris_raw, std):
+    """find_pairs over raw works in memory equals match_works on the prepared works."""
+    params = CobuildOptions(buffer_m=50).match_params(std.cobuild)
+    assert params == MatchParams(50.0, 0, {}, 1200.0)
+    got, messages = find_pairs(paris_raw, params)
+    want = match_works(paris, buffer_m=50, gap_days=0, trench_cost_cny_per_m=1200.0)
+    pd.testing.assert_frame_equal(got.drop(columns="geometry"), want.drop(columns="geometry"))
+    assert shapely.equals_exact(got.geometry.values, want.geometry.values, 0).all()
+    assert messages == [m for m in messages if m.startswith("skipped 2 work(s)")] != []
+
+
+def test_works_columns_are_honoured(paris_raw, std):
+    renamed = paris_raw.drop(columns=["project_id", "owner"]).rename(
+        columns={"start_date": "begin", "end_date": "finish"}
+    )
+    cols = WorksColumns("objectid", "begin", "finish", "maitre_ouvrage")
+    a = find_opportunities(renamed, std, options=CobuildOptions(columns=cols, buffer_m=50))
+    b = find_opportunities(paris_raw, std, options=CobuildOptions(buffer_m=50))
+    pd.testing.assert_frame_equal(pd.DataFrame(a.recs), pd.DataFrame(b.recs))
+
+
+def test_demand_rules_come_from_the_catalogue(sample_result, std):
+    fewer = dataclasses.replace(
+        std, cobuild=dataclasses.replace(std.cobuild, demand_rules=("bs-site-present",))
+    )
+    all_kinds = recommend(sample_result, std, assets=load_assets())["kind"].value_counts()
+    some = recommend(sample_result, fewer, assets=load_assets())["kind"].value_counts()
+    assert some.get("colocate", 0) + some.get("new_shared_site", 0) < (
+        all_kinds["colocate"] + all_kinds["new_shared_site"]
+    )
+    assert some["shared_trench"] == all_kinds["shared_trench"]
+
+
+def test_explanations_come_from_the_i18n_templates(sample_result, std):
+    recs = recommend(sample_result, std, assets=load_assets())
+    site = recs[recs["kind"] == "new_shared_site"].iloc[0]
+    zh = t("cobuild_new_site", "zh", n=2, avoided=1)
+    en = t("cobuild_new_site", "en", n=2, avoided=1)
+    assert site["explanation"] == f"{zh} | {en}"
+    assert zh == "新建1处共享站址服务 2 个项目，少建 1 处"
+    host = recs[recs["kind"] == "colocate"].iloc[0]["explanation"]
+    assert host.startswith("现状铁塔 ") or host.startswith("现状杆 ")
+    assert " | existing tower " in host or " | existing pole " in host

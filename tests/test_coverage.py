@@ -6,11 +6,11 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
+from baseline.coverage import find_gaps, gaps_run
 from baseline.coverage.model import (
     cost231_hata,
     coverage_radius,
     covered_fraction,
-    find_gaps,
     grid_summary,
     max_path_loss,
     uma_38901,
@@ -18,6 +18,7 @@ from baseline.coverage.model import (
 )
 from baseline.coverage.report import gap_report
 from baseline.io.bundled import load
+from baseline.io.partitioned import ingest
 from tests.conftest import UTM
 
 
@@ -49,7 +50,7 @@ def test_umi_nlos_by_hand():
 
 
 def test_link_budget_radius(std):
-    p = std.coverage["techs"]["5G_3500"]
+    p = std.coverage.techs["5G_3500"]
     # 53 dBm - 10 log10(3276) + 17 dBi - 0 dB + 90 dB = 124.847 dB
     assert max_path_loss(p) == pytest.approx(124.847, abs=1e-3)
     r = coverage_radius(p)
@@ -127,3 +128,37 @@ def test_grid_and_report(std, sample_result):
     assert table.loc[table["level"] == "area", "covered_fraction"].item() == pytest.approx(
         res.covered_fraction, abs=1e-4
     )
+
+
+def test_gaps_run_gives_gaps_summary_and_the_catalogue_grid(std, sample_result):
+    from baseline.io.siteplan import SitePlan
+
+    towers, pudong = load("towers"), load("pudong_boundary")
+    plan = SitePlan(sample_result.projects, sample_result.fittings)
+    run = gaps_run(towers, pudong, std.coverage, plan=plan, radius_m=500)
+    res = find_gaps(towers, pudong, std.coverage, radius_m=500)
+    assert run.result.covered_fraction == res.covered_fraction
+    assert run.gaps["rank"].tolist() == list(range(1, len(res.gaps) + 1))
+    assert run.gaps.crs.to_epsg() == 4326
+    assert run.summary["level"].value_counts().to_dict() == {"project": 33, "area": 1}
+    # the overview grid uses the catalogue's cell (1,000 m), not the app's old 500 m
+    grid = run.grid
+    assert grid.crs.to_epsg() == 4326
+    assert grid.to_crs(UTM).area.max() == pytest.approx(1_000_000, rel=1e-6)
+    assert len(grid) == len(grid_summary(res, pudong, 1000))
+    assert grid["covered_fraction"].between(0, 1).all()
+    weighted = (grid["covered_fraction"] * grid["area_m2"]).sum() / grid["area_m2"].sum()
+    assert weighted == pytest.approx(res.covered_fraction, abs=0.002)
+
+
+def test_partitioned_sites_on_the_local_engine_equal_one_frame(std, tmp_path):
+    """One body: a partitioned layer is its parts, a GeoDataFrame one part; same gaps."""
+    towers, pudong = load("towers"), load("pudong_boundary")
+    layer = ingest(towers, tmp_path / "towers", rows_per_part=400)
+    assert len(layer.parts) > 5
+    a = find_gaps(towers, pudong, std.coverage)
+    b = find_gaps(layer, pudong, std.coverage)
+    assert (a.sites_used, a.sites_skipped) == (b.sites_used, b.sites_skipped)
+    assert b.covered_fraction == pytest.approx(a.covered_fraction, abs=1e-12)
+    np.testing.assert_allclose(b.gaps["area_m2"], a.gaps["area_m2"], rtol=1e-9, atol=1e-3)
+    assert b.radii["sites"].sum() == a.radii["sites"].sum() == a.sites_used

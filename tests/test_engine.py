@@ -7,6 +7,7 @@ and result crosses a process boundary as it would on a real cluster.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -22,10 +23,8 @@ from shapely.geometry import Point
 
 from baseline.check.run import check
 from baseline.cli import cli
-from baseline.cobuild.core import match_params, match_works, prepare_works
-from baseline.cobuild.parts import match_parts as engine_match
-from baseline.coverage.gaps import find_gaps as engine_gaps
-from baseline.coverage.model import find_gaps
+from baseline.cobuild import CobuildOptions, WorksColumns, find_pairs, match_works, prepare_works
+from baseline.coverage import find_gaps
 from baseline.engine import DaskAssets, Engine, asset_index
 from baseline.errors import BaselineError, DataWarning, OutputError, ReadError
 from baseline.io.bundled import get_path, load, load_assets
@@ -197,7 +196,7 @@ def test_dask_engine_needs_partitioned_input(std):
     with pytest.raises(BaselineError, match="baseline ingest"):
         asset_index(load_assets(), UTM, {"tower"}, Engine("dask"))
     with pytest.raises(BaselineError, match="baseline ingest"):
-        engine_gaps(load("towers"), load("pudong_boundary"), std.coverage, engine=Engine("dask"))
+        find_gaps(load("towers"), load("pudong_boundary"), std.coverage, engine=Engine("dask"))
     with pytest.raises(BaselineError, match="--engine dask"):
         Engine("local", "tcp://127.0.0.1:1")
     with pytest.raises(BaselineError, match="choose one"):
@@ -209,7 +208,7 @@ def test_gaps_on_dask_equal_local(tmp_path, std, dask_engine):
     area = load("pudong_boundary")
     layer = ingest(towers, tmp_path / "towers", rows_per_part=200)
     a = find_gaps(towers, area, std.coverage)
-    b = engine_gaps(layer, area, std.coverage, engine=dask_engine)
+    b = find_gaps(layer, area, std.coverage, engine=dask_engine)
     assert len(a.gaps) == len(b.gaps) > 10
     np.testing.assert_allclose(b.gaps["area_m2"], a.gaps["area_m2"], rtol=1e-9, atol=1e-3)
     assert b.covered_fraction == pytest.approx(a.covered_fraction, abs=1e-12)
@@ -221,16 +220,14 @@ def test_gaps_on_dask_equal_local(tmp_path, std, dask_engine):
 
 
 def test_cobuild_on_dask_equals_local(tmp_path, std, paris_raw, dask_engine):
-    from baseline.cobuild.core import WorksColumns
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         works = prepare_works(paris_raw)
-    params = match_params(std, buffer_m=50)
-    a = match_works(works, **params)
+    params = CobuildOptions(buffer_m=50).match_params(std.cobuild)
+    a = match_works(works, **dataclasses.asdict(params))
     layer = ingest(paris_raw, tmp_path / "works", rows_per_part=150)
     assert len(layer.parts) >= 5
-    b, messages = engine_match(layer, WorksColumns(), params, dask_engine)
+    b, messages = find_pairs(layer, params, cols=WorksColumns(), engine=dask_engine)
     assert len(a) == len(b) == 402
     pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
     assert shapely.equals_exact(a.geometry.values, b.geometry.values, 0).all()

@@ -1,9 +1,11 @@
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from baseline.errors import CatalogueError
 from baseline.standard.catalogue import load_standard
+from tests.conftest import ROOT
 
 # (clause, rule id, parameter, value): every number of shared/reference/standards-and-anchors.md
 REFERENCE = [
@@ -58,9 +60,74 @@ def test_confidence_marks_follow_the_reference(std):
 
 
 def test_coverage_and_cobuild_parameters_live_in_the_catalogue(std):
-    assert std.coverage["techs"]["5G_3500"]["rsrp_threshold_dbm"] == -90
-    assert std.cobuild["buffer_m"] == 50
-    assert std.cobuild["trench_cost_cny_per_m"] > 0
+    assert std.coverage.techs["5G_3500"].rsrp_threshold_dbm == -90
+    assert std.cobuild.buffer_m == 50
+    assert std.cobuild.trench_cost_cny_per_m > 0
+
+
+def test_typed_parameters_are_frozen_and_complete(std):
+    tech = std.coverage.techs["4G_1800"]
+    assert (tech.id, tech.model, tech.frequency_mhz, tech.environment) == (
+        "4G_1800",
+        "cost231_hata",
+        1800,
+        "urban",
+    )
+    assert tech.cable_loss_db == 2 and tech.at_height(40).bs_height_m == 40
+    assert std.coverage.default_tech == "5G_3500"
+    assert std.coverage.grid_cell_m == 1000.0
+    assert std.cobuild.demand_rules == ("coverage-outdoor", "bs-site-nearby", "bs-site-present")
+    assert std.cobuild.owner_buffers_m == {}
+    assert std.cobuild.pole_mount_saving_cny == 15000
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        std.cobuild.buffer_m = 1  # type: ignore[misc]
+
+
+BAD_PARAMETERS = """
+cobuild:
+  buffer_m: -1
+  service_radius_m: far
+  owner_buffers_m: {Telecom: -5}
+  demand_rules: [coverage-outdoor, ghost-rule]
+coverage:
+  default_tech: 6G
+  grid_cell_m: 0
+  techs:
+    5G_3500: {frequency_mhz: null}
+    4G_1800: {model: okumura, environment: rural, cable_loss_db: -2}
+"""
+
+
+def test_bad_cobuild_and_coverage_parameters_are_listed_at_once(tmp_path):
+    path = tmp_path / "district.yaml"
+    path.write_text(BAD_PARAMETERS, encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_standard(path)
+    lines = str(info.value).splitlines()
+    assert lines[0].endswith("has 10 problem(s):")
+    expected = [
+        "cobuild.buffer_m: bad value -1: a number >= 0",
+        "cobuild.service_radius_m: bad value 'far': a number >= 0",
+        "cobuild.owner_buffers_m.Telecom: bad value -5: a number >= 0",
+        "cobuild.demand_rules: rule 'ghost-rule' is referenced but not defined",
+        "coverage.techs.5G_3500.frequency_mhz: bad value None: a number > 0",
+        "coverage.techs.4G_1800.model: needs a model, one of cost231_hata, uma_38901, umi_38901",
+        "coverage.techs.4G_1800.cable_loss_db: bad value -2: a number >= 0",
+        "coverage.techs.4G_1800.environment: must be one of urban, suburban",
+        "coverage.default_tech: unknown tech '6G'; known: 4G_1800, 5G_3500, 5G_small_cell",
+        "coverage.grid_cell_m: bad value 0: a number > 0",
+    ]
+    assert sorted(lines[1:]) == sorted(f"  - {path}: {want}" for want in expected)
+
+
+def test_a_tech_without_its_frequency_is_named(tmp_path):
+    path = tmp_path / "complete.yaml"
+    text = (ROOT / "standards" / "pudong-ict-baseline.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("      frequency_mhz: 3500\n", "", 1), encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_standard(path, include_default=False)
+    assert "1 problem(s)" in str(info.value)
+    assert "coverage.techs.5G_3500: missing 'frequency_mhz'" in str(info.value)
 
 
 def test_every_category_is_bilingual_and_has_rules(std):
@@ -109,8 +176,15 @@ rules:
     obligation: shall
     title: {zh: 乙, en: B}
     params: {fitting: telecom_room, attribute: area_m2, op: ">=", threshold: -5}
-cobuild: {buffer_m: 50, gap_days: 0, trench_cost_cny_per_m: 1, new_site_cost_cny: 1}
-coverage: {}
+cobuild:
+  {buffer_m: 50, gap_days: 0, trench_cost_cny_per_m: 1, new_site_cost_cny: 1,
+   colocation_distance_m: 300, service_radius_m: 300, pole_mount_distance_m: 10,
+   demand_rules: [b-rule]}
+coverage:
+  grid_cell_m: 1000
+  techs:
+    4G: {model: cost231_hata, frequency_mhz: 1800, tx_power_dbm: 46, resource_elements: 1200,
+         antenna_gain_dbi: 17, bs_height_m: 30, ue_height_m: 1.5, rsrp_threshold_dbm: -90}
 """
 
 

@@ -1,8 +1,11 @@
-"""The ``baseline`` command line.
+"""The ``baseline`` command line: it parses options, calls the funnels, writes and prints.
 
-Every command that reads a file takes ``--crs wgs84|gcj02|bd09|EPSG:NNNN``. Errors in the
-input end the command with exit status 2 and one message on stderr naming the file, the
-problem and the fix; ``--debug`` shows the traceback instead.
+A CRS option describes the file it belongs to: ``--crs`` the command's main input,
+``--assets-crs`` the ``--assets`` of ``check``, ``--sites-crs`` and ``--area-crs`` those
+inputs of ``gaps``. It applies only when the file does not say its own CRS; a file or a
+partitioned folder that says another one is refused. Errors in the input end the command
+with exit status 2 and one message on stderr naming the file, the problem and the fix;
+``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -11,20 +14,41 @@ import logging
 import os
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
+import geopandas as gpd
+import pyproj
 
 from baseline import __version__, settings
-from baseline.errors import BaselineError, DataWarning
+from baseline.check.run import check
+from baseline.cobuild import CobuildOptions, WorksColumns, find_opportunities, read_owner_buffers
+from baseline.coverage import CoverageResult, gaps_run
+from baseline.demo import run_demo
+from baseline.engine import Engine
+from baseline.errors import BaselineError, CRSError, DataWarning
+from baseline.io.bundled import load, load_assets
+from baseline.io.crs import from_wgs84, parse_crs
+from baseline.io.formats import read_layer
+from baseline.io.partitioned import PartitionedLayer, is_partitioned, open_partitioned
+from baseline.io.partitioned import ingest as write_parts
+from baseline.io.siteplan import read_siteplan
+from baseline.io.writers import write_layer, write_table
+from baseline.reports.check_report import write_check
+from baseline.reports.cobuild_report import write_recommendations
+from baseline.standard.catalogue import Standard, load_standard
 
 LANG = click.Choice(["zh", "en"])
+CRS_METAVAR = "wgs84|gcj02|bd09|EPSG:NNNN"
 CRS_OPTION = click.option(
     "--crs",
     "crs",
     default=None,
-    metavar="wgs84|gcj02|bd09|EPSG:NNNN",
-    help="CRS of the input when the file does not say (GeoJSON is WGS84 by its spec).",
+    metavar=CRS_METAVAR,
+    help="CRS of the main input when the file does not say its own (GeoJSON is WGS84 by its "
+    "spec; GCJ-02/BD-09 may be declared over it). Never overrides a CRS the file declares.",
 )
 STANDARD_OPTION = click.option(
     "--standard",
@@ -36,7 +60,7 @@ STANDARD_OPTION = click.option(
 FORCE_OPTION = click.option("--force", is_flag=True, help="Replace an existing output file.")
 
 
-def engine_options(func):
+def engine_options(func: Callable[..., None]) -> Callable[..., None]:
     """Add ``--engine local|dask`` and ``--scheduler ADDRESS`` to a command."""
     func = click.option(
         "--scheduler",
@@ -56,23 +80,35 @@ def engine_options(func):
     )(func)
 
 
-def _engine(name: str, scheduler: str | None):
-    from baseline.engine import Engine
-
-    return Engine(name, scheduler)
-
-
-def _open(path: Path, crs: str | None):
-    """A partitioned layer folder (from `baseline ingest`) or any file the readers take."""
-    from baseline.io.formats import read_layer
-    from baseline.io.partitioned import is_partitioned, open_partitioned
-
-    return open_partitioned(path) if is_partitioned(path) else read_layer(path, crs=crs)
+def _same_crs(a: Any, b: Any) -> bool:
+    return pyproj.CRS.from_user_input(a).equals(
+        pyproj.CRS.from_user_input(b), ignore_axis_order=True
+    )
 
 
-def _standard(paths: tuple[Path, ...]):
-    from baseline.standard.catalogue import load_standard
+def _open(
+    path: Path, crs: str | None, option: str = "--crs"
+) -> gpd.GeoDataFrame | PartitionedLayer:
+    """A partitioned layer folder (from `baseline ingest`) or any file the readers take.
 
+    ``crs`` describes this file only; a folder records its CRS, and one that contradicts
+    ``crs`` is refused.
+    """
+    if not is_partitioned(path):
+        return read_layer(path, crs=crs)
+    layer = open_partitioned(path)
+    spec = parse_crs(crs) if crs else None
+    if spec and (spec.is_offset or not _same_crs(spec.pyproj_crs, layer.crs)):
+        msg = (
+            f"{path}: the partitioned folder records its CRS as {layer.crs}, but {option} says "
+            f"{crs}; a folder from `baseline ingest` is already in its recorded CRS: drop "
+            f"{option}, or ingest the source again with the right --crs"
+        )
+        raise CRSError(msg)
+    return layer
+
+
+def _standard(paths: tuple[Path, ...]) -> Standard:
     return load_standard(*paths)
 
 
@@ -119,7 +155,7 @@ def standards(standards: tuple[Path, ...], lang: str, category: str | None, as_c
         click.echo(table.to_csv(index=False), nl=False)
         return
     for cat_id, rows in table.groupby("category", sort=False):
-        click.echo(f"\n{std.category_label(cat_id, lang)} [{cat_id}]")
+        click.echo(f"\n{std.category_label(str(cat_id), lang)} [{cat_id}]")
         for r in rows.itertuples():
             click.echo(f"  {r.rule_id:<28} {r.confidence}  {r.obligation:<6} {r.clause}  {r.title}")
             if r.applies_when != "always":
@@ -144,25 +180,20 @@ def convert(
 
     Example: baseline convert amap.geojson out.gpkg --from gcj02 --to wgs84
     """
-    from baseline.io.crs import from_wgs84
-    from baseline.io.formats import read_layer
-    from baseline.io.writers import write_layer
-
     gdf = read_layer(src, crs=src_crs, layer=layer)
     out = from_wgs84(gdf, dst_crs)
     write_layer(out, dst, force=force)
     click.echo(f"wrote {len(out):,} features to {dst} ({dst_crs})")
 
 
-def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool) -> list:
+def _assets(
+    files: tuple[Path, ...], crs: str | None, bundled: bool
+) -> list[gpd.GeoDataFrame | PartitionedLayer]:
     """The asset sources in order: the bundled layer, then each --assets file or folder."""
-    from baseline.io.bundled import load_assets
-
-    sources = [load_assets()] if bundled else []
+    sources: list[gpd.GeoDataFrame | PartitionedLayer] = [load_assets()] if bundled else []
     for f in files:
-        layer = _open(f, crs)
-        columns = layer.columns
-        if "asset_type" not in columns:
+        layer = _open(f, crs, "--assets-crs")
+        if "asset_type" not in layer.columns:
             msg = (
                 f"{f.name}: an assets layer needs a column 'asset_type' (tower, pole, sensor, duct)"
             )
@@ -190,6 +221,12 @@ def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool) -> list:
 @click.option("--category-col", default=None, help="Column holding the category.")
 @CRS_OPTION
 @click.option(
+    "--assets-crs",
+    default=None,
+    metavar=CRS_METAVAR,
+    help="CRS of the --assets files when they do not say their own (never overrides one).",
+)
+@click.option(
     "--out",
     "out",
     required=True,
@@ -200,33 +237,30 @@ def _assets(files: tuple[Path, ...], crs: str | None, bundled: bool) -> list:
 @engine_options
 def check_cmd(
     plan: Path,
-    standards,
-    asset_files,
-    no_bundled_assets,
-    lang,
-    id_col,
-    category_col,
-    crs,
-    out,
-    force,
-    engine_name,
-    scheduler,
+    standards: tuple[Path, ...],
+    asset_files: tuple[Path, ...],
+    no_bundled_assets: bool,
+    lang: str,
+    id_col: str | None,
+    category_col: str | None,
+    crs: str | None,
+    assets_crs: str | None,
+    out: Path,
+    force: bool,
+    engine_name: str,
+    scheduler: str | None,
 ) -> None:
     """Check a site plan against the standard and write the findings.
 
     Exit status 0 when the check ran, whatever it found; 2 when it could not run.
     """
-    from baseline.check.run import check
-    from baseline.io.siteplan import read_siteplan
-    from baseline.reports.check_report import write_check
-
     std = _standard(standards)
     columns = {k: v for k, v in ((id_col, "project_id"), (category_col, "category")) if k}
     site = read_siteplan(plan, std, crs=crs, columns=columns)
     for note in site.notes:
         click.echo(f"note: {note}", err=True)
-    assets = _assets(asset_files, crs, not no_bundled_assets)
-    with _engine(engine_name, scheduler).session() as engine:
+    assets = _assets(asset_files, assets_crs, not no_bundled_assets)
+    with Engine(engine_name, scheduler).session() as engine:
         result = check(site, std, assets=assets, lang=lang, engine=engine)
     write_check(result, out, force=force)
     counts = result.findings["status"].value_counts().to_dict()
@@ -246,10 +280,22 @@ def check_cmd(
     "Default: the bundled Shanghai towers.",
 )
 @click.option(
+    "--sites-crs",
+    default=None,
+    metavar=CRS_METAVAR,
+    help="CRS of the --sites file when it does not say its own (never overrides one).",
+)
+@click.option(
     "--area",
     type=click.Path(path_type=Path),
     default=None,
     help="Area polygon(s). Default: the bundled Pudong boundary.",
+)
+@click.option(
+    "--area-crs",
+    default=None,
+    metavar=CRS_METAVAR,
+    help="CRS of the --area file when it does not say its own (never overrides one).",
 )
 @click.option("--tech", default=None, help="Technology: 4G, 5G or a catalogue tech id.")
 @click.option(
@@ -265,7 +311,14 @@ def check_cmd(
     help="Site plan whose projects get a covered share and rank the gaps.",
 )
 @STANDARD_OPTION
-@CRS_OPTION
+@click.option(
+    "--crs",
+    "crs",
+    default=None,
+    metavar=CRS_METAVAR,
+    help="CRS of the --projects site plan when the file does not say its own (never "
+    "overrides one). --sites and --area have their own options.",
+)
 @click.option(
     "--out",
     required=True,
@@ -279,45 +332,54 @@ def check_cmd(
     default=None,
     help="Summary per area and per project: .csv or .json.",
 )
+@click.option(
+    "--grid",
+    "grid_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Overview grid (the map's): square cells of the catalogue's coverage.grid_cell_m "
+    "cut to the area, with covered_fraction per cell: .geojson, .gpkg or .parquet.",
+)
 @FORCE_OPTION
 @engine_options
 def gaps(
-    sites,
-    area,
-    tech,
-    radius_m,
-    projects,
-    standards,
-    crs,
-    out,
-    summary_out,
-    force,
-    engine_name,
-    scheduler,
+    sites: Path | None,
+    sites_crs: str | None,
+    area: Path | None,
+    area_crs: str | None,
+    tech: str | None,
+    radius_m: float | None,
+    projects: Path | None,
+    standards: tuple[Path, ...],
+    crs: str | None,
+    out: Path,
+    summary_out: Path | None,
+    grid_out: Path | None,
+    force: bool,
+    engine_name: str,
+    scheduler: str | None,
 ) -> None:
     """Model coverage from base-station sites and write the gaps over an area."""
-    from baseline.coverage.gaps import find_gaps
-    from baseline.coverage.report import gap_report
-    from baseline.io.bundled import load
-    from baseline.io.formats import read_layer
-    from baseline.io.writers import write_layer, write_table
-
     std = _standard(standards)
-    site_layer = _open(sites, crs) if sites else load("towers")
-    area_gdf = read_layer(area, crs=crs) if area else load("pudong_boundary")
-    with _engine(engine_name, scheduler).session() as engine:
-        result = find_gaps(
-            site_layer, area_gdf, std.coverage, tech=tech, radius_m=radius_m, engine=engine
-        )
-    plan = None
-    if projects:
-        from baseline.io.siteplan import read_siteplan
-
-        plan = read_siteplan(projects, std, crs=crs)
-    ranked, table = gap_report(result, area_gdf, plan)
-    write_layer(ranked, out, force=force)
+    site_layer = _open(sites, sites_crs, "--sites-crs") if sites else load("towers")
+    area_gdf = read_layer(area, crs=area_crs) if area else load("pudong_boundary")
+    plan = read_siteplan(projects, std, crs=crs) if projects else None
+    with Engine(engine_name, scheduler).session() as engine:
+        run = gaps_run(
+            site_layer, area_gdf, std.coverage, plan=plan, tech=tech, radius_m=radius_m,
+            engine=engine,
+        )  # fmt: skip
+    write_layer(run.gaps, out, force=force)
     if summary_out:
-        write_table(table, summary_out, force=force)
+        write_table(run.summary, summary_out, force=force)
+    if grid_out:
+        write_layer(run.grid, grid_out, force=force)
+    _print_gaps(run.result, len(run.gaps), out, grid_out, len(run.grid) if grid_out else 0)
+
+
+def _print_gaps(
+    result: CoverageResult, n_gaps: int, out: Path, grid_out: Path | None, n_cells: int
+) -> None:
     if result.sites_skipped:
         click.echo(f"skipped {result.sites_skipped} site(s) with invalid coordinates", err=True)
     radii = ", ".join(f"{r.tech} {r.radius_m:.0f} m" for r in result.radii.itertuples())
@@ -328,8 +390,10 @@ def gaps(
             )
     click.echo(
         f"covered fraction: {result.covered_fraction:.4f} of {result.area_m2 / 1e6:,.1f} km2 "
-        f"by {result.sites_used:,} sites ({radii}); {len(ranked):,} gap polygons -> {out}"
+        f"by {result.sites_used:,} sites ({radii}); {n_gaps:,} gap polygons -> {out}"
     )
+    if grid_out:
+        click.echo(f"grid: {n_cells:,} cells -> {grid_out}")
 
 
 @cli.command()
@@ -367,85 +431,40 @@ def gaps(
 @FORCE_OPTION
 @engine_options
 def cobuild(
-    works,
-    id_col,
-    start_col,
-    end_col,
-    owner_col,
-    buffer_m,
-    gap_days,
-    owner_buffers,
-    standards,
-    crs,
-    out,
-    force,
-    engine_name,
-    scheduler,
+    works: Path,
+    id_col: str,
+    start_col: str,
+    end_col: str,
+    owner_col: str,
+    buffer_m: float | None,
+    gap_days: int | None,
+    owner_buffers: Path | None,
+    standards: tuple[Path, ...],
+    crs: str | None,
+    out: Path,
+    force: bool,
+    engine_name: str,
+    scheduler: str | None,
 ) -> None:
     """Find co-build opportunities: shared trenches among WORKS in space and time.
 
     WORKS is a file or a folder from `baseline ingest`. When it is a site plan (it has a kind
     column), the plan is checked first and co-location, new shared sites and pole mounts are
-    recommended too.
+    recommended too. The column and buffer options apply to both.
     """
-    from baseline.cobuild.core import WorksColumns, prepare_works, trench_recommendations
-    from baseline.io.partitioned import PartitionedLayer
-    from baseline.reports.cobuild_report import read_owner_buffers
-
     std = _standard(standards)
-    gdf = _open(works, crs)
-    cols = WorksColumns(id_col, start_col, end_col, owner_col)
-    engine = _engine(engine_name, scheduler)
-    obuf = read_owner_buffers(owner_buffers) if owner_buffers else None
-    if isinstance(gdf, PartitionedLayer) and engine.name == "dask":
-        from baseline.cobuild.core import match_params, trench_from_pairs
-        from baseline.cobuild.parts import match_parts as match_works
-
-        with engine.session():
-            pairs, messages = match_works(
-                gdf, cols, match_params(std, buffer_m, gap_days, obuf), engine
-            )
-        for m in messages:
-            click.echo(f"warning: {m}", err=True)
-        recs = trench_from_pairs(pairs)
-        _report_recs(recs, out, force)
-        return
-    if engine.name == "dask":
-        raise BaselineError(
-            f"{works}: the dask engine reads works from a partitioned layer; create one with "
-            f"`baseline ingest {works} --out DIR` and run `baseline cobuild DIR --engine dask`"
-        )
-    if isinstance(gdf, PartitionedLayer):
-        gdf = gdf.frame()
-    if "kind" in gdf.columns:
-        from baseline.check.run import check
-        from baseline.cobuild.core import recommend
-        from baseline.io.bundled import load_assets
-        from baseline.io.siteplan import read_siteplan
-
-        plan = read_siteplan(works, std, crs=crs)
-        recs = recommend(
-            check(plan, std, assets=load_assets()),
-            std,
-            assets=load_assets(),
-            buffer_m=buffer_m,
-            gap_days=gap_days,
-        )
-    else:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DataWarning)
-            prepared = prepare_works(gdf, cols)
-        for w in caught:
-            click.echo(f"warning: {w.message}", err=True)
-        recs = trench_recommendations(
-            prepared, std, buffer_m=buffer_m, gap_days=gap_days, owner_buffers=obuf
-        )
-    _report_recs(recs, out, force)
-
-
-def _report_recs(recs, out: Path, force: bool) -> None:
-    from baseline.reports.cobuild_report import write_recommendations
-
+    layer = _open(works, crs)
+    options = CobuildOptions(
+        columns=WorksColumns(id_col, start_col, end_col, owner_col),
+        buffer_m=buffer_m,
+        gap_days=gap_days,
+        owner_buffers=read_owner_buffers(owner_buffers) if owner_buffers else None,
+    )
+    with Engine(engine_name, scheduler).session() as engine:
+        found = find_opportunities(layer, std, options=options, engine=engine)
+    for m in found.messages:
+        click.echo(f"warning: {m}", err=True)
+    recs = found.recs
     write_recommendations(recs, out, force=force)
     total = recs["saving_cny"].sum()
     kinds = recs["kind"].value_counts().to_dict()
@@ -478,9 +497,6 @@ def ingest(
     The parts follow a Hilbert curve, so joins read only the parts whose bounding box can
     match. Example: baseline ingest assets.parquet --out assets.parts
     """
-    from baseline.io.formats import read_layer
-    from baseline.io.partitioned import ingest as write_parts
-
     gdf = read_layer(src, crs=crs, layer=layer)
     with click.progressbar(length=max(1, -(-len(gdf) // rows_per_part)), label="parts") as bar:
         done = write_parts(
@@ -507,8 +523,6 @@ def ingest(
 @FORCE_OPTION
 def demo(out_dir: Path, lang: str, force: bool) -> None:
     """Run everything that exists on the bundled Pudong data and write the outputs."""
-    from baseline.demo import run_demo
-
     out_dir.mkdir(parents=True, exist_ok=True)
     for line in run_demo(out_dir, lang=lang, force=force):
         click.echo(line)

@@ -6,20 +6,25 @@ from baseline.cobuild.core import (
     WorksColumns,
     match_works,
     prepare_works,
-    recommend,
     summary,
-    trench_recommendations,
 )
-from baseline.cobuild.parts import match_parts
+from baseline.cobuild.matching import find_pairs
+from baseline.cobuild.options import CobuildOptions, MatchParams, read_owner_buffers
+from baseline.cobuild.run import Opportunities, find_opportunities, is_siteplan, recommend
 
 __all__ = [
     "REC_COLUMNS",
     "REC_KINDS",
+    "CobuildOptions",
+    "MatchParams",
+    "Opportunities",
     "WorksColumns",
-    "match_parts",
+    "find_opportunities",
+    "find_pairs",
+    "is_siteplan",
     "match_works",
     "prepare_works",
+    "read_owner_buffers",
     "recommend",
     "summary",
-    "trench_recommendations",
 ]

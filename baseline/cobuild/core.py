@@ -33,6 +33,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -43,8 +44,9 @@ import shapely
 
 from baseline.check.run import CheckResult
 from baseline.errors import DataWarning, SchemaError
+from baseline.i18n import STRINGS, t
 from baseline.io.crs import metric_crs
-from baseline.standard.catalogue import Standard
+from baseline.standard.params import CobuildParams
 
 REC_COLUMNS = [
     "rec_id",
@@ -61,11 +63,9 @@ REC_COLUMNS = [
     "geometry",
 ]
 REC_KINDS = ("shared_trench", "colocate", "new_shared_site", "pole_mount")
-DEMAND_RULES = ("coverage-outdoor", "bs-site-nearby", "bs-site-present")
 _PREFIX = {"shared_trench": "T", "colocate": "C", "new_shared_site": "S", "pole_mount": "P"}
 _ON_POLE_M = 0.5
 _QUAD_SEGS = 2  # arc segments per quarter circle of corridor buffers (GEOS default 8)
-_ZH_ASSET = {"tower": "铁塔", "pole": "杆", "sensor": "感知设备", "duct": "管道"}
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,8 @@ def prepare_works(gdf: gpd.GeoDataFrame, cols: WorksColumns = WorksColumns()) ->
             "start": pd.to_datetime(gdf[cols.start], errors="coerce", utc=False).to_numpy(),
             "end": pd.to_datetime(gdf[cols.end], errors="coerce", utc=False).to_numpy(),
             "owner": (
-                gdf[cols.owner].astype("string").fillna("") if cols.owner in gdf else ""
-            ).to_numpy()
-            if cols.owner in gdf
-            else "",
+                gdf[cols.owner].astype("string").fillna("").to_numpy() if cols.owner in gdf else ""
+            ),
         },
         geometry=gdf.geometry.to_numpy(),
         crs=gdf.crs,
@@ -316,24 +314,30 @@ def match_works(
     return pairs.sort_values(["a", "b"], ignore_index=True)
 
 
-def _trench_recs(pairs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    def explain(r) -> str:
-        when = (
-            f"施工期重叠 {r.overlap_start:%Y-%m-%d}~{r.overlap_end:%Y-%m-%d}"
-            if r.days_apart == 0
-            else f"施工期相隔 {r.days_apart} 天"
-        )
-        when_en = (
-            f"overlap in time {r.overlap_start:%Y-%m-%d} to {r.overlap_end:%Y-%m-%d}"
-            if r.days_apart == 0
-            else f"{r.days_apart} days apart"
-        )
-        return (
-            f"{r.a} 与 {r.b} 相距 {r.distance_m:.0f} 米，{when}，可共沟 {r.shared_length_m:.0f} 米"
-            f" | {r.a} and {r.b} lie {r.distance_m:.0f} m apart and {when_en}: "
-            f"share {r.shared_length_m:.0f} m of trench"
-        )
+def both_languages(key: str, **fields: object) -> str:
+    """The explanation ``key`` as "中文 | English" (the ``explanation`` column's form)."""
+    return f"{t(key, 'zh', **fields)} | {t(key, 'en', **fields)}"
 
+
+def asset_name(kind: str, lang: str) -> str:
+    """What an existing asset of type ``kind`` is called in ``lang``."""
+    key = f"cobuild_asset_{kind}"
+    return t(key if key in STRINGS else "cobuild_asset_other", lang, kind=kind)
+
+
+def _trench_text(r: Any) -> str:
+    """The explanation of one matched pair (a row of :func:`match_works`)."""
+    if r.days_apart == 0:
+        when_key, when = "cobuild_overlap", {"start": r.overlap_start, "end": r.overlap_end}
+    else:
+        when_key, when = "cobuild_apart", {"days": r.days_apart}
+    fields = {"a": r.a, "b": r.b, "distance": r.distance_m, "length": r.shared_length_m}
+    zh = t("cobuild_trench", "zh", when=t(when_key, "zh", **when), **fields)
+    en = t("cobuild_trench", "en", when=t(when_key, "en", **when), **fields)
+    return f"{zh} | {en}"
+
+
+def _trench_recs(pairs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
             "kind": "shared_trench",
@@ -350,7 +354,7 @@ def _trench_recs(pairs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "distance_m": pairs["distance_m"],
             "shared_length_m": pairs["shared_length_m"],
             "saving_cny": pairs["saving_cny"],
-            "explanation": [explain(r) for r in pairs.itertuples()],
+            "explanation": [_trench_text(r) for r in pairs.itertuples()],
         },
         geometry=pairs.geometry.values,
         crs=pairs.crs,
@@ -361,16 +365,18 @@ def _trench_recs(pairs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # Shared siting
 
 
-def demands(result: CheckResult) -> gpd.GeoDataFrame:
-    """Projects failing a coverage or base-station rule: the demands for shared siting."""
+def demands(result: CheckResult, rules: Sequence[str]) -> gpd.GeoDataFrame:
+    """Projects failing or warned by one of ``rules``: the demands for shared siting."""
     f = result.findings
-    failing = f[f["rule_id"].isin(DEMAND_RULES) & f["status"].isin(["fail", "warn"])]
+    failing = f[f["rule_id"].isin(list(rules)) & f["status"].isin(["fail", "warn"])]
     ids = sorted(failing["project_id"].unique())
     proj = result.projects[result.projects["project_id"].isin(ids)]
     return proj[["project_id", "owner", "geometry"]].sort_values("project_id", ignore_index=True)
 
 
-def _greedy_colocate(dem: gpd.GeoDataFrame, hosts: gpd.GeoDataFrame, max_d: float):
+def _greedy_colocate(
+    dem: gpd.GeoDataFrame, hosts: gpd.GeoDataFrame, max_d: float
+) -> tuple[list[tuple[int, list[int], float]], set[int]]:
     """Assign demands to hosts greedily (most demands served, then shortest distance)."""
     tree = shapely.STRtree(hosts.geometry.values)
     d_idx, h_idx = tree.query(dem.geometry.values, predicate="dwithin", distance=max_d)
@@ -424,78 +430,84 @@ def _greedy_new_sites(points: np.ndarray, radius: float) -> list[tuple[int, list
     return sites
 
 
-def _siting_recs(result: CheckResult, std: Standard, assets: gpd.GeoDataFrame | None):
-    dem = demands(result)
+def _owners_text(owners: pd.Series) -> str:
+    return ";".join(sorted(set(owners.dropna().astype(str))))
+
+
+def _colocate_rows(
+    dem: gpd.GeoDataFrame, assets: gpd.GeoDataFrame | None, cob: CobuildParams, crs: Any
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Co-location on existing towers and poles: the rows and the demands they serve."""
+    if assets is None or not len(assets):
+        return [], set()
+    hosts = assets[assets["asset_type"].isin(["tower", "pole"])].to_crs(crs).reset_index(drop=True)
+    if not len(hosts):
+        return [], set()
+    chosen, served = _greedy_colocate(dem, hosts, float(cob.colocation_distance_m))
+    rows = []
+    for h, members, dmax in chosen:
+        ids = sorted(dem["project_id"].iloc[members])
+        host = hosts.iloc[h]
+        kind = host["asset_type"]
+        fields = {"host": str(host.get("asset_id", h)), "distance": dmax, "n": len(ids)}
+        zh = t("cobuild_colocate", "zh", asset=asset_name(kind, "zh"), **fields)
+        en = t("cobuild_colocate", "en", asset=kind, **fields)
+        rows.append(
+            {
+                "kind": "colocate",
+                "members": ";".join(ids),
+                "owners": _owners_text(dem["owner"].iloc[members]),
+                "severity": "",
+                "distance_m": round(dmax, 1),
+                "shared_length_m": np.nan,
+                "saving_cny": float(cob.new_site_cost_cny) * len(ids),
+                "explanation": f"{zh} | {en}",
+                "geometry": host.geometry,
+            }
+        )
+    return rows, served
+
+
+def _new_site_rows(rest: gpd.GeoDataFrame, cob: CobuildParams) -> list[dict[str, Any]]:
+    """New shared sites for the demands no existing asset serves."""
+    points = rest.geometry.centroid.to_numpy()
+    rows = []
+    for k, members in _greedy_new_sites(points, float(cob.service_radius_m)):
+        ids = sorted(rest["project_id"].iloc[members])
+        dmax = max(float(shapely.distance(points[k], points[m])) for m in members)
+        rows.append(
+            {
+                "kind": "new_shared_site",
+                "members": ";".join(ids),
+                "owners": _owners_text(rest["owner"].iloc[members]),
+                "severity": "",
+                "distance_m": round(dmax, 1),
+                "shared_length_m": np.nan,
+                "saving_cny": float(cob.new_site_cost_cny) * (len(ids) - 1),
+                "explanation": both_languages("cobuild_new_site", n=len(ids), avoided=len(ids) - 1),
+                "geometry": points[k],
+            }
+        )
+    return rows
+
+
+def siting_recs(
+    result: CheckResult, cob: CobuildParams, assets: gpd.GeoDataFrame | None, crs: Any
+) -> list[gpd.GeoDataFrame]:
+    """Co-location and new shared sites for the demands of a checked plan (in ``crs``)."""
+    dem = demands(result, cob.demand_rules)
     if dem.empty:
         return []
-    crs = metric_crs(dem)
     dem = dem.to_crs(crs)
-    cob = std.cobuild
-    cost = float(cob["new_site_cost_cny"])
-    rows = []
-    served: set[int] = set()
-    if assets is not None and len(assets):
-        hosts = (
-            assets[assets["asset_type"].isin(["tower", "pole"])].to_crs(crs).reset_index(drop=True)
-        )
-        if len(hosts):
-            chosen, served = _greedy_colocate(dem, hosts, float(cob["colocation_distance_m"]))
-            for h, members, dmax in chosen:
-                ids = sorted(dem["project_id"].iloc[members])
-                host = hosts.iloc[h]
-                hid = str(host.get("asset_id", h))
-                rows.append(
-                    {
-                        "kind": "colocate",
-                        "members": ";".join(ids),
-                        "owners": ";".join(
-                            sorted(set(dem["owner"].iloc[members].dropna().astype(str)))
-                        ),
-                        "severity": "",
-                        "distance_m": round(dmax, 1),
-                        "shared_length_m": np.nan,
-                        "saving_cny": cost * len(ids),
-                        "explanation": (
-                            f"现状{_ZH_ASSET.get(host['asset_type'], '设施')} {hid} "
-                            f"距项目最远 {dmax:.0f} 米，可供 {len(ids)} 个项目共址挂载"
-                            f" | existing {host['asset_type']} {hid}, {dmax:.0f} m from the "
-                            f"project(s), can host {len(ids)} project(s): no new site needed"
-                        ),
-                        "geometry": host.geometry,
-                    }
-                )
+    rows, served = _colocate_rows(dem, assets, cob, crs)
     rest = dem[~dem.index.isin(served)].reset_index(drop=True)
     if len(rest):
-        points = rest.geometry.centroid.to_numpy()
-        radius = float(cob["service_radius_m"])
-        for k, members in _greedy_new_sites(points, radius):
-            ids = sorted(rest["project_id"].iloc[members])
-            dmax = max(float(shapely.distance(points[k], points[m])) for m in members)
-            rows.append(
-                {
-                    "kind": "new_shared_site",
-                    "members": ";".join(ids),
-                    "owners": ";".join(
-                        sorted(set(rest["owner"].iloc[members].dropna().astype(str)))
-                    ),
-                    "severity": "",
-                    "distance_m": round(dmax, 1),
-                    "shared_length_m": np.nan,
-                    "saving_cny": cost * (len(ids) - 1),
-                    "explanation": (
-                        f"新建1处共享站址服务 {len(ids)} 个项目，少建 {len(ids) - 1} 处"
-                        f" | one new shared site serves {len(ids)} project(s): "
-                        f"{len(ids) - 1} site(s) avoided"
-                    ),
-                    "geometry": points[k],
-                }
-            )
+        rows += _new_site_rows(rest, cob)
     return [gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)] if rows else []
 
 
-def _pole_recs(result: CheckResult, std: Standard, assets: gpd.GeoDataFrame | None):
-    fits = result.fittings
-    crs = metric_crs(result.projects)
+def _poles(fits: gpd.GeoDataFrame, assets: gpd.GeoDataFrame | None, crs: Any) -> gpd.GeoDataFrame:
+    """Planned smart poles, then existing poles, with a ``pole_id`` each (in ``crs``)."""
     poles = fits[fits["kind"] == "smart_pole"][["project_id", "geometry"]].to_crs(crs)
     ids = fits.loc[poles.index, "feature_id"] if "feature_id" in fits else poles.index
     poles = poles.assign(pole_id=[f"planned:{i}" for i in ids])
@@ -503,26 +515,41 @@ def _pole_recs(result: CheckResult, std: Standard, assets: gpd.GeoDataFrame | No
         ex = assets[assets["asset_type"] == "pole"].to_crs(crs)
         ex = ex.assign(pole_id=[f"existing:{a}" for a in ex.get("asset_id", ex.index)])
         poles = pd.concat([poles, ex[["pole_id", "geometry"]]], ignore_index=True)
-    devices = fits[fits["kind"].isin(["sensor", "base_station_site"])].to_crs(crs)
-    if poles.empty or devices.empty:
-        return []
-    poles = gpd.GeoDataFrame(poles, crs=crs).reset_index(drop=True)
-    devices = devices.reset_index(drop=True)
-    max_d = float(std.cobuild["pole_mount_distance_m"])
+    return gpd.GeoDataFrame(poles, crs=crs).reset_index(drop=True)
+
+
+def _nearest_poles(
+    devices: gpd.GeoDataFrame, poles: gpd.GeoDataFrame, max_d: float
+) -> pd.DataFrame:
+    """(device, pole, distance): each device's nearest pole within ``max_d``, not on one."""
     tree = shapely.STRtree(poles.geometry.values)
     d_idx, p_idx = tree.query(devices.geometry.values, predicate="dwithin", distance=max_d)
     dist = shapely.distance(devices.geometry.values[d_idx], poles.geometry.values[p_idx])
     pairs = pd.DataFrame({"d": d_idx, "p": p_idx, "dist": dist})
     on_pole = set(pairs.loc[pairs["dist"] <= _ON_POLE_M, "d"])
     pairs = pairs[~pairs["d"].isin(on_pole)].sort_values(["d", "dist", "p"])
-    pairs = pairs.drop_duplicates("d")
-    saving = float(std.cobuild.get("pole_mount_saving_cny", 0))
+    return pairs.drop_duplicates("d")
+
+
+def pole_recs(
+    result: CheckResult, cob: CobuildParams, assets: gpd.GeoDataFrame | None, crs: Any
+) -> list[gpd.GeoDataFrame]:
+    """Sensors and small cells near a planned or existing smart pole: mount them on it."""
+    fits = result.fittings
+    poles = _poles(fits, assets, crs)
+    devices = fits[fits["kind"].isin(["sensor", "base_station_site"])].to_crs(crs)
+    if poles.empty or devices.empty:
+        return []
+    devices = devices.reset_index(drop=True)
+    pairs = _nearest_poles(devices, poles, float(cob.pole_mount_distance_m))
+    saving = float(cob.pole_mount_saving_cny)
     rows = []
     for p, grp in pairs.groupby("p", sort=True):
         dev = devices.iloc[grp["d"].to_numpy()]
         ids = sorted(set(dev["project_id"].dropna().astype(str)))
         kinds = ", ".join(sorted(set(dev["kind"])))
         dmax = float(grp["dist"].max())
+        pole = poles["pole_id"].iloc[p]
         rows.append(
             {
                 "kind": "pole_mount",
@@ -532,23 +559,13 @@ def _pole_recs(result: CheckResult, std: Standard, assets: gpd.GeoDataFrame | No
                 "distance_m": round(dmax, 1),
                 "shared_length_m": np.nan,
                 "saving_cny": saving * len(grp),
-                "explanation": (
-                    f"{len(grp)} 个设备（{kinds}）距智慧杆 {dmax:.1f} 米，"
-                    "宜挂载于杆上（GB/T 40994-2021）"
-                    f" | {len(grp)} device(s) ({kinds}) within {dmax:.1f} m of smart pole "
-                    f"{poles['pole_id'].iloc[p]}: mount them on it (GB/T 40994-2021)"
+                "explanation": both_languages(
+                    "cobuild_pole_mount", n=len(grp), kinds=kinds, distance=dmax, pole=pole
                 ),
                 "geometry": poles.geometry.iloc[p],
             }
         )
     return [gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)] if rows else []
-
-
-def _owners_of(result: CheckResult) -> dict[str, str]:
-    p = result.projects
-    return dict(
-        zip(p["project_id"].astype(str), p["owner"].astype("string").fillna(""), strict=True)
-    )
 
 
 def finalise(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
@@ -577,69 +594,17 @@ def finalise(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return recs[REC_COLUMNS]
 
 
-def trench_recommendations(
-    works: gpd.GeoDataFrame,
-    std: Standard,
-    *,
-    buffer_m: float | None = None,
-    gap_days: int | None = None,
-    owner_buffers: Mapping[str, float] | None = None,
-) -> gpd.GeoDataFrame:
-    """Shared-trench recommendations for a prepared works layer, catalogue defaults."""
-    pairs = match_works(works, **match_params(std, buffer_m, gap_days, owner_buffers))
-    return trench_from_pairs(pairs)
+def trench_recs(pairs: gpd.GeoDataFrame) -> list[gpd.GeoDataFrame]:
+    """Shared-trench recommendation rows from the pairs of :func:`match_works`."""
+    return [_trench_recs(pairs)] if len(pairs) else []
 
 
-def trench_from_pairs(pairs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Shared-trench recommendations from the pairs of :func:`match_works`."""
-    return finalise([_trench_recs(pairs)] if len(pairs) else [])
-
-
-def match_params(
-    std: Standard,
-    buffer_m: float | None = None,
-    gap_days: int | None = None,
-    owner_buffers: Mapping[str, float] | None = None,
-) -> dict:
-    """Keyword arguments of :func:`match_works`: the catalogue's, overridden where given."""
-    cob = std.cobuild
-    return {
-        "buffer_m": float(cob["buffer_m"] if buffer_m is None else buffer_m),
-        "gap_days": int(cob["gap_days"] if gap_days is None else gap_days),
-        "owner_buffers": {**cob.get("owner_buffers_m", {}), **(owner_buffers or {})},
-        "trench_cost_cny_per_m": float(cob["trench_cost_cny_per_m"]),
-    }
-
-
-def recommend(
-    result: CheckResult,
-    std: Standard,
-    *,
-    assets: gpd.GeoDataFrame | None = None,
-    buffer_m: float | None = None,
-    gap_days: int | None = None,
-) -> gpd.GeoDataFrame:
-    """All co-build recommendations for a checked site plan.
-
-    Shared trenches among the plan's projects (their dates and owners), co-location and new
-    shared sites for the projects failing coverage or base-station rules, and pole mounts.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Columns :data:`REC_COLUMNS`, WGS84, in a deterministic order.
-    """
-    works = prepare_works(result.projects)
-    trench = trench_recommendations(works, std, buffer_m=buffer_m, gap_days=gap_days)
-    parts = [trench, *_siting_recs(result, std, assets), *_pole_recs(result, std, assets)]
-    recs = finalise(parts)
-    owners = _owners_of(result)
-    pole = recs["kind"] == "pole_mount"
-    recs.loc[pole, "owners"] = [
-        ";".join(sorted({owners.get(m, "") for m in ms.split(";") if owners.get(m)}))
-        for ms in recs.loc[pole, "members"]
-    ]
-    return recs
+def owners_of(result: CheckResult) -> dict[str, str]:
+    """Owner of every project of a checked plan, by project id."""
+    p = result.projects
+    return dict(
+        zip(p["project_id"].astype(str), p["owner"].astype("string").fillna(""), strict=True)
+    )
 
 
 def summary(recs: pd.DataFrame) -> pd.DataFrame:

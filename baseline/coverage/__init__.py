@@ -11,14 +11,17 @@ from baseline.coverage.model import (
     tech_params,
 )
 from baseline.coverage.report import gap_report, rank_gaps
+from baseline.coverage.run import GapsRun, gaps_run
 
 __all__ = [
     "TECH_ALIASES",
     "CoverageResult",
+    "GapsRun",
     "coverage_radius",
     "covered_fraction",
     "find_gaps",
     "gap_report",
+    "gaps_run",
     "grid_summary",
     "path_loss",
     "rank_gaps",

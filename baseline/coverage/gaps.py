@@ -1,10 +1,19 @@
-"""Gap finding over an area, from sites in memory or in a partitioned layer, on any engine."""
+"""Gap finding over an area: one body for sites in memory or in a partitioned layer.
+
+The sites come in parts: a GeoDataFrame is one part, a partitioned layer (from
+:func:`baseline.io.partitioned.ingest`) is its parts. The engine maps one task over the parts;
+each task unions the footprints of its part that reach the area (parts whose boxes lie out of
+reach only count their sites), and the unions are unioned into the gaps.
+"""
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
 import geopandas as gpd
 import numpy as np
-import pyproj
+import pandas as pd
+import pyarrow.parquet as pq
 import shapely
 
 from baseline.coverage.model import (
@@ -16,24 +25,46 @@ from baseline.coverage.model import (
     merge_radii,
     tech_params,
 )
-from baseline.coverage.model import (
-    find_gaps as local_find_gaps,
-)
 from baseline.engine.assets import metric_boxes
 from baseline.engine.executor import Engine
 from baseline.errors import BaselineError
 from baseline.io.crs import metric_crs
 from baseline.io.partitioned import ROW, PartitionedLayer, read_part
+from baseline.standard.params import CoverageParams
+
+Part: TypeAlias = gpd.GeoDataFrame | str
+"""One part of the sites: a GeoDataFrame, or the path of a GeoParquet part."""
+UnionPart: TypeAlias = tuple[shapely.Geometry, int, int, pd.DataFrame]
 
 
-def _gaps_task(path: str, coverage: dict, crs: str, tech, radius_m, region, near: bool):
-    part = read_part(path).drop(columns=ROW)
+def _part_sites(part: Part) -> gpd.GeoDataFrame:
+    return read_part(part).drop(columns=ROW) if isinstance(part, str) else part
+
+
+def _union_task(
+    part: Part,
+    coverage: CoverageParams,
+    crs: Any,
+    tech: str | None,
+    radius_m: float | None,
+    region: shapely.Geometry,
+    near: bool,
+) -> UnionPart:
+    """The union of one part's footprints (empty when ``near`` is false: counts only)."""
     return coverage_union(
-        part, coverage, crs=crs, tech=tech, radius_m=radius_m, clip=region, count_only=not near
+        _part_sites(part),
+        coverage,
+        crs=crs,
+        tech=tech,
+        radius_m=radius_m,
+        clip=region,
+        count_only=not near,
     )
 
 
-def _reach_m(layer: PartitionedLayer, coverage: dict, tech, radius_m) -> float:
+def _reach_m(
+    layer: PartitionedLayer, coverage: CoverageParams, tech: str | None, radius_m: float | None
+) -> float:
     """Largest footprint radius any site of the layer can have (a safe pruning distance).
 
     The tallest height comes from the Parquet column statistics, without reading any rows;
@@ -41,16 +72,14 @@ def _reach_m(layer: PartitionedLayer, coverage: dict, tech, radius_m) -> float:
     """
     if radius_m is not None:
         return float(radius_m)
-    _, base = tech_params(coverage, tech)
-    heights = [float(base["bs_height_m"])]
+    base = tech_params(coverage, tech)
+    heights = [float(base.bs_height_m)]
     if "height_m" in layer.columns:
         heights += _column_max(layer, "height_m")
-    return 2 * max(coverage_radius({**base, "bs_height_m": h}) for h in heights)
+    return 2 * max(coverage_radius(base.at_height(h)) for h in heights)
 
 
 def _column_max(layer: PartitionedLayer, column: str) -> list[float]:
-    import pyarrow.parquet as pq
-
     out = []
     for p in layer.parts:
         meta = pq.ParquetFile(layer.path / p.file).metadata
@@ -66,46 +95,81 @@ def _column_max(layer: PartitionedLayer, column: str) -> list[float]:
     return out
 
 
+def _parts(
+    sites: gpd.GeoDataFrame | PartitionedLayer,
+    region: shapely.Geometry,
+    reach: float,
+    crs: Any,
+) -> list[tuple[Part, bool]]:
+    """(part, whether it can reach the region) for every part of the sites."""
+    if isinstance(sites, gpd.GeoDataFrame):
+        return [(sites, True)]
+    boxes = metric_boxes(sites, crs)
+    grown = shapely.box(*np.add(shapely.bounds(region), [-reach, -reach, reach, reach]))
+    near = set(shapely.STRtree(shapely.box(*boxes.T)).query(grown).tolist())
+    return [(str(sites.path / p.file), k in near) for k, p in enumerate(sites.parts)]
+
+
+def _gathered(region: shapely.Geometry, unions: list[UnionPart], crs: Any) -> CoverageResult:
+    """The gaps from the unions of every part (one part's union is taken as it is)."""
+    if len(unions) == 1:
+        return gaps_from_union(region, *unions[0], crs)
+    union = shapely.union_all([u[0] for u in unions]) if unions else shapely.Polygon()
+    used = sum(u[1] for u in unions)
+    skipped = sum(u[2] for u in unions)
+    return gaps_from_union(region, union, used, skipped, merge_radii([u[3] for u in unions]), crs)
+
+
 def find_gaps(
     sites: gpd.GeoDataFrame | PartitionedLayer,
     area: gpd.GeoDataFrame,
-    coverage: dict,
+    coverage: CoverageParams,
     *,
     tech: str | None = None,
     radius_m: float | None = None,
     engine: Engine | None = None,
+    crs: Any = None,
 ) -> CoverageResult:
-    """:func:`baseline.coverage.find_gaps` on either engine.
+    """Covered share of ``area`` and its gap polygons, on any engine.
 
-    The dask engine unions the footprints of each part that can reach the area in its own
-    task, then unions those unions; parts out of reach only count their sites. The local
-    engine reads a partitioned layer whole.
+    Sites outside the area still contribute where their footprint reaches into it.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame or PartitionedLayer
+        Point sites in any CRS (invalid coordinates are skipped and counted). A GeoDataFrame
+        is one part; a partitioned layer is its parts, and parts out of reach of the area
+        are not drawn.
+    area : geopandas.GeoDataFrame
+        Polygon(s) of the study area (the union of all rows is used).
+    coverage : CoverageParams
+        The catalogue's ``coverage`` section.
+    tech : str, optional
+        Technology id or alias; default the catalogue's ``default_tech``.
+    radius_m : float, optional
+        A fixed radius overriding the link budget.
+    engine : Engine, optional
+        Default local (this process). The dask engine needs a partitioned layer.
+    crs : CRS-like, optional
+        The run's metric CRS; default chosen from ``area``.
+
+    Returns
+    -------
+    CoverageResult
     """
     engine = engine or Engine()
-    if isinstance(sites, PartitionedLayer) and engine.name == "local":
-        sites = sites.frame()
-    if not isinstance(sites, PartitionedLayer):
-        if engine.name == "dask":
-            raise BaselineError(
-                "the dask engine reads sites from a partitioned layer; create one with "
-                "`baseline ingest SITES --out DIR` and pass --sites DIR"
-            )
-        return local_find_gaps(sites, area, coverage, tech=tech, radius_m=radius_m)
-    crs = metric_crs(area)
+    if engine.name == "dask" and not isinstance(sites, PartitionedLayer):
+        raise BaselineError(
+            "the dask engine reads sites from a partitioned layer; create one with "
+            "`baseline ingest SITES --out DIR` and pass --sites DIR"
+        )
+    crs = crs or metric_crs(area)
     region = area_region(area, crs)
-    reach = _reach_m(sites, coverage, tech, radius_m)
-    boxes = metric_boxes(sites, crs)
-    near = shapely.STRtree(shapely.box(*boxes.T)).query(
-        shapely.box(*np.add(region.bounds, [-reach, -reach, reach, reach]))
+    reach = (
+        0.0 if isinstance(sites, gpd.GeoDataFrame) else _reach_m(sites, coverage, tech, radius_m)
     )
-    crs_text = pyproj.CRS.from_user_input(crs).to_string()
-    near = set(near.tolist())
-    tasks = [
-        (str(sites.path / p.file), dict(coverage), crs_text, tech, radius_m, region, k in near)
-        for k, p in enumerate(sites.parts)
+    calls = [
+        (part, coverage, crs, tech, radius_m, region, near)
+        for part, near in _parts(sites, region, reach, crs)
     ]
-    results = engine.map(_gaps_task, tasks)
-    union = shapely.union_all([r[0] for r in results]) if results else shapely.Polygon()
-    used = sum(r[1] for r in results)
-    skipped = sum(r[2] for r in results)
-    return gaps_from_union(region, union, used, skipped, merge_radii([r[3] for r in results]), crs)
+    return _gathered(region, engine.map(_union_task, calls), crs)

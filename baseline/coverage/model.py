@@ -14,7 +14,6 @@ All geometry work happens in a metric CRS; the union is one GEOS ``union_all`` c
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +23,10 @@ import pandas as pd
 import shapely
 
 from baseline.errors import BaselineError
-from baseline.io.crs import metric_crs
+from baseline.standard.params import PATH_LOSS_MODELS, CoverageParams, TechProfile
 
 SPEED_OF_LIGHT = 299_792_458.0
-MODELS = ("cost231_hata", "uma_38901", "umi_38901")
+MODELS = PATH_LOSS_MODELS
 TECH_ALIASES = {"5G": "5G_3500", "NR": "5G_3500", "4G": "4G_1800", "LTE": "4G_1800"}
 _QUAD_SEGS = 8
 
@@ -102,15 +101,11 @@ def umi_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float
     return np.maximum(los, nlos)
 
 
-def path_loss(model: str, d_m: np.ndarray | float, params: Mapping[str, Any]) -> np.ndarray:
+def path_loss(model: str, d_m: np.ndarray | float, params: TechProfile) -> np.ndarray:
     """Evaluate the named model with a technology's parameters from the catalogue."""
-    kw = {
-        "f_mhz": params["frequency_mhz"],
-        "h_bs": params["bs_height_m"],
-        "h_ue": params["ue_height_m"],
-    }
+    kw = {"f_mhz": params.frequency_mhz, "h_bs": params.bs_height_m, "h_ue": params.ue_height_m}
     if model == "cost231_hata":
-        return cost231_hata(d_m, urban=params.get("environment", "urban") == "urban", **kw)
+        return cost231_hata(d_m, urban=params.environment == "urban", **kw)
     if model == "uma_38901":
         return uma_38901(d_m, **kw)
     if model == "umi_38901":
@@ -119,18 +114,13 @@ def path_loss(model: str, d_m: np.ndarray | float, params: Mapping[str, Any]) ->
     raise BaselineError(msg)
 
 
-def max_path_loss(params: Mapping[str, Any]) -> float:
+def max_path_loss(params: TechProfile) -> float:
     """Maximum allowed path loss (dB) from the link budget of a technology."""
-    rs_power = params["tx_power_dbm"] - 10 * math.log10(params["resource_elements"])
-    return (
-        rs_power
-        + params["antenna_gain_dbi"]
-        - params.get("cable_loss_db", 0.0)
-        - params["rsrp_threshold_dbm"]
-    )
+    rs_power = params.tx_power_dbm - 10 * math.log10(params.resource_elements)
+    return rs_power + params.antenna_gain_dbi - params.cable_loss_db - params.rsrp_threshold_dbm
 
 
-def coverage_radius(params: Mapping[str, Any]) -> float:
+def coverage_radius(params: TechProfile) -> float:
     """Distance (m) at which the model's path loss reaches the maximum allowed path loss.
 
     Solved by bisection between 1 m and 50 km (path loss grows with distance).
@@ -139,7 +129,7 @@ def coverage_radius(params: Mapping[str, Any]) -> float:
     lo, hi = 1.0, 50_000.0
     for _ in range(80):
         mid = (lo + hi) / 2
-        if float(path_loss(params["model"], mid, params)) < target:
+        if float(path_loss(params.model, mid, params)) < target:
             lo = mid
         else:
             hi = mid
@@ -180,15 +170,15 @@ class CoverageResult:
     crs: Any
 
 
-def tech_params(coverage: Mapping[str, Any], tech: str | None) -> tuple[str, dict[str, Any]]:
-    """Return (tech id, parameters) for a tech id or alias such as ``5G``."""
-    techs = coverage["techs"]
-    key = tech or coverage.get("default_tech", next(iter(techs)))
+def tech_params(coverage: CoverageParams, tech: str | None) -> TechProfile:
+    """Return the technology profile of a tech id or alias such as ``5G``."""
+    techs = coverage.techs
+    key = tech or coverage.default_tech
     key = TECH_ALIASES.get(str(key), str(key))
     if key not in techs:
         msg = f"'{tech}' is not a valid technology, must be one of {', '.join(techs)}, 4G, 5G"
         raise BaselineError(msg)
-    return key, dict(techs[key])
+    return techs[key]
 
 
 def valid_sites(sites: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
@@ -209,7 +199,7 @@ def valid_sites(sites: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
 
 def site_radii(
     sites: gpd.GeoDataFrame,
-    coverage: Mapping[str, Any],
+    coverage: CoverageParams,
     *,
     tech: str | None = None,
     radius_m: float | None = None,
@@ -227,24 +217,24 @@ def site_radii(
             ]
         )
         return np.full(len(sites), float(radius_m)), table
-    key, base = tech_params(coverage, tech)
+    base = tech_params(coverage, tech)
     if "height_m" in sites:
         heights = pd.to_numeric(sites["height_m"], errors="coerce")
     else:
         heights = pd.Series(np.nan, index=sites.index)
     assumed = heights.isna()
-    heights = heights.fillna(base["bs_height_m"]).clip(lower=base["ue_height_m"] + 1.5)
+    heights = heights.fillna(base.bs_height_m).clip(lower=base.ue_height_m + 1.5)
     radii = np.empty(len(sites))
     rows = []
     for h in sorted(heights.unique()):
-        r = coverage_radius({**base, "bs_height_m": float(h)})
+        r = coverage_radius(base.at_height(float(h)))
         mask = (heights == h).to_numpy()
         radii[mask] = r
         n_assumed = int((mask & assumed.to_numpy()).sum())
         rows.append(
             {
-                "tech": key,
-                "model": base["model"],
+                "tech": base.id,
+                "model": base.model,
                 "bs_height_m": float(h),
                 "radius_m": r,
                 "sites": int(mask.sum()),
@@ -318,7 +308,7 @@ def footprints(sites_m: gpd.GeoDataFrame, radii: np.ndarray) -> np.ndarray:
 
 def coverage_union(
     sites: gpd.GeoDataFrame,
-    coverage: Mapping[str, Any],
+    coverage: CoverageParams,
     *,
     crs: Any,
     tech: str | None = None,
@@ -352,43 +342,6 @@ def area_region(area: gpd.GeoDataFrame, crs: Any) -> shapely.Geometry:
     return region
 
 
-def find_gaps(
-    sites: gpd.GeoDataFrame,
-    area: gpd.GeoDataFrame,
-    coverage: Mapping[str, Any],
-    *,
-    tech: str | None = None,
-    radius_m: float | None = None,
-) -> CoverageResult:
-    """Covered share of ``area`` and its gap polygons.
-
-    Sites outside the area still contribute where their footprint reaches into it.
-
-    Parameters
-    ----------
-    sites : geopandas.GeoDataFrame
-        Point sites in any CRS; invalid coordinates are skipped and counted.
-    area : geopandas.GeoDataFrame
-        Polygon(s) of the study area (the union of all rows is used).
-    coverage : mapping
-        The catalogue's ``coverage`` section.
-    tech : str, optional
-        Technology id or alias; default the catalogue's ``default_tech``.
-    radius_m : float, optional
-        A fixed radius overriding the link budget.
-
-    Returns
-    -------
-    CoverageResult
-    """
-    crs = metric_crs(area)
-    region = area_region(area, crs)
-    union, used, skipped, table = coverage_union(
-        sites, coverage, crs=crs, tech=tech, radius_m=radius_m, clip=region
-    )
-    return gaps_from_union(region, union, used, skipped, table, crs)
-
-
 def gaps_from_union(
     region: shapely.Geometry,
     union: shapely.Geometry,
@@ -404,13 +357,13 @@ def gaps_from_union(
     gaps = gpd.GeoDataFrame({"area_m2": shapely.area(parts)}, geometry=parts, crs=crs)
     gaps = gaps.sort_values("area_m2", ascending=False, ignore_index=True)
     gaps.insert(0, "gap_id", [f"G{i + 1:05d}" for i in range(len(gaps))])
-    total = region.area
+    total = float(shapely.area(region))
     covered = 1.0 - float(gaps["area_m2"].sum()) / total if total else 0.0
     return CoverageResult(union, gaps, covered, total, used, skipped, table, crs)
 
 
 def site_footprints(
-    sites: gpd.GeoDataFrame, coverage: Mapping[str, Any], *, crs: Any, tech: str | None = None
+    sites: gpd.GeoDataFrame, coverage: CoverageParams, *, crs: Any, tech: str | None = None
 ) -> np.ndarray:
     """Footprint polygons of the valid sites in ``crs`` (no union)."""
     kept, _ = valid_sites(sites)
@@ -482,7 +435,9 @@ def _clipped_area(
     return covered
 
 
-def covered_fraction(geoms: gpd.GeoSeries, union: shapely.Geometry, *, corridor_m: float = 15):
+def covered_fraction(
+    geoms: gpd.GeoSeries, union: shapely.Geometry, *, corridor_m: float = 15
+) -> pd.Series:
     """Covered share of each geometry (lines are widened to a corridor first)."""
     g = geoms.copy()
     is_line = g.geom_type.isin(["LineString", "MultiLineString"])
@@ -503,7 +458,7 @@ def grid_summary(result: CoverageResult, area: gpd.GeoDataFrame, cell_m: float) 
     further dependency, and its size is one catalogue value (``coverage.grid_cell_m``).
     """
     region = area_region(area, result.crs)
-    minx, miny, maxx, maxy = region.bounds
+    minx, miny, maxx, maxy = shapely.bounds(region)
     xs = np.arange(minx, maxx, cell_m)
     ys = np.arange(miny, maxy, cell_m)
     gx, gy = np.meshgrid(xs, ys)

@@ -24,11 +24,14 @@ import shapely
 from baseline._memory import without_gc
 from baseline.engine.executor import Engine
 from baseline.errors import BaselineError
+from baseline.io.crs import metric_crs
 from baseline.io.partitioned import ROW, PartitionedLayer, read_part
 from baseline.spatial import nearest_distance, nearest_in
 from baseline.standard.params import SITE_COLUMNS
 
 FIRST_REACH_M = 500.0
+PartKey = tuple[str, int, tuple[str, ...], tuple[str, ...], str]
+"""A part as the cache knows it: path, modification time, types, columns, CRS."""
 
 
 class LocalAssets:
@@ -66,9 +69,18 @@ def metric_boxes(layer: PartitionedLayer, crs: Any) -> np.ndarray:
     return out + np.array([-pad, -pad, pad, pad])
 
 
+def layer_metric_crs(layer: gpd.GeoDataFrame | PartitionedLayer) -> pyproj.CRS:
+    """The metric CRS of a run on ``layer``, in memory or partitioned (from its part boxes)."""
+    if isinstance(layer, PartitionedLayer):
+        return metric_crs(gpd.GeoSeries(shapely.box(*layer.boxes().T), crs=layer.crs))
+    return metric_crs(layer)
+
+
 @functools.lru_cache(maxsize=16)
 @without_gc
-def _load_part(path: str, stamp: int, types: tuple[str, ...], columns: tuple[str, ...], crs: str):
+def _load_part(
+    path: str, stamp: int, types: tuple[str, ...], columns: tuple[str, ...], crs: str
+) -> gpd.GeoDataFrame:
     """One part's assets of the check's types in ``crs``.
 
     Cached per process (16 parts at most, keyed by the file's modification time too), so the
@@ -81,18 +93,18 @@ def _load_part(path: str, stamp: int, types: tuple[str, ...], columns: tuple[str
 
 
 @functools.lru_cache(maxsize=16)
-def _part_tree(key: tuple, query: tuple[str, ...]) -> tuple[shapely.STRtree, int]:
+def _part_tree(key: PartKey, query: tuple[str, ...]) -> tuple[shapely.STRtree, int]:
     part = _load_part(*key)
     geoms = part.geometry.to_numpy()[part["asset_type"].isin(list(query)).to_numpy()]
     return shapely.STRtree(geoms), len(geoms)
 
 
-def _part_nearest(key: tuple, query: tuple[str, ...], geoms: np.ndarray) -> np.ndarray:
+def _part_nearest(key: PartKey, query: tuple[str, ...], geoms: np.ndarray) -> np.ndarray:
     tree, size = _part_tree(key, query)
     return nearest_in(tree, geoms) if size else np.full(len(geoms), np.inf)
 
 
-def _part_assets(key: tuple, query: tuple[str, ...]) -> gpd.GeoDataFrame:
+def _part_assets(key: PartKey, query: tuple[str, ...]) -> gpd.GeoDataFrame:
     part = _load_part(*key)
     return part[part["asset_type"].isin(list(query))]
 
@@ -137,12 +149,9 @@ class DaskAssets:
 
     def of_types(self, types: Sequence[str]) -> gpd.GeoDataFrame:
         """The assets of the given types from every part, in source order."""
-        import dask
-
         query = tuple(sorted(types))
-        tasks = [dask.delayed(_part_assets)(key, query) for key in self.keys]
-        frames = self.engine.compute(tasks)
-        self.parts_read += len(tasks)
+        frames = self.engine.map(_part_assets, [(key, query) for key in self.keys])
+        self.parts_read += len(frames)
         frames = [f for f in frames if len(f)]
         if not frames:
             return gpd.GeoDataFrame({"asset_type": []}, geometry=[], crs=self.crs)
@@ -156,8 +165,6 @@ class DaskAssets:
         nearest asset found so far lies within the reach is settled, because any closer asset
         would lie in a part whose box comes within the reach of it, and all those were read.
         """
-        import dask
-
         out = np.full(len(geoms), np.inf)
         if len(geoms) == 0 or len(self.boxes) == 0:
             return out
@@ -176,12 +183,12 @@ class DaskAssets:
             g_idx, p_idx = g_idx[order], p_idx[order]
             ids, starts = np.unique(p_idx, return_index=True)
             groups = np.split(todo[g_idx], starts[1:]) if len(ids) else []
-            tasks = [
-                dask.delayed(_part_nearest)(self.keys[k], query, geoms[members])
+            calls = [
+                (self.keys[k], query, geoms[members])
                 for k, members in zip(ids, groups, strict=True)
             ]
-            self.parts_read += len(tasks)
-            for members, dist in zip(groups, self.engine.compute(tasks), strict=True):
+            self.parts_read += len(calls)
+            for members, dist in zip(groups, self.engine.map(_part_nearest, calls), strict=True):
                 np.minimum.at(out, members, dist)
             settled = out[todo] <= reach
             if reach >= limit:

@@ -45,7 +45,7 @@ class Engine:
         if self.name != "dask" or not self.scheduler:
             yield self
             return
-        from distributed import Client
+        from distributed import Client  # optional dependency: a dask.distributed scheduler
 
         try:
             client = Client(self.scheduler, timeout="10s", set_as_default=False)
@@ -74,7 +74,7 @@ class Engine:
 
     def compute(self, tasks: Sequence[Any]) -> list[Any]:
         """Compute dask delayed objects on this engine's scheduler."""
-        import dask
+        import dask  # optional dependency: the dask engine only
 
         if not tasks:
             return []

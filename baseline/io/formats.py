@@ -347,11 +347,43 @@ def _column_crs(gdf: gpd.GeoDataFrame, label: str) -> CrsSpec | None:
     return parse_crs(values[0])
 
 
+def _refuse_contradiction(own: Any, declared: CrsSpec, path: Path, label: str) -> None:
+    """Raise a CRSError when ``declared`` contradicts the CRS the file says it is in."""
+    if own is None:
+        return
+    own_spec = own if isinstance(own, CrsSpec) else parse_crs(own)
+    own_crs = own_spec.pyproj_crs
+    if own_spec.name == declared.name or own_crs.equals(
+        declared.pyproj_crs, ignore_axis_order=True
+    ):
+        return
+    tagged_wgs84 = not isinstance(own, CrsSpec) and own_crs.equals(
+        parse_crs("wgs84").pyproj_crs, ignore_axis_order=True
+    )
+    if tagged_wgs84 and (declared.is_offset or path.suffix.lower() in _WGS84_BY_SPEC):
+        return
+    shown = own_spec.name if isinstance(own, CrsSpec) else own_crs.to_string()
+    msg = (
+        f"{label}: the file says its CRS is {shown}, but {declared} was declared for it; "
+        "a declared CRS never overrides the file's own: drop the declaration (--crs), or "
+        "fix the file's CRS if it is wrong"
+    )
+    raise CRSError(msg)
+
+
 def resolve_crs(gdf: gpd.GeoDataFrame, path: Path, declared: str | None, label: str) -> CrsSpec:
-    """Decide which CRS a freshly read layer is in, or explain how to declare it."""
+    """Decide which CRS a freshly read layer is in, or explain how to declare it.
+
+    A declared CRS says what the file does not: it never overrides a CRS the file declares
+    itself (a ``crs`` column, or its metadata), and a contradiction is refused. GeoJSON and
+    KML say WGS84 by their spec only, and GCJ-02/BD-09 have no code a file could carry, so
+    those may be declared over a file tagged WGS84.
+    """
+    col = _column_crs(gdf, label)
     if declared:
         spec = parse_crs(declared)
-    elif (col := _column_crs(gdf, label)) is not None:
+        _refuse_contradiction(col or gdf.crs, spec, path, label)
+    elif col is not None:
         spec = col
     elif gdf.crs is not None:
         spec = parse_crs(gdf.crs)

@@ -1,4 +1,4 @@
-"""Reading owner buffers and writing co-build recommendations in every export format."""
+"""Writing co-build recommendations in every export format."""
 
 from __future__ import annotations
 
@@ -9,25 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from baseline.cobuild.core import summary
-from baseline.errors import SchemaError
 from baseline.io.writers import write_layer, write_table
-
-
-def read_owner_buffers(path: Path) -> dict[str, float]:
-    """Read a CSV with columns ``owner,buffer_m`` into a mapping."""
-    try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        msg = f"{path.name}: could not be read as CSV ({exc})"
-        raise SchemaError(msg) from None
-    if not {"owner", "buffer_m"} <= set(table.columns):
-        msg = f"{path.name}: owner buffers need columns owner and buffer_m"
-        raise SchemaError(msg)
-    values = pd.to_numeric(table["buffer_m"], errors="coerce")
-    if values.isna().any() or (values < 0).any():
-        msg = f"{path.name}: buffer_m must be numbers >= 0"
-        raise SchemaError(msg)
-    return dict(zip(table["owner"].astype(str), values.astype(float), strict=True))
 
 
 def render_html(recs: gpd.GeoDataFrame) -> str:

@@ -25,6 +25,15 @@ import yaml
 
 from baseline import settings
 from baseline.errors import CatalogueError
+from baseline.standard.params import (
+    COBUILD_NUMBERS,
+    ENVIRONMENTS,
+    PATH_LOSS_MODELS,
+    TECH_NUMBERS,
+    TECH_POSITIVE,
+    CobuildParams,
+    CoverageParams,
+)
 
 CONFIDENCES = ("H", "M", "L")
 OBLIGATIONS = ("shall", "should")
@@ -110,8 +119,8 @@ class Standard:
     categories: Mapping[str, Category]
     rules: Mapping[str, Rule]
     fittings: Mapping[str, Mapping[str, str]]
-    cobuild: Mapping[str, Any]
-    coverage: Mapping[str, Any]
+    cobuild: CobuildParams
+    coverage: CoverageParams
     dxf_layers: Mapping[str, str]
     column_aliases: Mapping[str, str]
     category_aliases: Mapping[str, str]
@@ -375,14 +384,94 @@ def _validate(data: Mapping[str, Any], problems: _Problems) -> None:
     for section in ("cobuild", "coverage"):
         if not isinstance(data.get(section), Mapping):
             problems.add(section, "", section, f"needs a '{section}' mapping of parameters")
-    _validate_cobuild(data.get("cobuild") or {}, problems)
+    cobuild, coverage = data.get("cobuild"), data.get("coverage")
+    _validate_cobuild(cobuild if isinstance(cobuild, Mapping) else {}, rules, problems)
+    _validate_coverage(coverage if isinstance(coverage, Mapping) else {}, problems)
 
 
-def _validate_cobuild(cob: Mapping[str, Any], problems: _Problems) -> None:
-    for key in ("buffer_m", "gap_days", "trench_cost_cny_per_m", "new_site_cost_cny"):
+def _is_number(value: Any, minimum: float | None = None, *, strict: bool = False) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    if minimum is None:
+        return True
+    return value > minimum if strict else value >= minimum
+
+
+def _validate_cobuild(
+    cob: Mapping[str, Any], rules: Mapping[str, Any], problems: _Problems
+) -> None:
+    for key in (*COBUILD_NUMBERS, "pole_mount_saving_cny"):
         value = cob.get(key)
-        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        if (key in cob or key in COBUILD_NUMBERS) and not _is_number(value, 0):
             problems.add("cobuild", "", f"cobuild.{key}", f"bad value {value!r}: a number >= 0")
+    if (
+        "gap_days" in cob
+        and _is_number(cob["gap_days"])
+        and cob["gap_days"] != int(cob["gap_days"])
+    ):
+        problems.add("cobuild", "", "cobuild.gap_days", "must be a whole number of days")
+    owners = cob.get("owner_buffers_m") or {}
+    if not isinstance(owners, Mapping):
+        problems.add("cobuild", "", "cobuild.owner_buffers_m", "must map owner to metres")
+        owners = {}
+    for owner, value in owners.items():
+        if not _is_number(value, 0):
+            where = f"cobuild.owner_buffers_m.{owner}"
+            problems.add("cobuild", "", where, f"bad value {value!r}: a number >= 0")
+    _validate_demand_rules(cob.get("demand_rules"), rules, problems)
+
+
+def _validate_demand_rules(ids: Any, rules: Mapping[str, Any], problems: _Problems) -> None:
+    where = "cobuild.demand_rules"
+    if not isinstance(ids, list) or not all(isinstance(r, str) for r in ids):
+        problems.add("cobuild", "", where, "needs a list of rule ids (the rules creating demand)")
+        return
+    for rid in ids:
+        if rid not in rules:
+            problems.add("cobuild", "", where, f"rule '{rid}' is referenced but not defined")
+
+
+def _validate_coverage(cov: Mapping[str, Any], problems: _Problems) -> None:
+    techs = cov.get("techs")
+    if not isinstance(techs, Mapping) or not techs:
+        problems.add("coverage", "", "coverage.techs", "needs a mapping of technology profiles")
+        techs = {}
+    for tid, tech in techs.items():
+        _validate_tech(str(tid), tech, problems)
+    default = cov.get("default_tech")
+    if default is not None and default not in techs:
+        known = ", ".join(map(str, techs))
+        problems.add(
+            "coverage", "", "coverage.default_tech", f"unknown tech '{default}'; known: {known}"
+        )
+    if not _is_number(cov.get("grid_cell_m"), 0, strict=True):
+        value = cov.get("grid_cell_m")
+        problems.add("coverage", "", "coverage.grid_cell_m", f"bad value {value!r}: a number > 0")
+
+
+def _validate_tech(tid: str, tech: Any, problems: _Problems) -> None:
+    where = f"coverage.techs.{tid}"
+    if not isinstance(tech, Mapping):
+        problems.add("coverage", "", where, "must be a mapping of link-budget parameters")
+        return
+    if tech.get("model") not in PATH_LOSS_MODELS:
+        choices = ", ".join(PATH_LOSS_MODELS)
+        problems.add("coverage", "", f"{where}.model", f"needs a model, one of {choices}")
+    for key in TECH_NUMBERS:
+        positive = key in TECH_POSITIVE
+        if key not in tech:
+            problems.add("coverage", "", where, f"missing '{key}'")
+        elif not _is_number(tech[key], 0 if positive else None, strict=True):
+            rule = "a number > 0" if positive else "a number"
+            problems.add("coverage", "", f"{where}.{key}", f"bad value {tech[key]!r}: {rule}")
+    if "cable_loss_db" in tech and not _is_number(tech["cable_loss_db"], 0):
+        value = tech["cable_loss_db"]
+        problems.add(
+            "coverage", "", f"{where}.cable_loss_db", f"bad value {value!r}: a number >= 0"
+        )
+    if tech.get("environment", "urban") not in ENVIRONMENTS:
+        choices = ", ".join(ENVIRONMENTS)
+        problems.add("coverage", "", f"{where}.environment", f"must be one of {choices}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,8 +510,8 @@ def _build(data: Mapping[str, Any], files: tuple[Path, ...], versions: list[str]
         categories=categories,
         rules=rules,
         fittings=dict(data.get("fittings", {})),
-        cobuild=dict(data["cobuild"]),
-        coverage=dict(data["coverage"]),
+        cobuild=CobuildParams.from_mapping(data["cobuild"]),
+        coverage=CoverageParams.from_mapping(data["coverage"]),
         dxf_layers={str(k): str(v) for k, v in (data.get("dxf_layers") or {}).items()},
         column_aliases={str(k): str(v) for k, v in (data.get("column_aliases") or {}).items()},
         category_aliases={str(k): str(v) for k, v in (data.get("category_aliases") or {}).items()},

@@ -1,0 +1,111 @@
+"""Shared-trench matching over works in parts, on any engine: one body for every input.
+
+A GeoDataFrame of works is one part; a partitioned layer (from
+:func:`baseline.io.partitioned.ingest`) is its parts. Each task reads and prepares its part
+and the later parts whose boxes come within the largest buffer of it, matches them with
+:func:`baseline.cobuild.core.match_works` and keeps the pairs whose lower part is its own, so
+every pair is found exactly once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Any, TypeAlias
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from baseline.cobuild.core import WorksColumns, match_works, prepare_works, require_works_columns
+from baseline.cobuild.options import MatchParams
+from baseline.engine.assets import layer_metric_crs, metric_boxes
+from baseline.engine.executor import Engine
+from baseline.errors import DataWarning
+from baseline.io.partitioned import PartitionedLayer, read_part
+
+Part: TypeAlias = gpd.GeoDataFrame | str
+"""One part of the works: a GeoDataFrame, or the path of a GeoParquet part."""
+
+
+def _prepared(part: Part, cols: WorksColumns) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """A part's works prepared, and the reader's warnings about the works it skipped."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        prepared = prepare_works(read_part(part) if isinstance(part, str) else part, cols)
+    return prepared, [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+
+
+def _match_task(
+    home: int, parts: list[tuple[int, Part]], cols: WorksColumns, crs: Any, params: MatchParams
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Pairs whose lower part is ``home``, and the warnings of ``home``'s own part."""
+    frames, messages = [], []
+    for k, part in parts:
+        prepared, caught = _prepared(part, cols)
+        if k == home:
+            messages = caught
+        prepared["_part"] = k
+        frames.append(prepared)
+    works = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    kwargs = dataclasses.asdict(params)
+    return match_works(works, crs=crs, home_part=home, **kwargs), messages
+
+
+def _calls(
+    works: gpd.GeoDataFrame | PartitionedLayer, cols: WorksColumns, params: MatchParams, crs: Any
+) -> list[tuple[Any, ...]]:
+    """One task per part: the part, and the later parts within reach of it."""
+    if isinstance(works, gpd.GeoDataFrame):
+        return [(0, [(0, works)], cols, crs, params)]
+    boxes = shapely.box(*metric_boxes(works, crs).T)
+    tree = shapely.STRtree(boxes)
+    paths = [str(works.path / p.file) for p in works.parts]
+    calls: list[tuple[Any, ...]] = []
+    for k in range(len(paths)):
+        near = tree.query(shapely.buffer(boxes[k], params.reach_m, join_style="mitre"))
+        members = [(j, paths[j]) for j in sorted(int(j) for j in near if j >= k)]
+        calls.append((k, members, cols, crs, params))
+    return calls
+
+
+def find_pairs(
+    works: gpd.GeoDataFrame | PartitionedLayer,
+    params: MatchParams,
+    *,
+    cols: WorksColumns | None = None,
+    engine: Engine | None = None,
+    crs: Any = None,
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Pairs of works that can share one trench, from works in memory or in parts.
+
+    Parameters
+    ----------
+    works : geopandas.GeoDataFrame or PartitionedLayer
+        Raw works (any CRS) with the columns named by ``cols``.
+    params : MatchParams
+    cols : WorksColumns, optional
+        Default the interchange names (``project_id``, ``start_date``, ...).
+    engine : Engine, optional
+        Default local (this process).
+    crs : CRS-like, optional
+        The run's metric CRS; default chosen from ``works``.
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, list of str)
+        The pairs as :func:`baseline.cobuild.core.match_works` gives them (sorted by ``a``,
+        ``b``, in ``crs``) and the readers' warnings about skipped works.
+    """
+    engine = engine or Engine()
+    cols = cols or WorksColumns()
+    if isinstance(works, PartitionedLayer):
+        require_works_columns(works.columns, cols, f"{works.path}: ")
+    crs = crs or layer_metric_crs(works)
+    results = engine.map(_match_task, _calls(works, cols, params, crs))
+    messages = [m for r in results for m in r[1]]
+    frames = [r[0] for r in results if len(r[0])]
+    if len(results) == 1 or not frames:
+        return (results[0][0] if results else gpd.GeoDataFrame()), messages
+    pairs = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+    return pairs.sort_values(["a", "b"], ignore_index=True), messages

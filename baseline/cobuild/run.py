@@ -1,0 +1,171 @@
+"""The co-build use case end to end, for the CLI and the app alike.
+
+:func:`find_opportunities` is the one entry: it takes a works layer (shared trenches) or a
+site plan (a layer with a ``kind`` column: it is checked, then shared trenches, co-location,
+new shared sites and pole mounts), honours every option on both, reads nothing twice and
+decides the metric CRS once. :func:`recommend` serves a plan already checked.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+
+from baseline.check.run import CheckResult, check
+from baseline.cobuild.core import finalise, owners_of, pole_recs, siting_recs, trench_recs
+from baseline.cobuild.matching import find_pairs
+from baseline.cobuild.options import CobuildOptions
+from baseline.engine.assets import layer_metric_crs
+from baseline.engine.executor import Engine
+from baseline.errors import DataWarning
+from baseline.io.bundled import load_assets
+from baseline.io.crs import metric_crs
+from baseline.io.partitioned import PartitionedLayer
+from baseline.io.siteplan import SitePlan, siteplan_from_frames
+from baseline.standard.catalogue import Standard
+
+
+@dataclass
+class Opportunities:
+    """What one co-build run gives.
+
+    Attributes
+    ----------
+    recs : geopandas.GeoDataFrame
+        Recommendations, columns :data:`baseline.cobuild.REC_COLUMNS`, WGS84.
+    messages : list of str
+        Warnings about works skipped and notes on the site plan, for the user.
+    checked : CheckResult, optional
+        The check of the site plan, when the works were one.
+    """
+
+    recs: gpd.GeoDataFrame
+    messages: list[str] = field(default_factory=list)
+    checked: CheckResult | None = None
+
+
+def recommend(
+    result: CheckResult,
+    std: Standard,
+    *,
+    assets: gpd.GeoDataFrame | None = None,
+    options: CobuildOptions | None = None,
+    engine: Engine | None = None,
+    crs: Any = None,
+) -> gpd.GeoDataFrame:
+    """All co-build recommendations for a checked site plan.
+
+    Shared trenches among the plan's projects (their dates and owners), co-location and new
+    shared sites for the projects failing the catalogue's ``cobuild.demand_rules``, and pole
+    mounts. ``options.columns`` is not used: the plan's columns were mapped when it was read.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns :data:`baseline.cobuild.REC_COLUMNS`, WGS84, in a deterministic order.
+    """
+    return _recommend(result, std, assets, options or CobuildOptions(), engine, crs)[0]
+
+
+def _recommend(
+    result: CheckResult,
+    std: Standard,
+    assets: gpd.GeoDataFrame | None,
+    options: CobuildOptions,
+    engine: Engine | None,
+    crs: Any,
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    crs = crs or metric_crs(result.projects)
+    params = options.match_params(std.cobuild)
+    pairs, messages = find_pairs(result.projects, params, engine=engine, crs=crs)
+    parts = [
+        *trench_recs(pairs),
+        *siting_recs(result, std.cobuild, assets, crs),
+        *pole_recs(result, std.cobuild, assets, crs),
+    ]
+    recs = finalise(parts)
+    owners = owners_of(result)
+    pole = recs["kind"] == "pole_mount"
+    recs.loc[pole, "owners"] = [
+        ";".join(sorted({owners.get(m, "") for m in ms.split(";") if owners.get(m)}))
+        for ms in recs.loc[pole, "members"]
+    ]
+    return recs, messages
+
+
+def _plan_of(frame: gpd.GeoDataFrame, std: Standard, options: CobuildOptions) -> SitePlan:
+    """The site plan a layer with a ``kind`` column holds, its columns mapped."""
+    label = str(frame.attrs.get("source", "site plan")).replace("\\", "/").rsplit("/", 1)[-1]
+    name = str(frame.attrs.get("layer", "siteplan"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        plan = siteplan_from_frames({name: frame}, std, label=label, columns=options.plan_columns())
+    plan.notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    plan.source = label
+    return plan
+
+
+def _plan_opportunities(
+    frame: gpd.GeoDataFrame,
+    std: Standard,
+    options: CobuildOptions,
+    assets: gpd.GeoDataFrame | None,
+    engine: Engine | None,
+    crs: Any,
+) -> Opportunities:
+    plan = _plan_of(frame, std, options)
+    assets = load_assets() if assets is None else assets
+    crs = crs or metric_crs(plan.projects)
+    checked = check(plan, std, assets=assets)
+    recs, messages = _recommend(checked, std, assets, options, engine, crs)
+    return Opportunities(recs, [*plan.notes, *messages], checked)
+
+
+def is_siteplan(works: gpd.GeoDataFrame | PartitionedLayer) -> bool:
+    """True when ``works`` is a site plan: it has a ``kind`` column."""
+    return "kind" in works.columns
+
+
+def find_opportunities(
+    works: gpd.GeoDataFrame | PartitionedLayer,
+    std: Standard,
+    *,
+    options: CobuildOptions | None = None,
+    assets: gpd.GeoDataFrame | None = None,
+    engine: Engine | None = None,
+    crs: Any = None,
+) -> Opportunities:
+    """Co-build opportunities among works, or in a site plan.
+
+    Parameters
+    ----------
+    works : geopandas.GeoDataFrame or PartitionedLayer
+        A works layer (id, start and end dates, optional owner, as ``options.columns``
+        names them), or a site plan: a layer with a ``kind`` column, which is checked
+        first (a partitioned site plan is read whole: plans are small).
+    std : Standard
+    options : CobuildOptions, optional
+        Column names, buffer, time tolerance and per-owner buffers, on every branch.
+    assets : geopandas.GeoDataFrame, optional
+        Existing assets for a site plan's check, co-location and pole mounts; default the
+        bundled ones. Not read for a works layer.
+    engine : Engine, optional
+        Where the trench matching runs (default local). A site plan is checked locally.
+    crs : CRS-like, optional
+        The run's metric CRS; default chosen from the works (the plan's projects).
+
+    Returns
+    -------
+    Opportunities
+    """
+    options = options or CobuildOptions()
+    if is_siteplan(works):
+        frame = works.frame() if isinstance(works, PartitionedLayer) else works
+        return _plan_opportunities(frame, std, options, assets, engine, crs)
+    crs = crs or layer_metric_crs(works)
+    params = options.match_params(std.cobuild)
+    pairs, messages = find_pairs(works, params, cols=options.columns, engine=engine, crs=crs)
+    return Opportunities(finalise(trench_recs(pairs)), messages)
