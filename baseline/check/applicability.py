@@ -61,7 +61,6 @@ class Conditions:
     def __init__(self, projects: pd.DataFrame) -> None:
         self.projects = projects
         self._holds: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
-        self._shown: dict[str, pa.Array] = {}
 
     def holds(self, cond: Condition) -> tuple[np.ndarray, np.ndarray]:
         """(holds, missing) of ``cond`` for every project."""
@@ -74,12 +73,19 @@ class Conditions:
                 self._holds[key] = _holds(self.projects[cond.attribute], cond)
         return self._holds[key]
 
-    def shown(self, attribute: str) -> pa.Array:
-        """Every project's value of ``attribute`` as text (what a 'not applicable' shows)."""
-        if attribute not in self._shown:
-            raw = self.projects[attribute].to_numpy(object).astype(str)
-            self._shown[attribute] = texts(raw)
-        return self._shown[attribute]
+    def shown(self, attribute: str, rows: np.ndarray) -> pa.Array:
+        """The values of ``attribute`` at ``rows`` as text (what a 'not applicable' shows).
+
+        Each distinct value is written once, unless the column holds Python objects (where
+        1, 1.0 and True are equal but written differently).
+        """
+        column = self.projects[attribute]
+        raw = column.to_numpy(object)[rows]
+        if column.dtype == object:
+            return texts(raw.astype(str))
+        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+        written = texts(np.asarray(uniques, dtype=object).astype(str))
+        return written.take(pa.array(codes.astype(np.int64)))
 
     def of(self, rule: Rule, rows: np.ndarray) -> Applicability:
         """Applicability of ``rule`` to the projects at ``rows``."""

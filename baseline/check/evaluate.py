@@ -105,7 +105,7 @@ def _conditions(rule: Rule, rows: np.ndarray, when: Applicability, conditions: C
     for i, cond in enumerate(rule.when):
         at = np.flatnonzero(na & (when.failed == i))
         if len(at):
-            value = conditions.shown(cond.attribute).take(pa.array(rows[at]))
+            value = conditions.shown(cond.attribute, rows[at])
             out.append((at, compose("msg_na", w.lang, len(at), {"cond": cond.text()},
                                     {"value": value})))  # fmt: skip
         at = np.flatnonzero(missing & (when.missing == i))

@@ -174,10 +174,11 @@ def _join_rules(std: Standard, ctx: RuleContext, lang: str) -> tuple[Table, list
     table, parts = [unknown_row], [unknown]
     conditions = Conditions(ctx.projects)
     rank = {rid: i for c in std.categories.values() for i, rid in enumerate(c.rules)}
+    codes, names = pd.factorize(categories)  # -1 (no category) picks the False appended
     for rid in sorted(rank):
         rule = std.rules[rid]
         cats = [c.id for c in std.categories.values() if rid in c.rules]
-        rows = np.flatnonzero(np.isin(categories, cats))
+        rows = np.flatnonzero(np.append(np.isin(names, cats), False)[codes])
         if len(rows):
             table.append(_rule_row(rule, rank[rid]))
             w = wording(rule, lang, std.fitting_label)
