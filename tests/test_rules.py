@@ -345,7 +345,10 @@ def test_a_toy_kind_registered_here_comes_out_of_the_check(monkeypatch, tmp_path
     assert found.loc["BIG", "measured"] == pytest.approx(10_000, rel=0.02)
     big = "site area of the site boundary is {} m², at least 5000 m²"
     assert found.loc["BIG", "message"] == big.format(f"{found.loc['BIG', 'measured']:.0f}")
-    assert found.loc["SMALL", "message"].startswith("site area of the site boundary is only 2")
-    assert found.loc["SMALL", "message"].endswith(" m² < 5000 m²")
+    small = found.loc["SMALL", "measured"]
+    assert small == pytest.approx(2_000, rel=0.02)
+    assert found.loc["SMALL", "message"] == (
+        f"site area of the site boundary is only {small:.0f} m² < 5000 m²"
+    )
     zh = check(SitePlan(plan.to_crs(4326), fits.to_crs(4326)), std, lang="zh").findings
     assert zh.set_index("project_id").loc["SMALL", "message"].endswith(" m²不足")
