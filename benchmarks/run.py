@@ -67,6 +67,40 @@ def _share_geometry_s(geoms, prints) -> float:
     return timed(_clipped_area, geoms, prints, *pairs)[1]
 
 
+def _duckdb_distance_rule(ours, proj_m, hosts, distance_m: float) -> tuple[float, float]:
+    """Seconds DuckDB spatial takes for the distance rule (and to load), checked against ours.
+
+    A ``distance_m`` ST_DWithin join with the minimum distance per project; the projects it
+    finds and their distances must be those our rule passes.
+    """
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    con = _duckdb()
+    xy = shapely.get_coordinates(hosts)
+    con.register("host_df", pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1]}))
+    con.register(
+        "proj_df", pd.DataFrame({"i": np.arange(len(proj_m)), "wkb": shapely.to_wkb(proj_m)})
+    )
+
+    def load():
+        con.execute("CREATE TABLE hosts AS SELECT ST_Point(x, y) AS geom FROM host_df")
+        con.execute("CREATE TABLE proj AS SELECT i, ST_GeomFromWKB(wkb) AS geom FROM proj_df")
+
+    _, t_load = timed(load)
+    sql = (
+        "SELECT p.i, min(ST_Distance(p.geom, h.geom)) AS d FROM proj p JOIN hosts h "
+        f"ON ST_DWithin(p.geom, h.geom, {float(distance_m)}) GROUP BY p.i"
+    )
+    duck, t_duck = timed(lambda: con.execute(sql).df())
+    passing = ours["status"] == "pass"
+    assert passing.sum() == len(duck), (passing.sum(), len(duck))
+    got = np.sort(ours.loc[passing, "measured"].to_numpy())
+    assert np.allclose(got, np.sort(duck["d"].to_numpy()), atol=1e-6)
+    return t_duck, t_load
+
+
 def case_check(n_projects: int, n_assets: int) -> dict:
     """The whole check of n projects against n asset points, beside its floor and its peers.
 
@@ -78,11 +112,10 @@ def case_check(n_projects: int, n_assets: int) -> dict:
     """
     import geopandas as gpd
     import numpy as np
-    import pandas as pd
     import shapely
     import synth
 
-    from baseline.check.run import _evaluate_rule, check
+    from baseline.check.run import check, evaluate_rule
     from baseline.coverage.model import coverage_radius, discs, tech_params
     from baseline.engine import asset_index
     from baseline.io.siteplan import SitePlan
@@ -121,31 +154,9 @@ def case_check(n_projects: int, n_assets: int) -> dict:
     _, t_sjoin = timed(sjoins)
     # the distance rule alone: this code against DuckDB spatial
     rule = std.rules["bs-site-nearby"]
-    frame = projects.set_index("project_id", drop=False)
-    frame.index.name = None
-    ctx = RuleContext(fittings, asset_index(assets, 32651, {"tower", "pole"}))
-    ours, t_rule = timed(_evaluate_rule, rule, frame, ctx, std, "en")
-    con = _duckdb()
-    xy = shapely.get_coordinates(hosts)
-    con.register("host_df", pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1]}))
-    con.register(
-        "proj_df", pd.DataFrame({"i": np.arange(n_projects), "wkb": shapely.to_wkb(proj_m)})
-    )
-
-    def load():
-        con.execute("CREATE TABLE hosts AS SELECT ST_Point(x, y) AS geom FROM host_df")
-        con.execute("CREATE TABLE proj AS SELECT i, ST_GeomFromWKB(wkb) AS geom FROM proj_df")
-
-    _, t_duck_load = timed(load)
-    sql = (
-        "SELECT p.i, min(ST_Distance(p.geom, h.geom)) AS d FROM proj p JOIN hosts h "
-        f"ON ST_DWithin(p.geom, h.geom, {float(rule.params['distance_m'])}) GROUP BY p.i"
-    )
-    duck, t_duck = timed(lambda: con.execute(sql).df())
-    passing = ours["status"] == "pass"
-    assert passing.sum() == len(duck), (passing.sum(), len(duck))
-    got = np.sort(ours.loc[passing, "measured"].to_numpy())
-    assert np.allclose(got, np.sort(duck["d"].to_numpy()), atol=1e-6)
+    ctx = RuleContext(projects, fittings, asset_index(assets, 32651, {"tower", "pole"}))
+    ours, t_rule = timed(evaluate_rule, rule, ctx, std, "en")
+    t_duck, t_duck_load = _duckdb_distance_rule(ours, proj_m, hosts, rule.params["distance_m"])
     return {
         "projects": n_projects,
         "assets": n_assets,

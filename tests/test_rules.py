@@ -6,11 +6,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import LineString, Point, box
 
+from baseline.check.evaluate import verdict
 from baseline.engine import asset_index
 from baseline.standard.catalogue import Rule
-from baseline.standard.rule_kinds import RULE_KINDS, RuleContext
+from baseline.standard.rule_kinds import RULE_KINDS, Measured, Outcome, RuleContext
 from tests.conftest import UTM, utm_frame
 
 
@@ -24,7 +26,8 @@ def projects(*rows: dict) -> gpd.GeoDataFrame:
     return gdf
 
 
-def ctx(fittings: list[dict] = (), assets: list[dict] = (), coverage=None) -> RuleContext:
+def ctx(fittings: list[dict] = (), assets: list[dict] = (), coverage=None) -> dict:
+    """What a rule may look at besides the projects (the context is built in `run`)."""
     fits = (
         utm_frame(list(fittings))
         if fittings
@@ -35,13 +38,20 @@ def ctx(fittings: list[dict] = (), assets: list[dict] = (), coverage=None) -> Ru
         if assets
         else gpd.GeoDataFrame({"asset_type": []}, geometry=[], crs=UTM)
     )
-    return RuleContext(fits, asset_index(ass, UTM, {"tower", "pole", "sensor"}), coverage)
+    return {"fittings": fits, "assets": asset_index(ass, UTM, {"tower", "pole", "sensor"}),
+            "coverage": coverage}  # fmt: skip
 
 
-def run(r: Rule, p: gpd.GeoDataFrame, c: RuleContext) -> pd.DataFrame:
-    out = RULE_KINDS[r.kind].func(r, p, c)
-    assert out.index.equals(p.index)
-    return out
+def run(r: Rule, p: gpd.GeoDataFrame, c: dict) -> pd.DataFrame:
+    """Measure ``r`` for every project of ``p``: measured, ok (True/False/NA), outcome, note."""
+    context = RuleContext(p, c["fittings"], c["assets"], c["coverage"])
+    kind = RULE_KINDS[r.kind]
+    got = kind.evaluate(r, np.arange(len(p)), context)
+    codes = verdict(kind, r, got)
+    ok = pd.array(codes == 1, dtype="boolean")
+    ok[codes == -1] = pd.NA
+    frame = {"measured": got.value, "ok": ok, "outcome": got.outcome, "note": got.notes()}
+    return pd.DataFrame(frame, index=p.index)
 
 
 SITE = box(0, 0, 100, 100)
@@ -94,7 +104,7 @@ def test_room_exactly_at_20_square_metres_passes():
     assert out.loc["A", "ok"] == True  # noqa: E712
     assert out.loc["B", "ok"] == False  # noqa: E712
     assert pd.isna(out.loc["C", "ok"]) and out.loc["C", "note"] == "missing attribute area_m2"
-    assert out.loc["D", "ok"] == False and out.loc["D", "note"] == "no telecom_room"  # noqa: E712
+    assert out.loc["D", "ok"] == False and out.loc["D", "outcome"] == Outcome.NONE  # noqa: E712
 
 
 def test_attribute_min_over_ducts_ratio_and_booleans():
@@ -173,7 +183,7 @@ def test_attribute_per_project_and_skip_when_missing():
         c,
     )
     assert out.loc["A", "measured"] == 2.0 and out.loc["A", "ok"] == True  # noqa: E712
-    assert out.loc["B", "note"].startswith("skip:")
+    assert out.loc["B", "outcome"] == Outcome.SKIPPED
 
 
 def test_project_ratio_households_per_room_boundary():
@@ -236,7 +246,7 @@ def test_within_distance_with_nothing_anywhere():
 
 def test_coverage_min_uses_the_coverage_function():
     p = projects({"project_id": "A", "geometry": SITE}, {"project_id": "B", "geometry": SITE})
-    c = ctx(coverage=lambda proj, tech: pd.Series([0.98, 0.97], index=proj.index))
+    c = ctx(coverage=lambda geoms, tech: np.array([0.98, 0.97]))
     out = run(rule("coverage_min", tech="5G_3500", threshold=0.98), p, c)
     assert out["ok"].tolist() == [True, False]
     none = run(rule("coverage_min", tech="5G_3500", threshold=0.98), p, ctx())
@@ -280,3 +290,65 @@ def test_density_per_km_and_per_ha():
     )
     assert per_ha.loc["P", "measured"] == pytest.approx(0.1)
     assert per_ha.loc["P", "ok"] == False  # noqa: E712
+
+
+# ---- a new kind is one registration: the check needs no change -------------------------
+
+
+def test_a_toy_kind_registered_here_comes_out_of_the_check(monkeypatch, tmp_path):
+    """A kind with its own subject, unit and templates gives findings worded by them."""
+    from baseline import i18n
+    from baseline.check.run import check
+    from baseline.io.siteplan import SitePlan
+    from baseline.standard.catalogue import load_standard
+    from baseline.standard.registry import ParamSchema, Templates, fixed_unit, register
+
+    texts = {
+        "subject_toy": {"zh": "{fitting}场地面积", "en": "site area of the {fitting}"},
+        "msg_toy_met": {"zh": "{subject}{m}{u}达标", "en": "{subject} is {m}{u}, at least {t}{u}"},
+        "msg_toy_unmet": {"zh": "{subject}{m}{u}不足", "en": "{subject} is only {m}{u} < {t}{u}"},
+    }
+    for key, value in texts.items():
+        monkeypatch.setitem(i18n.STRINGS, key, value)
+    monkeypatch.setitem(RULE_KINDS, "toy_area", None)  # removed again after the test
+
+    @register(
+        "toy_area",
+        params=ParamSchema(required=("fitting", "min_m2"), numeric=("min_m2",)),
+        threshold="min_m2",
+        op=">=",
+        unit=fixed_unit("m²"),
+        subject=Templates("subject_toy", met="msg_toy_met", unmet="msg_toy_unmet"),
+    )
+    def toy_area(r, rows, c):
+        return Measured.of(shapely.area(c.geometry[rows]))
+
+    over = tmp_path / "toy.yaml"
+    over.write_text(
+        "rules:\n  toy:\n    kind: toy_area\n    clause: TOY 1\n    confidence: H\n"
+        "    obligation: shall\n    title: {zh: 玩具, en: toy}\n"
+        "    params: {fitting: boundary, min_m2: 5000}\n"
+        "categories:\n  office: {zh: 办公, en: Office, rules: [toy]}\n",
+        "utf-8",
+    )
+    std = load_standard(over)
+    plan = projects(
+        {"project_id": "BIG", "category": "office", "geometry": box(0, 0, 100, 100)},
+        {"project_id": "SMALL", "category": "office", "geometry": box(500, 0, 550, 40)},
+    )
+    fits = gpd.GeoDataFrame({"kind": [], "project_id": []}, geometry=[], crs=UTM)
+    found = check(SitePlan(plan.to_crs(4326), fits.to_crs(4326)), std).findings
+    found = found.set_index("project_id")
+    assert found["unit"].tolist() == ["m²", "m²"]
+    assert found["required"].tolist() == [">= 5000", ">= 5000"]
+    assert found.loc["BIG", "status"] == "pass" and found.loc["SMALL", "status"] == "fail"
+    assert found.loc["BIG", "measured"] == pytest.approx(10_000, rel=0.02)
+    big = "site area of the site boundary is {} m², at least 5000 m²"
+    assert found.loc["BIG", "message"] == big.format(f"{found.loc['BIG', 'measured']:.0f}")
+    small = found.loc["SMALL", "measured"]
+    assert small == pytest.approx(2_000, rel=0.02)
+    assert found.loc["SMALL", "message"] == (
+        f"site area of the site boundary is only {small:.0f} m² < 5000 m²"
+    )
+    zh = check(SitePlan(plan.to_crs(4326), fits.to_crs(4326)), std, lang="zh").findings
+    assert zh.set_index("project_id").loc["SMALL", "message"].endswith(" m²不足")

@@ -5,9 +5,11 @@ reads one or more files (later files override earlier ones key by key, so a dist
 tighten one threshold), validates everything once, and raises a single
 :class:`~baseline.errors.CatalogueError` that lists every problem with its file and path.
 
-Rule kinds are not listed here: they come from the registry in
-:mod:`baseline.standard.rule_kinds`, so the catalogue can never name a kind the code cannot
-evaluate.
+Rule kinds are not listed here: they come from the registry
+(:mod:`baseline.standard.registry`, filled by :mod:`baseline.standard.rule_kinds`), so the
+catalogue can never name a kind the code cannot evaluate, and each rule's parameters are
+checked against its kind's schema. :class:`Rule` and :class:`Condition` are defined in
+:mod:`baseline.standard.rule` and re-exported here.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from baseline.standard.params import (
     CobuildParams,
     CoverageParams,
 )
+from baseline.standard.rule import Condition, Rule
+from baseline.standard.rule_kinds import RULE_KINDS
 
 CONFIDENCES = ("H", "M", "L")
 OBLIGATIONS = ("shall", "should")
@@ -51,37 +55,6 @@ FITTING_KINDS = (
 )
 _MAX_EXPANDED_NODES = 200_000
 _MAX_FILE_BYTES = 5_000_000
-
-
-@dataclass(frozen=True)
-class Condition:
-    """An applicability condition on one project attribute (``floors >= 7``)."""
-
-    attribute: str
-    op: str
-    value: Any
-
-    def text(self) -> str:
-        """Return the condition as a short formula, e.g. ``gfa_m2 >= 10000``."""
-        return f"{self.attribute} {self.op} {self.value}"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One rule of the catalogue; ``params`` are checked against its kind's schema."""
-
-    id: str
-    kind: str
-    clause: str
-    confidence: str
-    obligation: str
-    title: Mapping[str, str]
-    params: Mapping[str, Any]
-    when: tuple[Condition, ...] = ()
-
-    def label(self, lang: str = "en") -> str:
-        """Return the rule's title in ``lang``."""
-        return self.title.get(lang) or self.title.get("en") or self.id
 
 
 @dataclass(frozen=True)
@@ -285,9 +258,7 @@ def _check_condition(cond: Any, where: str, problems: _Problems, rid: str) -> No
 
 
 def _check_params(rid: str, kind: str, params: Any, problems: _Problems) -> None:
-    from baseline.standard.rule_kinds import RULE_KINDS
-
-    spec = RULE_KINDS[kind]
+    spec = RULE_KINDS[kind].params
     if not isinstance(params, Mapping):
         problems.add("rules", rid, f"rules.{rid}.params", "must be a mapping")
         return
@@ -316,20 +287,9 @@ def _check_params(rid: str, kind: str, params: Any, problems: _Problems) -> None
         )
 
 
-def _check_rule(rid: str, rule: Any, problems: _Problems) -> None:
-    from baseline.standard.rule_kinds import RULE_KINDS
-
+def _check_rule_fields(rid: str, rule: Mapping[str, Any], problems: _Problems) -> None:
+    """Confidence, obligation, title and conditions of one rule."""
     where = f"rules.{rid}"
-    if not isinstance(rule, Mapping):
-        problems.add("rules", rid, where, "must be a mapping")
-        return
-    for name in ("kind", "clause", "confidence", "obligation", "title", "params"):
-        if name not in rule:
-            problems.add("rules", rid, where, f"missing '{name}'")
-    kind = rule.get("kind")
-    if "kind" in rule and kind not in RULE_KINDS:
-        kinds = ", ".join(sorted(RULE_KINDS))
-        problems.add("rules", rid, f"{where}.kind", f"unknown rule kind '{kind}'; known: {kinds}")
     if "confidence" in rule and rule["confidence"] not in CONFIDENCES:
         problems.add("rules", rid, f"{where}.confidence", "must be H, M or L")
     if "obligation" in rule and rule["obligation"] not in OBLIGATIONS:
@@ -342,6 +302,21 @@ def _check_rule(rid: str, rule: Any, problems: _Problems) -> None:
     else:
         for i, cond in enumerate(when):
             _check_condition(cond, f"{where}.when[{i}]", problems, rid)
+
+
+def _check_rule(rid: str, rule: Any, problems: _Problems) -> None:
+    where = f"rules.{rid}"
+    if not isinstance(rule, Mapping):
+        problems.add("rules", rid, where, "must be a mapping")
+        return
+    for name in ("kind", "clause", "confidence", "obligation", "title", "params"):
+        if name not in rule:
+            problems.add("rules", rid, where, f"missing '{name}'")
+    kind = rule.get("kind")
+    if "kind" in rule and kind not in RULE_KINDS:
+        kinds = ", ".join(sorted(RULE_KINDS))
+        problems.add("rules", rid, f"{where}.kind", f"unknown rule kind '{kind}'; known: {kinds}")
+    _check_rule_fields(rid, rule, problems)
     if kind in RULE_KINDS and "params" in rule:
         _check_params(rid, kind, rule["params"], problems)
 
