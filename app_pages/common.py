@@ -14,21 +14,20 @@ import streamlit as st
 from baseline import settings
 from baseline.check.run import CheckResult
 from baseline.cobuild.core import recommend
-from baseline.coverage.model import CoverageResult, find_gaps, grid_summary
-from baseline.demo import sample_check
+from baseline.coverage.model import CoverageResult, grid_summary, tech_params
+from baseline.demo import pudong_gaps, sample_check
 from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
 from baseline.io import bundled as bdata
 from baseline.io.crs import CRS_HELP
 from baseline.maps.webmap import (
-    GRID_COLOURS,
     add_polygons,
     display_copy,
     geojson_text,
-    grid_class,
     simplify,
     write_tiles,
 )
+from baseline.reports.figures import grid_by_class
 from baseline.standard.catalogue import Standard, load_standard
 
 log = logging.getLogger("baseline.app")
@@ -95,18 +94,32 @@ def layer(name: str):
     return bdata.load(name)
 
 
+# The catalogue's coverage parameters: the only place the app reads them.
+def grid_cell_m() -> float:
+    """Side of the overview grid's cells in metres (``coverage.grid_cell_m``)."""
+    return float(standard().coverage["grid_cell_m"])
+
+
+def techs() -> list[str]:
+    """The technologies of the catalogue's coverage model, in its order."""
+    return list(standard().coverage["techs"])
+
+
+def default_tech() -> str:
+    """The catalogue's default technology."""
+    return tech_params(standard().coverage, None)[0]
+
+
 @st.cache_resource(show_spinner=False)
 def coverage(tech: str) -> CoverageResult:
-    """Coverage and gaps over Pudong for ``tech``."""
-    return find_gaps(layer("towers"), layer("pudong_boundary"), standard().coverage, tech=tech)
+    """Coverage and gaps over Pudong for ``tech``, as ``baseline gaps`` finds them."""
+    return pudong_gaps(standard(), tech=tech)
 
 
 @st.cache_resource(show_spinner=False)
 def coverage_grid(tech: str):
     """The overview grid of covered fractions (WGS84)."""
-    res = coverage(tech)
-    cell = float(standard().coverage.get("grid_cell_m", 500))
-    return grid_summary(res, layer("pudong_boundary"), cell).to_crs("EPSG:4326")
+    return grid_summary(coverage(tech), layer("pudong_boundary"), grid_cell_m()).to_crs("EPSG:4326")
 
 
 @st.cache_resource(show_spinner=False)
@@ -129,21 +142,14 @@ def layer_json(name: str, base: str, fields: tuple[str, ...]) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def grid_json(tech: str, base: str) -> str:
-    """The overview coverage grid as map GeoJSON: cells merged per colour class.
+    """The overview coverage grid as map GeoJSON: one feature per colour class.
 
-    One feature per class (six in all) instead of one per cell: 72 kB instead of 480 kB
-    over Pudong, and the overview needs no more than the class of each place.
+    Six features instead of one per cell: 72 kB instead of 480 kB over Pudong, and the
+    overview needs no more than the class of each place.
     """
-    grid = coverage_grid(tech)
-    steps = len(GRID_COLOURS) - 1
-    grid = grid.assign(k=grid_class(grid["covered_fraction"].to_numpy()))
-    merged = grid.dissolve(by="k", as_index=False)
-    merged["colour"] = [GRID_COLOURS[k] for k in merged["k"]]
-    merged["covered"] = [
-        f"{max(0.0, (k - 0.5) / steps):.0%} – {min(1.0, (k + 0.5) / steps):.0%}"
-        for k in merged["k"]
-    ]
-    return geojson_text(display_copy(merged, base), ["colour", "covered"])
+    return geojson_text(
+        display_copy(grid_by_class(coverage_grid(tech)), base), ["colour", "covered"]
+    )
 
 
 PROJECT_TIP = ("project_id", "name", "category", "status_text")
@@ -205,12 +211,14 @@ def map_layer(name: str) -> str:
     return layer_json(name, basemap(), dict(MAP_LAYERS)[name])
 
 
-def warm(language: str = "zh", tech: str = "5G_3500", base: str = "none") -> dict[str, float]:
+def warm(language: str = "zh", tech: str | None = None, base: str = "none") -> dict[str, float]:
     """Fill the caches the map page's first visit reads; return seconds per step.
 
     The server calls this once at start-up (``serve.py``), so the first visitor finds the
     sample check, coverage, grid, tiles and layers made, as every later visitor does.
+    ``tech`` defaults to the catalogue's default technology, which the map shows first.
     """
+    tech = tech or default_tech()
     steps: dict[str, Callable[[], object]] = {
         "standard": standard,
         "check": lambda: projects_json(language, base, sample_ids(language)),

@@ -165,7 +165,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "colocate": {"zh": "共址挂载", "en": "co-locate"},
     "new_shared_site": {"zh": "新建共享站址", "en": "new shared site"},
     "pole_mount": {"zh": "杆上挂载", "en": "pole mount"},
-    "language_switch": {"zh": "语言 / Language", "en": "Language / 语言"},
+    "language_switch": {"zh": "语言 / Language", "en": "语言 / Language"},  # found in either
     "covered_help": {"zh": "{tech}，{sites} 个站址", "en": "{tech}, {sites} sites"},
     "saving_amount": {"zh": "¥{cny_10k:,.0f} 万", "en": "CNY {cny_m:,.2f} M"},
     "recs_total": {

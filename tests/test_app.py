@@ -182,8 +182,9 @@ def test_warm_up_leaves_the_first_map_visit_nothing_to_compute(tmp_path, monkeyp
     for name in (
         "load_standard",
         "sample_check",
-        "find_gaps",
+        "pudong_gaps",
         "grid_summary",
+        "grid_by_class",
         "geojson_text",
         "write_tiles",
         "recommend",
