@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app_pages.common import (
     assets,
@@ -30,7 +31,7 @@ CRS_CHOICES = ["auto", "wgs84", "gcj02", "bd09", "epsg"]
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in VECTOR_SUFFIXES]  # every format the reader reads
 
 
-def _form():
+def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
     upload = st.file_uploader(
         tr("upload"), type=UPLOAD_TYPES, help=tr("upload_help"), key="plan_file"
     )
@@ -58,7 +59,7 @@ def _form():
     return upload, crs, override
 
 
-def _run(upload, crs, override) -> dict:
+def _run(upload: UploadedFile, crs: str | None, override: UploadedFile | None) -> dict:
     """Read and check the upload; the report and the saved run come after the results."""
     with tempfile.TemporaryDirectory(prefix="baseline-upload-") as tmp:
         path = Path(tmp) / Path(upload.name).name

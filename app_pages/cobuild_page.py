@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import folium
+import geopandas as gpd
 import streamlit as st
 
 from app_pages.common import (
@@ -31,7 +32,7 @@ DOWNLOADS = (
 )
 
 
-def _filters(recs):
+def _filters(recs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     c1, c2, c3, c4 = st.columns(4)
     kinds = c1.multiselect(tr("kind"), list(REC_KINDS), format_func=tr, key="cb_kind")
     owners = sorted({o for v in recs["owners"] for o in str(v).split(";") if o})
@@ -51,7 +52,7 @@ def _filters(recs):
     return recs[keep]
 
 
-def _map(recs):
+def _map(recs: gpd.GeoDataFrame) -> folium.Map:
     fmap = base_map(PUDONG_CENTRE, 10, basemap=basemap())
     add_boundary(fmap)
     lines = recs[recs.geom_type != "Point"]

@@ -8,6 +8,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -83,13 +85,13 @@ def sample_result(language: str) -> CheckResult:
 
 
 @st.cache_resource(show_spinner=False)
-def assets():
+def assets() -> gpd.GeoDataFrame:
     """Existing towers and sensors of the bundled data."""
     return bdata.load_assets()
 
 
 @st.cache_resource(show_spinner=False)
-def layer(name: str):
+def layer(name: str) -> gpd.GeoDataFrame:
     """A bundled layer by name."""
     return bdata.load(name)
 
@@ -117,13 +119,13 @@ def coverage(tech: str) -> CoverageResult:
 
 
 @st.cache_resource(show_spinner=False)
-def coverage_grid(tech: str):
+def coverage_grid(tech: str) -> gpd.GeoDataFrame:
     """The overview grid of covered fractions (WGS84)."""
     return grid_summary(coverage(tech), layer("pudong_boundary"), grid_cell_m()).to_crs("EPSG:4326")
 
 
 @st.cache_resource(show_spinner=False)
-def recommendations():
+def recommendations() -> gpd.GeoDataFrame:
     """Co-build recommendations for the bundled sample.
 
     They read statuses and geometry only, so the Chinese check (the app's first language,
@@ -238,7 +240,7 @@ def warm(language: str = "zh", tech: str | None = None, base: str = "none") -> d
     return took
 
 
-def show_map(fmap, key: str, height: int = 620) -> dict[str, Any] | None:
+def show_map(fmap: folium.Map, key: str, height: int = 620) -> dict[str, Any] | None:
     """Render a folium map; only the clicked feature comes back (no rerun on pan/zoom)."""
     # Imported in a page run, not with this module: the server's start-up warm-up imports
     # this module outside any page run, and a component declared there is never registered.
@@ -254,12 +256,12 @@ def show_map(fmap, key: str, height: int = 620) -> dict[str, Any] | None:
     )
 
 
-def shown(gdf):
+def shown(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Display copy for the chosen basemap (GCJ-02 over AMap tiles)."""
     return display_copy(gdf, basemap())
 
 
-def add_boundary(fmap) -> None:
+def add_boundary(fmap: folium.Map) -> None:
     """Draw the Pudong boundary as context on a map (outline only)."""
     add_polygons(
         fmap,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -32,6 +35,7 @@ from app_pages.common import (
     techs,
     tr,
 )
+from baseline.check.run import CheckResult
 from baseline.maps.palette import GRID_COLOURS, KIND_COLOURS, STATUS_COLOURS
 from baseline.maps.webmap import (
     TiledGeoJson,
@@ -47,7 +51,7 @@ DETAIL_ZOOM = 13
 TOWER_COLOUR = "#2c3e50"
 
 
-def _filters(result):
+def _filters(result: CheckResult) -> tuple[gpd.GeoDataFrame, str]:
     std = standard()
     p = result.projects
     with st.sidebar.expander(tr("filters"), expanded=False):
@@ -84,7 +88,7 @@ def _filters(result):
     return p[keep], tech
 
 
-def _headline(result, tech):
+def _headline(result: CheckResult, tech: str) -> None:
     res = coverage(tech)
     recs = recommendations()
     a, b, c = st.columns(3)
@@ -99,7 +103,7 @@ def _headline(result, tech):
     c.metric(tr("cobuild_saving"), tr("saving_amount", cny_10k=saving / 1e4, cny_m=saving / 1e6))
 
 
-def _map(projects, tech):
+def _map(projects: gpd.GeoDataFrame, tech: str) -> folium.Map:
     """The overview map, built on every run (a reused folium Map renders blank).
 
     What it carries is cached text: the coverage grid for the overview, towers as one
@@ -120,7 +124,8 @@ def _map(projects, tech):
         weight=0.2,
         tooltip=["covered"],
     )
-    detail = folium.FeatureGroup(name=tr("layer_gaps"), show=False).add_to(fmap)
+    detail = folium.FeatureGroup(name=tr("layer_gaps"), show=False)
+    detail.add_to(fmap)
     url, tiles = gap_tiles(tech, base)
     if tiles:
         TiledGeoJson(
@@ -184,7 +189,7 @@ def _map(projects, tech):
     return fmap
 
 
-def _legend():
+def _legend() -> None:
     items = "".join(
         f"<span style='color:{c};font-size:18px'>■</span> {tr(s)} &nbsp;"
         for s, c in STATUS_COLOURS.items()
@@ -199,7 +204,7 @@ def _legend():
     )
 
 
-def _charts(result, tech):
+def _charts(result: CheckResult, tech: str) -> None:
     """Findings per category and grid area per covered share, as inline SVG (no chart JS)."""
     left, right = st.columns(2)
     left.caption(tr("chart_status"))
@@ -208,7 +213,9 @@ def _charts(result, tech):
     right.markdown(coverage_chart(coverage_grid(tech), lang()), unsafe_allow_html=True)
 
 
-def _findings_panel(result, projects, clicked):
+def _findings_panel(
+    result: CheckResult, projects: gpd.GeoDataFrame, clicked: dict[str, Any] | None
+) -> None:
     ids = projects["project_id"].tolist()
     chosen = ((clicked or {}).get("properties") or {}).get("project_id")
     if chosen in ids and chosen != st.session_state.get("map_clicked"):

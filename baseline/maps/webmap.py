@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 import shapely.geometry
 from branca.element import MacroElement
+from folium.map import Layer
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from jinja2 import Template
 
@@ -393,7 +394,7 @@ class ZoomSwitch(MacroElement):
         """
     )
 
-    def __init__(self, overview: folium.GeoJson, detail: folium.GeoJson, zoom: int = 13) -> None:
+    def __init__(self, overview: Layer, detail: Layer, zoom: int = 13) -> None:
         super().__init__()
         self._name = "ZoomSwitch"
         self.overview = overview.get_name()
