@@ -8,11 +8,15 @@ from app_pages.common import current_user
 from baseline.i18n import t
 from baseline.maps.webmap import BASEMAPS, configure_offline
 
-st.set_page_config(page_title="ICT Baseline 信息基础设施基建标配", layout="wide", page_icon="📡")
 configure_offline()
 
 with st.sidebar:
-    choice = st.radio("语言 / Language", ["中文", "English"], horizontal=True, key="lang_choice")
+    choice = st.radio(
+        t("language_switch"),  # the same words in both languages: a widget keeps its label
+        ["中文", "English"],  # each language named in itself
+        horizontal=True,
+        key="lang_choice",
+    )
     st.session_state["lang"] = "zh" if choice == "中文" else "en"
     lang = st.session_state["lang"]
     st.selectbox(
@@ -24,6 +28,8 @@ with st.sidebar:
     if st.session_state.get("basemap") == "tianditu":
         st.text_input(t("tianditu_key", lang), type="password", key="tianditu_key")
     st.session_state["user"] = current_user()
+
+st.set_page_config(page_title=t("app_title", lang), layout="wide", page_icon="📡")
 
 pages = [
     st.Page(

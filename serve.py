@@ -28,6 +28,8 @@ def _warm() -> None:
     level = bare.level
     bare.setLevel(logging.ERROR)
     try:
+        # imported here, in the start-up thread and under this guard: the pages' libraries
+        # load while the server starts, and a failure to load them is logged, not fatal
         from app_pages.common import warm
 
         steps = warm()

@@ -6,8 +6,8 @@ import functools
 import tempfile
 from pathlib import Path
 
-import folium
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app_pages.common import (
     assets,
@@ -15,23 +15,23 @@ from app_pages.common import (
     guarded,
     lang,
     show_map,
-    shown,
     standard,
     status_label,
     tr,
 )
 from baseline.check.run import check
+from baseline.io.formats import VECTOR_SUFFIXES
 from baseline.io.siteplan import read_siteplan
-from baseline.maps.webmap import STATUS_COLOURS, add_points, add_polygons, base_map
+from baseline.maps.plan import plan_map
 from baseline.reports.check_report import check_bytes, render_html
 from baseline.standard.catalogue import load_standard
 from baseline.workspace.store import Workspace
 
 CRS_CHOICES = ["auto", "wgs84", "gcj02", "bd09", "epsg"]
-UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "shp", "dxf", "kml", "parquet", "csv", "xlsx"]
+UPLOAD_TYPES = [suffix.lstrip(".") for suffix in VECTOR_SUFFIXES]  # every format the reader reads
 
 
-def _form():
+def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
     upload = st.file_uploader(
         tr("upload"), type=UPLOAD_TYPES, help=tr("upload_help"), key="plan_file"
     )
@@ -59,7 +59,7 @@ def _form():
     return upload, crs, override
 
 
-def _run(upload, crs, override) -> dict:
+def _run(upload: UploadedFile, crs: str | None, override: UploadedFile | None) -> dict:
     """Read and check the upload; the report and the saved run come after the results."""
     with tempfile.TemporaryDirectory(prefix="baseline-upload-") as tmp:
         path = Path(tmp) / Path(upload.name).name
@@ -92,50 +92,6 @@ def _save(run: dict) -> None:
 
 def _report_bytes(run: dict) -> bytes:
     return (run["html"] or render_html(run["result"])).encode("utf-8")
-
-
-def _plan_map(result):
-    proj = result.projects
-    bounds = proj.total_bounds
-    centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
-    fmap = base_map(centre, 15, basemap=basemap())
-    add_polygons(
-        fmap,
-        shown(proj.assign(status_text=status_label(proj["status"]))),
-        name=tr("layer_projects"),
-        colour_by=STATUS_COLOURS,
-        colour_col="status",
-        fill_opacity=0.25,
-        weight=2,
-        tooltip=["project_id", "name", "status_text"],
-    )
-    fits = result.fittings.assign(state=lambda f: f["failing"].map({True: "fail", False: "pass"}))
-    pts = fits[fits.geom_type == "Point"]
-    other = fits[fits.geom_type != "Point"]
-    if len(other):
-        add_polygons(
-            fmap,
-            shown(other),
-            name=tr("layer_fittings"),
-            colour_by=STATUS_COLOURS,
-            colour_col="state",
-            fill_opacity=0.5,
-            weight=3,
-            tooltip=["kind", "project_id"],
-        )
-    if len(pts):
-        add_points(
-            fmap,
-            shown(pts),
-            name=tr("layer_fittings") + " ·",
-            colour_by=STATUS_COLOURS,
-            colour_col="state",
-            radius=5,
-            tooltip=["kind", "project_id"],
-        )
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
 
 
 def _results(run: dict) -> None:
@@ -174,7 +130,7 @@ def _results(run: dict) -> None:
         key="dl_html",
     )
     st.caption(tr("plan_map"))
-    show_map(_plan_map(result), key="plan_map", height=480)
+    show_map(plan_map(result, basemap=basemap(), lang=lang()), key="plan_map", height=480)
     table = result.findings.assign(status=status_label(result.findings["status"]))
     st.dataframe(table, hide_index=True, width="stretch", height=420)
     guarded(lambda: _save(run))

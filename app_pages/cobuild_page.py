@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import folium
+import geopandas as gpd
 import streamlit as st
 
 from app_pages.common import (
@@ -18,11 +19,20 @@ from app_pages.common import (
     tr,
 )
 from baseline.cobuild.core import REC_KINDS, summary
-from baseline.maps.webmap import KIND_COLOURS, add_points, add_polygons, base_map
+from baseline.maps.palette import KIND_COLOURS
+from baseline.maps.webmap import add_points, add_polygons, base_map
 from baseline.reports.cobuild_report import recs_bytes
 
+DOWNLOADS = (
+    ("csv", "download_csv", "text/csv"),
+    ("xlsx", "download_xlsx", None),
+    ("geojson", "download_geojson", "application/geo+json"),
+    ("gpkg", "download_gpkg", None),
+    ("html", "download_report", "text/html"),
+)
 
-def _filters(recs):
+
+def _filters(recs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     c1, c2, c3, c4 = st.columns(4)
     kinds = c1.multiselect(tr("kind"), list(REC_KINDS), format_func=tr, key="cb_kind")
     owners = sorted({o for v in recs["owners"] for o in str(v).split(";") if o})
@@ -42,7 +52,7 @@ def _filters(recs):
     return recs[keep]
 
 
-def _map(recs):
+def _map(recs: gpd.GeoDataFrame) -> folium.Map:
     fmap = base_map(PUDONG_CENTRE, 10, basemap=basemap())
     add_boundary(fmap)
     lines = recs[recs.geom_type != "Point"]
@@ -80,7 +90,7 @@ def render() -> None:
     st.header(tr("page_cobuild"))
     st.caption(tr("illustrative"))
     recs = _filters(recommendations())
-    st.write(f"**{len(recs)}** {tr('recommendations')} · ¥{recs['saving_cny'].sum():,.0f}")
+    st.write(tr("recs_total", count=len(recs), cny=float(recs["saving_cny"].sum())))
     legend = " &nbsp; ".join(
         f"<span style='color:{c}'>■</span> {tr(k)}" for k, c in KIND_COLOURS.items()
     )
@@ -89,25 +99,15 @@ def render() -> None:
     table = recs.drop(columns="geometry").assign(kind=lambda r: r["kind"].map(tr))
     st.dataframe(table, hide_index=True, width="stretch")
     st.dataframe(summary(recs), hide_index=True)
-    cols = st.columns(4)
-    for col, (ext, label, mime) in zip(
-        cols,
-        [
-            ("csv", "download_csv", "text/csv"),
-            ("xlsx", "download_xlsx", None),
-            ("geojson", "download_geojson", "application/geo+json"),
-            ("gpkg", "download_gpkg", None),
-        ],
-        strict=True,
-    ):
+    cols = st.columns(len(DOWNLOADS))
+    for col, (ext, label, mime) in zip(cols, DOWNLOADS, strict=True):
         col.download_button(
             tr(label),
-            functools.partial(recs_bytes, recs, ext),  # built on click, not on every rerun
+            functools.partial(recs_bytes, recs, ext, lang()),  # built on click, not every rerun
             f"cobuild.{ext}",
             mime,
             key=f"cb_dl_{ext}",
         )
-    _ = lang()
 
 
 render()

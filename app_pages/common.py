@@ -8,27 +8,28 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from baseline import settings
 from baseline.check.run import CheckResult
 from baseline.cobuild import recommend
-from baseline.coverage import CoverageResult, find_gaps, grid_summary
-from baseline.demo import sample_check
+from baseline.coverage import CoverageResult, GapsRun, tech_params
+from baseline.demo import pudong_gaps, sample_check
 from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
 from baseline.io import bundled as bdata
 from baseline.io.crs import CRS_HELP
 from baseline.maps.webmap import (
-    GRID_COLOURS,
     add_polygons,
     display_copy,
     geojson_text,
-    grid_class,
     simplify,
     write_tiles,
 )
+from baseline.reports.figures import grid_by_class
 from baseline.standard.catalogue import Standard, load_standard
 
 log = logging.getLogger("baseline.app")
@@ -84,33 +85,46 @@ def sample_result(language: str) -> CheckResult:
 
 
 @st.cache_resource(show_spinner=False)
-def assets():
+def assets() -> gpd.GeoDataFrame:
     """Existing towers and sensors of the bundled data."""
     return bdata.load_assets()
 
 
 @st.cache_resource(show_spinner=False)
-def layer(name: str):
+def layer(name: str) -> gpd.GeoDataFrame:
     """A bundled layer by name."""
     return bdata.load(name)
 
 
+# The catalogue's coverage parameters: the only place the app reads them.
+def techs() -> list[str]:
+    """The technologies of the catalogue's coverage model, in its order."""
+    return list(standard().coverage.techs)
+
+
+def default_tech() -> str:
+    """The catalogue's default technology."""
+    return tech_params(standard().coverage, None).id
+
+
 @st.cache_resource(show_spinner=False)
+def gaps_run(tech: str) -> GapsRun:
+    """The gaps run over Pudong for ``tech``, as ``baseline gaps`` makes it."""
+    return pudong_gaps(standard(), tech=tech)
+
+
 def coverage(tech: str) -> CoverageResult:
     """Coverage and gaps over Pudong for ``tech``."""
-    return find_gaps(layer("towers"), layer("pudong_boundary"), standard().coverage, tech=tech)
+    return gaps_run(tech).result
+
+
+def coverage_grid(tech: str) -> gpd.GeoDataFrame:
+    """The overview grid of covered fractions (WGS84), as ``baseline gaps --grid`` writes it."""
+    return gaps_run(tech).grid
 
 
 @st.cache_resource(show_spinner=False)
-def coverage_grid(tech: str):
-    """The overview grid of covered fractions (WGS84)."""
-    res = coverage(tech)
-    cell = float(standard().coverage.grid_cell_m)
-    return grid_summary(res, layer("pudong_boundary"), cell).to_crs("EPSG:4326")
-
-
-@st.cache_resource(show_spinner=False)
-def recommendations():
+def recommendations() -> gpd.GeoDataFrame:
     """Co-build recommendations for the bundled sample.
 
     They read statuses and geometry only, so the Chinese check (the app's first language,
@@ -129,21 +143,14 @@ def layer_json(name: str, base: str, fields: tuple[str, ...]) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def grid_json(tech: str, base: str) -> str:
-    """The overview coverage grid as map GeoJSON: cells merged per colour class.
+    """The overview coverage grid as map GeoJSON: one feature per colour class.
 
-    One feature per class (six in all) instead of one per cell: 72 kB instead of 480 kB
-    over Pudong, and the overview needs no more than the class of each place.
+    Six features instead of one per cell: 72 kB instead of 480 kB over Pudong, and the
+    overview needs no more than the class of each place.
     """
-    grid = coverage_grid(tech)
-    steps = len(GRID_COLOURS) - 1
-    grid = grid.assign(k=grid_class(grid["covered_fraction"].to_numpy()))
-    merged = grid.dissolve(by="k", as_index=False)
-    merged["colour"] = [GRID_COLOURS[k] for k in merged["k"]]
-    merged["covered"] = [
-        f"{max(0.0, (k - 0.5) / steps):.0%} – {min(1.0, (k + 0.5) / steps):.0%}"
-        for k in merged["k"]
-    ]
-    return geojson_text(display_copy(merged, base), ["colour", "covered"])
+    return geojson_text(
+        display_copy(grid_by_class(coverage_grid(tech)), base), ["colour", "covered"]
+    )
 
 
 PROJECT_TIP = ("project_id", "name", "category", "status_text")
@@ -205,12 +212,14 @@ def map_layer(name: str) -> str:
     return layer_json(name, basemap(), dict(MAP_LAYERS)[name])
 
 
-def warm(language: str = "zh", tech: str = "5G_3500", base: str = "none") -> dict[str, float]:
+def warm(language: str = "zh", tech: str | None = None, base: str = "none") -> dict[str, float]:
     """Fill the caches the map page's first visit reads; return seconds per step.
 
     The server calls this once at start-up (``serve.py``), so the first visitor finds the
     sample check, coverage, grid, tiles and layers made, as every later visitor does.
+    ``tech`` defaults to the catalogue's default technology, which the map shows first.
     """
+    tech = tech or default_tech()
     steps: dict[str, Callable[[], object]] = {
         "standard": standard,
         "check": lambda: projects_json(language, base, sample_ids(language)),
@@ -230,7 +239,7 @@ def warm(language: str = "zh", tech: str = "5G_3500", base: str = "none") -> dic
     return took
 
 
-def show_map(fmap, key: str, height: int = 620) -> dict[str, Any] | None:
+def show_map(fmap: folium.Map, key: str, height: int = 620) -> dict[str, Any] | None:
     """Render a folium map; only the clicked feature comes back (no rerun on pan/zoom)."""
     # Imported in a page run, not with this module: the server's start-up warm-up imports
     # this module outside any page run, and a component declared there is never registered.
@@ -246,12 +255,12 @@ def show_map(fmap, key: str, height: int = 620) -> dict[str, Any] | None:
     )
 
 
-def shown(gdf):
+def shown(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Display copy for the chosen basemap (GCJ-02 over AMap tiles)."""
     return display_copy(gdf, basemap())
 
 
-def add_boundary(fmap) -> None:
+def add_boundary(fmap: folium.Map) -> None:
     """Draw the Pudong boundary as context on a map (outline only)."""
     add_polygons(
         fmap,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +18,7 @@ from app_pages.common import (
     basemap,
     coverage,
     coverage_grid,
+    default_tech,
     gap_tiles,
     grid_json,
     lang,
@@ -28,28 +32,26 @@ from app_pages.common import (
     shown,
     standard,
     status_label,
+    techs,
     tr,
 )
+from baseline.check.run import CheckResult
+from baseline.maps.palette import GRID_COLOURS, KIND_COLOURS, STATUS_COLOURS
 from baseline.maps.webmap import (
-    GRID_COLOURS,
-    KIND_COLOURS,
-    STATUS_COLOURS,
     TiledGeoJson,
     ZoomSwitch,
     add_clustered_points,
     add_points,
     add_polygons,
     base_map,
-    grid_colour,
 )
-from baseline.reports.charts import bars, stacked_bars
+from baseline.reports.figures import coverage_chart, status_chart
 
 DETAIL_ZOOM = 13
 TOWER_COLOUR = "#2c3e50"
-TECHS = {"5G": "5G_3500", "4G": "4G_1800"}
 
 
-def _filters(result):
+def _filters(result: CheckResult) -> tuple[gpd.GeoDataFrame, str]:
     std = standard()
     p = result.projects
     with st.sidebar.expander(tr("filters"), expanded=False):
@@ -65,7 +67,14 @@ def _filters(result):
         start = pd.to_datetime(p["start_date"]).min().date()
         end = pd.to_datetime(p["end_date"]).max().date()
         window = st.date_input(tr("date_window"), (start, end), key="map_dates")
-        tech = st.radio(tr("technology"), list(TECHS), horizontal=True, key="map_tech")
+        options = techs()
+        tech = st.radio(
+            tr("technology"),
+            options,
+            index=options.index(default_tech()),
+            horizontal=True,
+            key="map_tech",
+        )
     keep = pd.Series(True, index=p.index)
     if pick_cat:
         keep &= p["category"].isin(pick_cat)
@@ -76,27 +85,25 @@ def _filters(result):
     if isinstance(window, tuple) and len(window) == 2:
         lo, hi = (pd.Timestamp(d) for d in window)
         keep &= (pd.to_datetime(p["end_date"]) >= lo) & (pd.to_datetime(p["start_date"]) <= hi)
-    return p[keep], TECHS[tech]
+    return p[keep], tech
 
 
-def _headline(result, tech):
+def _headline(result: CheckResult, tech: str) -> None:
     res = coverage(tech)
     recs = recommendations()
     a, b, c = st.columns(3)
     a.metric(
-        tr("covered_share"), f"{res.covered_fraction:.1%}", help=f"{tech}, {res.sites_used} sites"
+        tr("covered_share"),
+        f"{res.covered_fraction:.1%}",
+        help=tr("covered_help", tech=tech, sites=res.sites_used),
     )
     failing = int((result.projects["status"] == "fail").sum())
     b.metric(tr("projects_failing"), f"{failing} / {len(result.projects)}")
-    c.metric(
-        tr("cobuild_saving"),
-        f"¥{recs['saving_cny'].sum() / 1e4:,.0f} 万"
-        if lang() == "zh"
-        else f"CNY {recs['saving_cny'].sum() / 1e6:,.2f} M",
-    )
+    saving = float(recs["saving_cny"].sum())
+    c.metric(tr("cobuild_saving"), tr("saving_amount", cny_10k=saving / 1e4, cny_m=saving / 1e6))
 
 
-def _map(projects, tech):
+def _map(projects: gpd.GeoDataFrame, tech: str) -> folium.Map:
     """The overview map, built on every run (a reused folium Map renders blank).
 
     What it carries is cached text: the coverage grid for the overview, towers as one
@@ -117,7 +124,8 @@ def _map(projects, tech):
         weight=0.2,
         tooltip=["covered"],
     )
-    detail = folium.FeatureGroup(name=tr("layer_gaps"), show=False).add_to(fmap)
+    detail = folium.FeatureGroup(name=tr("layer_gaps"), show=False)
+    detail.add_to(fmap)
     url, tiles = gap_tiles(tech, base)
     if tiles:
         TiledGeoJson(
@@ -164,7 +172,7 @@ def _map(projects, tech):
             fill_opacity=0.5,
             weight=3,
             tooltip=list(PROJECT_TIP),
-            aliases=[tr("project_id"), "name", tr("category"), tr("status")],
+            aliases=[tr("project_id"), tr("project_name"), tr("category"), tr("status")],
         )
     add_polygons(
         fmap,
@@ -181,7 +189,7 @@ def _map(projects, tech):
     return fmap
 
 
-def _legend():
+def _legend() -> None:
     items = "".join(
         f"<span style='color:{c};font-size:18px'>■</span> {tr(s)} &nbsp;"
         for s, c in STATUS_COLOURS.items()
@@ -196,31 +204,18 @@ def _legend():
     )
 
 
-def _charts(result):
-    """Findings per category and gap area per covered share, as inline SVG (no chart JS)."""
-    f = result.findings
-    std, language = standard(), lang()
-    labels = {c: std.category_label(c, language) for c in f["category"].unique()}
-    table = pd.crosstab(f["category"].map(labels), f["status"])
-    table = table.reindex(columns=["fail", "warn", "pass"], fill_value=0)
-    colours = {tr(s): STATUS_COLOURS[s] for s in table.columns}
-    table.columns = [tr(c) for c in table.columns]
+def _charts(result: CheckResult, tech: str) -> None:
+    """Findings per category and grid area per covered share, as inline SVG (no chart JS)."""
     left, right = st.columns(2)
     left.caption(tr("chart_status"))
-    left.markdown(stacked_bars(table, colours, title=tr("chart_status")), unsafe_allow_html=True)
-    grid = coverage_grid(st.session_state.get("map_tech_id", "5G_3500"))
-    bins = pd.cut(
-        grid["covered_fraction"],
-        [-0.01, 0.2, 0.4, 0.6, 0.8, 1.0],
-        labels=["0-20%", "20-40%", "40-60%", "60-80%", "80-100%"],
-    )
-    area = grid.groupby(bins, observed=False)["area_m2"].sum() / 1e6
-    shades = [grid_colour(f) for f in (0.0, 0.3, 0.5, 0.7, 1.0)]
+    left.markdown(status_chart(result.findings, standard(), lang()), unsafe_allow_html=True)
     right.caption(tr("chart_gaps"))
-    right.markdown(bars(area, shades, unit=" km²", title=tr("chart_gaps")), unsafe_allow_html=True)
+    right.markdown(coverage_chart(coverage_grid(tech), lang()), unsafe_allow_html=True)
 
 
-def _findings_panel(result, projects, clicked):
+def _findings_panel(
+    result: CheckResult, projects: gpd.GeoDataFrame, clicked: dict[str, Any] | None
+) -> None:
     ids = projects["project_id"].tolist()
     chosen = ((clicked or {}).get("properties") or {}).get("project_id")
     if chosen in ids and chosen != st.session_state.get("map_clicked"):
@@ -246,7 +241,6 @@ def render() -> None:
     result = sample_result(lang())
     st.caption(tr("illustrative"))
     projects, tech = _filters(result)
-    st.session_state["map_tech_id"] = tech
     _headline(result, tech)
     left, right = st.columns([3, 2])
     with left:
@@ -254,7 +248,7 @@ def render() -> None:
         _legend()
     with right:
         _findings_panel(result, projects, (out or {}).get("last_active_drawing"))
-    _charts(result)
+    _charts(result, tech)
 
 
 render()

@@ -23,7 +23,7 @@ def render() -> None:
     rows = table[table["category"] == cat].drop(columns=["category", "category_label"])
     st.write(f"{len(rows)} {tr('rule_count')}")
     st.dataframe(rows, hide_index=True, width="stretch")
-    rid = st.selectbox("rule_id", rows["rule_id"], key="std_rule")
+    rid: str = st.selectbox("rule_id", rows["rule_id"], key="std_rule")
     rule = std.rules[rid]
     st.json(
         {

@@ -63,6 +63,15 @@ def test_language_switch_changes_labels(app):
     assert "telecom room net area 15 m² < 20 m² required" in messages
 
 
+def test_map_offers_the_catalogues_technologies(app, std):
+    radio = app.radio(key="map_tech")
+    assert radio.options == list(std.coverage["techs"])
+    assert radio.value == std.coverage["default_tech"] == "5G_3500"
+    radio.set_value("4G_1800").run()
+    assert not app.exception, app.exception
+    assert app.metric[0].help == "4G_1800，2425 个站址"
+
+
 def test_map_filters_reduce_projects(app):
     app.multiselect(key="map_status").set_value(["fail"]).run()
     options = app.selectbox(key="map_project").options
@@ -88,6 +97,19 @@ def test_upload_each_format_and_check(app, tmp_path, fmt):
     assert set(findings["project_id"]) == {"PD-B02", "PD-B06"}
     runs = Workspace.default().runs()
     assert len(runs) == 1 and runs["file_name"].item() == path.name
+
+
+def test_upload_takes_every_suffix_the_reader_reads(app, tmp_path):
+    path, _ = write_all(tmp_path)["parquet"]
+    geoparquet = path.rename(path.with_suffix(".geoparquet"))
+    at = page(app, "check_page")
+    uploader = at.get("file_uploader")[0]
+    assert ".geoparquet" in uploader.proto.type and ".dxf" in uploader.proto.type
+    uploader.set_value((geoparquet.name, geoparquet.read_bytes(), "application/octet-stream"))
+    at.run()
+    at.button(key="run_check").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert set(at.dataframe[-1].value["project_id"]) == {"PD-B02", "PD-B06"}
 
 
 def test_check_results_match_between_geojson_and_gpkg(app, tmp_path):
@@ -128,6 +150,8 @@ def test_cobuild_filter_by_kind(app):
     at.multiselect(key="cb_kind").set_value(["shared_trench"]).run()
     at.multiselect(key="cb_severity").set_value(["heavy"]).run()
     assert len(at.dataframe[0].value) == 2
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["下载 CSV", "下载 XLSX", "下载 GeoJSON", "下载 GPKG", "下载 HTML"]
 
 
 def test_standards_and_history_pages(app, tmp_path):
@@ -182,8 +206,8 @@ def test_warm_up_leaves_the_first_map_visit_nothing_to_compute(tmp_path, monkeyp
     for name in (
         "load_standard",
         "sample_check",
-        "find_gaps",
-        "grid_summary",
+        "pudong_gaps",
+        "grid_by_class",
         "geojson_text",
         "write_tiles",
         "recommend",

@@ -10,10 +10,13 @@ import shapely
 import shapely.geometry
 from shapely.geometry import Point, box
 
+from baseline.maps.palette import STATUS_COLOURS, fitting_status
+from baseline.maps.plan import plan_map
 from baseline.maps.webmap import (
     BASEMAPS,
     TiledGeoJson,
     add_clustered_points,
+    add_polygons,
     base_map,
     configure_offline,
     display_copy,
@@ -114,3 +117,31 @@ def test_stacked_bars_are_drawn_to_scale():
     assert svg.count("<title>") == 4 and ">3<" in svg and ">6<" in svg
     one = bars(pd.Series([1.0, 2.0], index=["x", "y"]), ["#111", "#222"], unit=" km²")
     assert 'fill="#111"' in one and 'fill="#222"' in one and "2 km²" in one
+
+
+def test_plan_map_draws_statuses_and_failing_fittings(sample_result):
+    assert configure_offline()
+    html = plan_map(sample_result, lang="zh").get_root().render()
+    for word in ("项目", "配套设施", "不通过"):  # layers and a status, in Chinese (JSON-escaped)
+        assert json.dumps(word)[1:-1] in html
+    assert "PD-B02" in html
+    states = fitting_status(sample_result.fittings["failing"])
+    assert set(states) == {"fail", "pass"}
+    assert STATUS_COLOURS["fail"] in html and STATUS_COLOURS["pass"] in html
+    w, s, e, n = sample_result.projects.total_bounds
+    bounds = re.search(r"fitBounds\(\s*\[\[([\d.]+), ([\d.]+)\], \[([\d.]+), ([\d.]+)\]\]", html)
+    assert [float(v) for v in bounds.groups()] == pytest.approx([s, w, n, e])  # fitted to the plan
+    assert "L.control.layers" in html and "cdn." not in html
+
+
+def test_polygon_layer_colours_each_feature_by_its_column():
+    gdf = gpd.GeoDataFrame(
+        {"status": ["fail", "pass"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=4326
+    )
+    fmap = base_map((0.5, 1.0), 10)
+    layer = add_polygons(
+        fmap, gdf, name="p", colour_by=STATUS_COLOURS, colour_col="status", weight=3
+    )
+    styles = [layer.style_function(f) for f in layer.data["features"]]
+    assert [x["color"] for x in styles] == ["#d73027", "#1a9850"]
+    assert {x["weight"] for x in styles} == {3} and {x["fillOpacity"] for x in styles} == {0.35}

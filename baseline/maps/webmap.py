@@ -13,31 +13,59 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import folium
-import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
 from branca.element import MacroElement
+from folium.map import Layer
+from folium.plugins import FastMarkerCluster, MarkerCluster
 from jinja2 import Template
 
 from baseline import settings
 from baseline.io.crs import from_wgs84, metric_crs
 from baseline.io.writers import atomic_dir
+from baseline.maps.palette import (
+    GRID_COLOURS,
+    KIND_COLOURS,
+    PROJECT_COLOUR,
+    STATUS_COLOURS,
+    grid_class,
+    grid_colour,
+)
+
+__all__ = [
+    "BASEMAPS",
+    "GRID_COLOURS",
+    "KIND_COLOURS",
+    "STATIC_URL",
+    "STATUS_COLOURS",
+    "LayerStyle",
+    "PointStyle",
+    "TiledGeoJson",
+    "ZoomSwitch",
+    "add_clustered_points",
+    "add_points",
+    "add_polygons",
+    "base_map",
+    "configure_offline",
+    "display_copy",
+    "geojson_text",
+    "grid_class",
+    "grid_colour",
+    "simplify",
+    "tile_bounds",
+    "tile_xy",
+    "vendor_dir",
+    "write_tiles",
+]
 
 STATIC_URL = "app/static/vendor"
 BASEMAPS = ("none", "osm", "amap", "tianditu")
-STATUS_COLOURS = {"pass": "#1a9850", "warn": "#f39c12", "fail": "#d73027", "not_applicable": "#999"}
-KIND_COLOURS = {
-    "shared_trench": "#6a3d9a",
-    "colocate": "#1f78b4",
-    "new_shared_site": "#e31a1c",
-    "pole_mount": "#ff7f00",
-}
 _TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
     "amap": (
@@ -73,8 +101,6 @@ def configure_offline(base_url: str = STATIC_URL) -> bool:
     prefix = "/" + base_url.strip("/")
     folium.Map.default_js = [("leaflet", f"{prefix}/leaflet/leaflet.js")]
     folium.Map.default_css = [("leaflet_css", f"{prefix}/leaflet/leaflet.css")]
-    from folium.plugins import MarkerCluster
-
     MarkerCluster.default_js = [
         ("markerclusterjs", f"{prefix}/markercluster/leaflet.markercluster.js")
     ]
@@ -162,31 +188,78 @@ def geojson_text(gdf: gpd.GeoDataFrame, fields: list[str]) -> str:
     return _clean(gdf, fields).to_json(drop_id=True)
 
 
+class LayerStyle(TypedDict, total=False):
+    """How :func:`add_polygons` draws a layer: a fixed colour or one per value of a column.
+
+    Attributes
+    ----------
+    colour : str
+        The colour of every feature, or of those whose value ``colour_by`` does not name.
+    colour_by : mapping
+        Colour per value of ``colour_col``.
+    colour_col : str
+        The column whose value picks the colour.
+    fill_opacity : float
+        Opacity of the fill, 0..1.
+    weight : float
+        Width of outlines and lines in pixels.
+    """
+
+    colour: str
+    colour_by: Mapping[str, str]
+    colour_col: str
+    fill_opacity: float
+    weight: float
+
+
+class PointStyle(TypedDict, total=False):
+    """How :func:`add_points` draws points: :class:`LayerStyle`'s colours and a radius."""
+
+    colour: str
+    colour_by: Mapping[str, str]
+    colour_col: str
+    radius: float
+
+
+def _layer_data(
+    gdf: gpd.GeoDataFrame | str, tooltip: list[str] | None, colour_col: str | None
+) -> dict[str, Any]:
+    """The GeoJSON of a layer as a dict: the given text, or the frame's tooltip fields."""
+    fields = [*(tooltip or []), *([colour_col] if colour_col else [])]
+    return json.loads(gdf if isinstance(gdf, str) else geojson_text(gdf, fields))
+
+
+def _colour(feature: dict[str, Any], style: LayerStyle | PointStyle, default: str) -> str:
+    """The colour of one feature under ``style``."""
+    colour = style.get("colour", default)
+    by, col = style.get("colour_by"), style.get("colour_col")
+    if by and col:
+        return by.get(feature["properties"].get(col), colour)
+    return colour
+
+
 def add_polygons(
     fmap: folium.Map | folium.FeatureGroup,
     gdf: gpd.GeoDataFrame | str,
     *,
     name: str,
-    colour: str | None = None,
-    colour_by: Mapping[str, str] | None = None,
-    colour_col: str | None = None,
-    fill_opacity: float = 0.35,
     tooltip: list[str] | None = None,
     aliases: list[str] | None = None,
     show: bool = True,
-    weight: float = 1.5,
+    **style: Unpack[LayerStyle],
 ) -> folium.GeoJson:
     """Add a polygon or line layer with a fixed colour or a colour per category value.
 
-    ``gdf`` may be a frame or the text :func:`geojson_text` made of one.
+    ``gdf`` may be a frame or the text :func:`geojson_text` made of one; ``style`` holds
+    the :class:`LayerStyle` keys (a blue fill of opacity 0.35 and 1.5 px outlines unless
+    given).
     """
-    fields = [*(tooltip or []), *([colour_col] if colour_col else [])]
-    data = json.loads(gdf if isinstance(gdf, str) else geojson_text(gdf, fields))
+    data = _layer_data(gdf, tooltip, style.get("colour_col"))
+    weight = style.get("weight", 1.5)
+    fill_opacity = style.get("fill_opacity", 0.35)
 
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        c = colour or "#3060a0"
-        if colour_by and colour_col:
-            c = colour_by.get(feature["properties"].get(colour_col), c)
+    def paint(feature: dict[str, Any]) -> dict[str, Any]:
+        c = _colour(feature, style, PROJECT_COLOUR)
         return {"color": c, "fillColor": c, "weight": weight, "fillOpacity": fill_opacity}
 
     tip = None
@@ -195,31 +268,29 @@ def add_polygons(
         tip = folium.GeoJsonTooltip(
             fields=shown, aliases=aliases[: len(shown)] if aliases else None
         )
-    layer = folium.GeoJson(data, name=name, style_function=style, tooltip=tip, show=show)
+    layer = folium.GeoJson(data, name=name, style_function=paint, tooltip=tip, show=show)
     layer.add_to(fmap)
     return layer
 
 
 def add_points(
     fmap: folium.Map | folium.FeatureGroup,
-    gdf: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame | str,
     *,
     name: str,
-    colour: str = "#333",
-    radius: float = 3,
     tooltip: list[str] | None = None,
     show: bool = True,
-    colour_by: Mapping[str, str] | None = None,
-    colour_col: str | None = None,
+    **style: Unpack[PointStyle],
 ) -> folium.GeoJson:
-    """Add points as canvas circle markers (fast for thousands of points)."""
-    fields = [*(tooltip or []), *([colour_col] if colour_col else [])]
-    data = json.loads(gdf if isinstance(gdf, str) else geojson_text(gdf, fields))
+    """Add points as canvas circle markers (fast for thousands of points).
 
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        c = colour
-        if colour_by and colour_col:
-            c = colour_by.get(feature["properties"].get(colour_col), colour)
+    ``style`` holds the :class:`PointStyle` keys (dark grey, radius 3 unless given).
+    """
+    data = _layer_data(gdf, tooltip, style.get("colour_col"))
+    radius = style.get("radius", 3)
+
+    def paint(feature: dict[str, Any]) -> dict[str, Any]:
+        c = _colour(feature, style, "#333")
         return {"color": c, "fillColor": c, "fillOpacity": 0.8, "weight": 1, "radius": radius}
 
     tip = folium.GeoJsonTooltip(fields=_present(data, tooltip)) if tooltip else None
@@ -227,7 +298,7 @@ def add_points(
         data,
         name=name,
         marker=folium.CircleMarker(radius=radius),
-        style_function=style,
+        style_function=paint,
         tooltip=tip,
         show=show,
     )
@@ -271,7 +342,7 @@ def add_clustered_points(
     label: str | None = None,
     show: bool = True,
     disable_at_zoom: int = 15,
-) -> folium.plugins.FastMarkerCluster:
+) -> FastMarkerCluster:
     """Add many points as a marker cluster drawn in the browser (one small array, no GeoJSON).
 
     Points are grouped into counted clusters below ``disable_at_zoom`` and drawn as canvas
@@ -279,8 +350,6 @@ def add_clustered_points(
     take the layer's colour, not the plugin's green-to-orange scale, which would read as
     compliance statuses on this map.
     """
-    from folium.plugins import FastMarkerCluster
-
     xy = shapely.get_coordinates(gdf.geometry.values)
     labels = gdf[label].astype("string").fillna("").tolist() if label else [""] * len(gdf)
     rows = [[round(y, 6), round(x, 6), text] for (x, y), text in zip(xy, labels, strict=True)]
@@ -325,7 +394,7 @@ class ZoomSwitch(MacroElement):
         """
     )
 
-    def __init__(self, overview: folium.GeoJson, detail: folium.GeoJson, zoom: int = 13) -> None:
+    def __init__(self, overview: Layer, detail: Layer, zoom: int = 13) -> None:
         super().__init__()
         self._name = "ZoomSwitch"
         self.overview = overview.get_name()
@@ -478,17 +547,3 @@ class TiledGeoJson(MacroElement):
         self.id_col = id_col
         self.fields = [id_col, *[f for f in fields if f != id_col]]
         self.style = dict(style)
-
-
-GRID_COLOURS = ("#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850")
-
-
-def grid_class(fraction: Any) -> Any:
-    """Index into :data:`GRID_COLOURS` of a covered fraction 0..1 (a number or an array)."""
-    steps = len(GRID_COLOURS) - 1
-    return np.clip((np.asarray(fraction) * steps + 0.5).astype(int), 0, steps)
-
-
-def grid_colour(fraction: float) -> str:
-    """Red (uncovered) to green (covered) for a covered fraction 0..1."""
-    return GRID_COLOURS[int(grid_class(fraction))]
