@@ -65,8 +65,8 @@ def test_language_switch_changes_labels(app):
 
 def test_map_offers_the_catalogues_technologies(app, std):
     radio = app.radio(key="map_tech")
-    assert radio.options == list(std.coverage["techs"])
-    assert radio.value == std.coverage["default_tech"] == "5G_3500"
+    assert radio.options == list(std.coverage.techs)
+    assert radio.value == std.coverage.default_tech == "5G_3500"
     radio.set_value("4G_1800").run()
     assert not app.exception, app.exception
     assert app.metric[0].help == "4G_1800，2425 个站址"

@@ -179,7 +179,7 @@ def test_cli_works_without_the_ui_packages(tmp_path):
             tmp_path / "m.gpkg",
             "--to",
             "gcj02",
-        ),  # fmt: skip
+        ),
         ("ingest", ROOT / "layers" / "towers.geojson", "--out", tmp_path / "towers.parts"),
     ]
     for args in commands:
