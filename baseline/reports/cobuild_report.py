@@ -31,9 +31,11 @@ def render_html(recs: gpd.GeoDataFrame) -> str:
     )
     title = "Co-build recommendations 共建共享建议"
     rows = pd.DataFrame(recs.drop(columns="geometry"))
+    notes = sorted(set(recs.get("cost_note", pd.Series(dtype=str)).fillna("")) - {""})
+    caveat = "".join(f"<p><strong>{html.escape(n)}</strong></p>" for n in notes)
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        f"<title>{title}</title><style>{style}</style></head><body><h1>{title}</h1>"
+        f"<title>{title}</title><style>{style}</style></head><body><h1>{title}</h1>{caveat}"
         f"<h2>Summary 汇总</h2>{table(summary(recs))}"
         f"<h2>Recommendations 建议 ({len(recs)})</h2>{table(rows)}"
         "</body></html>"

@@ -33,6 +33,7 @@ from baseline.standard.params import (
     TECH_POSITIVE,
     CobuildParams,
     CoverageParams,
+    cobuild_problems,
 )
 
 CONFIDENCES = ("H", "M", "L")
@@ -419,6 +420,8 @@ def _validate_cobuild(
             where = f"cobuild.owner_buffers_m.{owner}"
             problems.add("cobuild", "", where, f"bad value {value!r}: a number >= 0")
     _validate_demand_rules(cob.get("demand_rules"), rules, problems)
+    for where, message in cobuild_problems(cob):
+        problems.add("cobuild", "", where, message)
 
 
 def _validate_demand_rules(ids: Any, rules: Mapping[str, Any], problems: _Problems) -> None:
