@@ -407,3 +407,67 @@ def test_cli_since_round_trip_and_the_caveat_in_the_summary(tmp_path):
     res = invoke("cobuild", works, "--since", first, "--out", second)
     assert res.exit_code == 0, res.output
     assert "since first.gpkg: {'unchanged': 1}" in res.output
+
+
+# The catalogue ---------------------------------------------------------------------------------
+
+BAD_COBUILD = """
+cobuild:
+  utilities: [telecom, gas]
+  work_width_m: {telecom: -1}
+  min_overlap_days: 2.5
+  protected_years: {new: 5, resurfaced: 2}
+  owner_time_buffers_days: {Gas: {before: -3}}
+  compatibility:
+    - {utilities: [gas, steam], source: x, confidence: L}
+    - {utilities: [gas, telecom], clearance_m: -1, source: x, confidence: Q}
+  lead_times:
+    large: {min_area_m2: 50, months: 1.5, source: x, confidence: M}
+  sources:
+    tunnel_reach_m: fifty
+"""
+
+
+def test_new_cobuild_keys_are_validated_all_at_once(tmp_path):
+    from baseline.errors import CatalogueError
+    from baseline.standard.catalogue import load_standard
+
+    path = tmp_path / "district.yaml"
+    path.write_text(BAD_COBUILD, encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_standard(path)
+    lines = str(info.value).splitlines()
+    assert lines[0].endswith("has 9 problem(s):")
+    expected = [
+        "cobuild.min_overlap_days: bad value 2.5: a whole number of days >= 0",
+        "cobuild.work_width_m.telecom: bad value -1: metres >= 0",
+        "cobuild.protected_years: unknown kind(s) resurfaced; known: new, major_repair",
+        "cobuild.owner_time_buffers_days.Gas: bad value {'before': -3}: {before: days, after: "
+        "days}, whole days >= 0",
+        "cobuild.compatibility[0].utilities: needs two of telecom, gas",
+        "cobuild.compatibility[1].clearance_m: bad value -1: a number >= 0",
+        "cobuild.compatibility[1].confidence: must be H, M or L",
+        "cobuild.lead_times.large.months: bad value 1.5: a whole number >= 0",
+        "cobuild.sources.tunnel_reach_m: needs a 'source' (text)",
+    ]
+    assert sorted(lines[1:]) == sorted(f"  - {path}: {want}" for want in expected)
+
+
+def test_every_cobuild_number_has_a_source_and_confidence(std):
+    cob = std.cobuild
+    numbers = (
+        "buffer_m", "gap_days", "trench_cost_cny_per_m", "new_site_cost_cny",
+        "pole_mount_saving_cny", "colocation_distance_m", "service_radius_m",
+        "pole_mount_distance_m", "work_width_m", "min_overlap_days", "tunnel_reach_m",
+        "protected_years",
+    )  # fmt: skip
+    assert {k: cob.source_of(k).confidence in "HML" for k in numbers} == dict.fromkeys(
+        numbers, True
+    )
+    assert set(cob.sources) == set(numbers)
+    assert cob.source_of("protected_years").confidence == "H"
+    assert "第三十三条" in cob.source_of("protected_years").source
+    assert all(c.source.source and c.source.confidence in "HML" for c in cob.compatibility)
+    assert [(lt.name, lt.min_area_m2, lt.source.confidence) for lt in cob.lead_times] == [
+        ("large", 50.0, "M"), ("medium", 3.0, "M"), ("small", 0.0, "M")]  # fmt: skip
+    assert cob.costs_illustrative
