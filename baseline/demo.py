@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from baseline.check.run import CheckResult, check
+from baseline.cobuild.costs import summary_line
 from baseline.cobuild.run import recommend
 from baseline.coverage.run import GapsRun, gaps_run
 from baseline.io.bundled import get_path, load, load_assets
@@ -49,5 +50,4 @@ def run_demo(out_dir: Path, *, lang: str = "en", force: bool = False) -> Iterato
     write_layer(recs, out_dir / "cobuild.geojson", force=force)
     write_table(recs.drop(columns="geometry"), out_dir / "cobuild.csv", force=force)
     by_kind = recs["kind"].value_counts().to_dict()
-    saving = recs["saving_cny"].sum()
-    yield f"co-build: {len(recs)} recommendations {by_kind}, saving {saving:,.0f} CNY"
+    yield f"co-build: {len(recs)} recommendations {by_kind}, {summary_line(recs, std.cobuild)}"

@@ -69,14 +69,107 @@ STRINGS: dict[str, dict[str, str]] = {
     "subject_density": {"zh": "{fitting}密度", "en": "{fitting} density"},
     # co-build explanations
     "cobuild_trench": {
-        "zh": "{a} 与 {b} 相距 {distance:.0f} 米，{when}，可共沟 {length:.0f} 米",
-        "en": "{a} and {b} lie {distance:.0f} m apart and {when}: share {length:.0f} m of trench",
+        "zh": "{a} 与 {b} 作业区相距 {distance:.1f} 米，{when}，共同开挖同一道路 {length:.0f} 米；"
+        "{compat}；{move}",
+        "en": "{a} and {b}: works zones {distance:.1f} m apart, {when}; both dig {length:.0f} m of "
+        "the same street; {compat}; {move}",
     },
     "cobuild_overlap": {
-        "zh": "施工期重叠 {start:%Y-%m-%d}~{end:%Y-%m-%d}",
-        "en": "overlap in time {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+        "zh": "施工期重叠 {start:%Y-%m-%d}~{end:%Y-%m-%d}（{days} 天）",
+        "en": "overlap in time {start:%Y-%m-%d} to {end:%Y-%m-%d} ({days} days)",
     },
     "cobuild_apart": {"zh": "施工期相隔 {days} 天", "en": "{days} days apart"},
+    "cobuild_kind_shared_trench": {"zh": "同沟共建", "en": "shared trench"},
+    "cobuild_kind_align_dates": {
+        "zh": "调整工期（重叠不足 {need} 天，暂不计节约；对齐后可共沟节约 {potential}）",
+        "en": "align dates (less than {need} days in common: no saving counted; aligned, the "
+        "shared trench would save {potential})",
+    },
+    "cobuild_kind_shared_traffic_management": {
+        "zh": "仅共用交通组织（不同沟）",
+        "en": "share traffic management only (no shared trench)",
+    },
+    "cobuild_kind_align_reinstatement": {
+        "zh": "先管线后路面，一次恢复（不同沟）",
+        "en": "align reinstatement: the utility digs before the road is resurfaced (no shared "
+        "trench)",
+    },
+    "cobuild_move_none": {
+        "zh": "双方无需调整工期即可同时开挖 {need} 天",
+        "en": "no member needs to move to dig together for {need} days",
+    },
+    "cobuild_move": {
+        "zh": "如需同时开挖 {need} 天：{early} 推迟 {days} 天，或 {late} 提前 {days} 天",
+        "en": "to dig together for {need} days: {early} moves {days} days later, or {late} "
+        "{days} days earlier",
+    },
+    "cobuild_compat_clearance": {
+        "zh": "{ua}与{ub}可同沟，水平净距不小于 {clearance} 米（{source}；可信度 {confidence}）",
+        "en": "{ua} and {ub} may share the trench with at least {clearance} m horizontal "
+        "clearance ({source}; confidence {confidence})",
+    },
+    "cobuild_compat_same": {
+        "zh": "{ua}与{ub}可同沟（{source}；可信度 {confidence}）",
+        "en": "{ua} and {ub} may share the trench ({source}; confidence {confidence})",
+    },
+    "cobuild_compat_no": {
+        "zh": "{ua}与{ub}不同沟（{source}；可信度 {confidence}）",
+        "en": "{ua} and {ub} do not share a trench ({source}; confidence {confidence})",
+    },
+    "cobuild_compat_unknown": {
+        "zh": "未提供管线类别（utility），能否同沟未知",
+        "en": "compatibility not known (no utility given)",
+    },
+    "cobuild_compat_unlisted": {
+        "zh": "{ua}与{ub}能否同沟未列入目录，未知",
+        "en": "compatibility of {ua} and {ub} not known (not in the catalogue's table)",
+    },
+    "cobuild_protected": {
+        "zh": "{work} 开挖受保护道路 {road}（{kind}，保护至 {until:%Y-%m-%d}，城市道路管理条例"
+        "第三十三条），施工期 {start:%Y-%m-%d}~{end:%Y-%m-%d}；{way}",
+        "en": "{work} digs protected road {road} ({kind}, protected until {until:%Y-%m-%d}, "
+        "城市道路管理条例 Art. 33) in {start:%Y-%m-%d} to {end:%Y-%m-%d}; {way}",
+    },
+    "cobuild_protected_join": {
+        "zh": "可并入保护开始前开挖该路的 {others}，或推迟至 {after:%Y-%m-%d} 以后",
+        "en": "join {others}, which dig it before the protection starts, or wait until "
+        "{after:%Y-%m-%d}",
+    },
+    "cobuild_protected_wait": {
+        "zh": "推迟至 {after:%Y-%m-%d} 以后（特殊情况须经县级以上城市人民政府批准）",
+        "en": "wait until {after:%Y-%m-%d} (special cases need the approval of the city "
+        "government)",
+    },
+    "cobuild_road_new": {"zh": "新建、扩建、改建", "en": "new"},
+    "cobuild_road_major_repair": {"zh": "大修", "en": "major repair"},
+    "cobuild_road_given": {"zh": "指定保护期", "en": "protection date given"},
+    "cobuild_lead_time": {
+        "zh": "{work} 为{cls}作业（作业区 {area:.0f} 平方米），应提前 {lead} 登记："
+        "{registered:%Y-%m-%d} 登记、{start:%Y-%m-%d} 开工，差 {short} 天"
+        "（{source}；可信度 {confidence}）",
+        "en": "{work} is a {cls} works ({area:.0f} m2 zone) and needs {lead} notice: registered "
+        "{registered:%Y-%m-%d}, starts {start:%Y-%m-%d}, {short} days short ({source}; "
+        "confidence {confidence})",
+    },
+    "cobuild_tunnel": {
+        "zh": "{work} 距综合管廊 {tunnel} {distance:.0f} 米，管廊有余量（{spare}），宜入廊敷设，"
+        "少开挖 {length:.0f} 米",
+        "en": "{work} is {distance:.0f} m from utility tunnel {tunnel}, which has spare capacity "
+        "({spare}): route into it and dig {length:.0f} m less",
+    },
+    "cobuild_illustrative": {"zh": "示意估算", "en": "illustrative estimate"},
+    "cobuild_cost_note": {
+        "zh": "金额为示意估算（单价来源：{source}；可信度 {confidence}）",
+        "en": "amounts are an illustrative estimate (unit cost: {source}; confidence {confidence})",
+    },
+    "cobuild_headline": {
+        "zh": "共建可节约 ¥{wan:,.0f} 万（{caveat}）",
+        "en": "Co-build saving CNY {millions:,.2f} M ({caveat})",
+    },
+    "cobuild_headline_sourced": {
+        "zh": "共建可节约 ¥{wan:,.0f} 万",
+        "en": "Co-build saving CNY {millions:,.2f} M",
+    },
     "cobuild_colocate": {
         "zh": "现状{asset} {host} 距项目最远 {distance:.0f} 米，可供 {n} 个项目共址挂载",
         "en": "existing {asset} {host}, {distance:.0f} m from the project(s), can host {n} "
@@ -96,6 +189,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cobuild_asset_sensor": {"zh": "感知设备", "en": "sensor"},
     "cobuild_asset_duct": {"zh": "管道", "en": "duct"},
     "cobuild_asset_other": {"zh": "设施", "en": "{kind}"},
+    "cobuild_asset_utility_tunnel": {"zh": "综合管廊", "en": "utility tunnel"},
     # app labels
     "app_title": {"zh": "信息基础设施基建标配", "en": "ICT Baseline"},
     "page_map": {"zh": "地图", "en": "Map"},

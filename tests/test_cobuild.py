@@ -160,14 +160,23 @@ def test_paris_exports_open_and_carry_rows(paris_raw, std, tmp_path):
     assert read_layer(tmp_path / "recs.geojson").shape[0] == 402
     assert read_layer(tmp_path / "recs.gpkg").shape[0] == 402
     html = (tmp_path / "recs.html").read_text(encoding="utf-8")
-    assert html.count("<tr>") >= 402 and "T0001" in html
+    assert html.count("<tr>") >= 402 and recs["rec_id"].iloc[0] in html
+    assert "示意估算 | illustrative estimate" in html
     csv = pd.read_csv(tmp_path / "recs.csv")
-    assert list(csv.columns[:11]) == REC_COLUMNS[:-1]
+    assert list(csv.columns) == [*REC_COLUMNS[:-1], "wkt"]
+    saving = csv["saving_cny"] > 0
+    assert saving.sum() == 111
+    assert csv.loc[saving, "cost_note"].str.contains("示意估算").all()
+    assert csv.loc[saving, "cost_note"].str.contains("illustrative estimate").all()
+    assert csv.loc[saving, "cost_confidence"].eq("L").all()
+    assert book["summary"]["E2"].value == "示意估算 | illustrative estimate"
 
 
 def test_every_kind_occurs_on_the_pudong_sample(sample_result, std):
     recs = recommend(sample_result, std, assets=load_assets())
-    assert set(recs["kind"]) == set(REC_KINDS)
+    pair_kinds = {"shared_trench", "align_dates", "shared_traffic_management"}
+    assert set(recs["kind"]) == pair_kinds | {"colocate", "new_shared_site", "pole_mount"}
+    assert set(recs["kind"]) <= set(REC_KINDS)
     assert list(recs.columns) == REC_COLUMNS
     shared_site = recs[recs["kind"] == "new_shared_site"].iloc[0]
     assert shared_site["members"] == "PD-B19;PD-B25"
@@ -184,22 +193,23 @@ def test_result_does_not_depend_on_row_order(paris):
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_polygon_works_shared_length_is_the_corridor_long_side():
+def test_polygon_works_share_the_stretch_of_their_long_axes():
     w = works(
         ("a", "2026-01-01", "2026-12-31", "X", box(0, 0, 400, 10)),
         ("b", "2026-01-01", "2026-12-31", "Y", box(100, 20, 300, 30)),
     )
     p = pairs(w)
-    # corridor: a and b each grown by 25 m overlap over x from 75 to 325 (250 m), long side
-    assert p["shared_length_m"].item() == pytest.approx(250, abs=5)
+    # axes y=5 (x 0..400) and y=25 (x 100..300): b runs alongside a from x=100 to x=300
+    assert p["shared_length_m"].item() == pytest.approx(200, abs=1e-6)
+    assert p["distance_m"].item() == 10.0
 
 
 def test_one_body_matches_a_frame_as_one_part(paris, paris_raw, std):
     """find_pairs over raw works in memory equals match_works on the prepared works."""
     params = CobuildOptions(buffer_m=50).match_params(std.cobuild)
-    assert params == MatchParams(50.0, 0, {}, 1200.0)
+    assert params == MatchParams(50.0, 0, {}, dict(std.cobuild.work_width_m), {})
     got, messages = find_pairs(paris_raw, params)
-    want = match_works(paris, buffer_m=50, gap_days=0, trench_cost_cny_per_m=1200.0)
+    want = match_works(paris, buffer_m=50, gap_days=0, work_width_m=std.cobuild.work_width_m)
     pd.testing.assert_frame_equal(got.drop(columns="geometry"), want.drop(columns="geometry"))
     assert shapely.equals_exact(got.geometry.values, want.geometry.values, 0).all()
     assert messages == [m for m in messages if m.startswith("skipped 2 work(s)")] != []

@@ -24,7 +24,15 @@ import pyproj
 
 from baseline import __version__, settings
 from baseline.check.run import check
-from baseline.cobuild import CobuildOptions, WorksColumns, find_opportunities, read_owner_buffers
+from baseline.cobuild import (
+    CobuildOptions,
+    WorksColumns,
+    find_opportunities,
+    read_owner_buffers,
+    read_previous,
+    read_protected,
+    summary_line,
+)
 from baseline.coverage import CoverageResult, gaps_run
 from baseline.demo import run_demo
 from baseline.engine import Engine
@@ -418,7 +426,29 @@ def _print_gaps(
     "--owner-buffers",
     type=click.Path(path_type=Path),
     default=None,
-    help="CSV with columns owner,buffer_m: per-owner buffers (asymmetric matching).",
+    help="CSV with columns owner,buffer_m[,days_before,days_after]: per-owner distance and "
+    "time buffers (asymmetric matching).",
+)
+@click.option(
+    "--protected",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Protected roads (城市道路管理条例 Art. 33): protected_until, or completed_date and "
+    "kind (new|major_repair). Works digging them are reported.",
+)
+@click.option(
+    "--tunnels",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Assets with asset_type utility_tunnel and spare_capacity > 0: works alongside are "
+    "told to route into them.",
+)
+@click.option(
+    "--since",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A previous output of this command: each recommendation is reported as new, "
+    "unchanged, changed or expired.",
 )
 @STANDARD_OPTION
 @CRS_OPTION
@@ -426,7 +456,7 @@ def _print_gaps(
     "--out",
     required=True,
     type=click.Path(path_type=Path),
-    help="Recommendations: .csv, .xlsx, .geojson, .gpkg or .html.",
+    help="Recommendations: .csv, .xlsx, .geojson, .gpkg, .parquet or .html.",
 )
 @FORCE_OPTION
 @engine_options
@@ -439,6 +469,9 @@ def cobuild(
     buffer_m: float | None,
     gap_days: int | None,
     owner_buffers: Path | None,
+    protected: Path | None,
+    tunnels: Path | None,
+    since: Path | None,
     standards: tuple[Path, ...],
     crs: str | None,
     out: Path,
@@ -446,19 +479,28 @@ def cobuild(
     engine_name: str,
     scheduler: str | None,
 ) -> None:
-    """Find co-build opportunities: shared trenches among WORKS in space and time.
+    """Find co-build opportunities among WORKS: zones that meet in space and time.
 
-    WORKS is a file or a folder from `baseline ingest`. When it is a site plan (it has a kind
-    column), the plan is checked first and co-location, new shared sites and pole mounts are
-    recommended too. The column and buffer options apply to both.
+    WORKS is a file or a folder from `baseline ingest`. Pairs are judged by the catalogue's
+    compatibility table and minimum overlap (shared trench, align dates, shared traffic
+    management, align reinstatement). When WORKS is a site plan (it has a kind column), the
+    plan is checked first and co-location, new shared sites and pole mounts are recommended
+    too. The column and buffer options apply to both.
     """
     std = _standard(standards)
     layer = _open(works, crs)
+    metres, days = read_owner_buffers(owner_buffers) if owner_buffers else (None, None)
     options = CobuildOptions(
         columns=WorksColumns(id_col, start_col, end_col, owner_col),
         buffer_m=buffer_m,
         gap_days=gap_days,
-        owner_buffers=read_owner_buffers(owner_buffers) if owner_buffers else None,
+        owner_buffers=metres,
+        owner_days=days,
+        protected=read_protected(read_layer(protected), std.cobuild, protected.name)
+        if protected
+        else None,
+        tunnels=read_layer(tunnels) if tunnels else None,
+        previous=read_previous(since) if since else None,
     )
     with Engine(engine_name, scheduler).session() as engine:
         found = find_opportunities(layer, std, options=options, engine=engine)
@@ -466,9 +508,11 @@ def cobuild(
         click.echo(f"warning: {m}", err=True)
     recs = found.recs
     write_recommendations(recs, out, force=force)
-    total = recs["saving_cny"].sum()
     kinds = recs["kind"].value_counts().to_dict()
-    click.echo(f"{len(recs):,} recommendation(s) {kinds}, saving {total:,.0f} CNY -> {out}")
+    saving = summary_line(recs, std.cobuild)
+    click.echo(f"{len(recs):,} recommendation(s) {kinds}, {saving} -> {out}")
+    if since:
+        click.echo(f"since {since.name}: {recs['since'].value_counts().to_dict()}")
 
 
 @cli.command()

@@ -27,11 +27,10 @@ Pole mounts
 
 from __future__ import annotations
 
+import hashlib
 import heapq
-import os
 import warnings
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +42,9 @@ import rtree
 import shapely
 
 from baseline.check.run import CheckResult
+from baseline.cobuild import compatibility, costs, memory, timing
+from baseline.cobuild import stretch as stretch_mod
+from baseline.cobuild import zones as zones_mod
 from baseline.errors import DataWarning, SchemaError
 from baseline.i18n import STRINGS, t
 from baseline.io.crs import metric_crs
@@ -60,12 +62,41 @@ REC_COLUMNS = [
     "shared_length_m",
     "saving_cny",
     "explanation",
+    "collaboration_type",
+    "utilities",
+    "clearance_m",
+    "compatibility",
+    "overlap_days",
+    "move_days",
+    "cost_source",
+    "cost_confidence",
+    "cost_note",
+    "fingerprint",
+    "since",
     "geometry",
 ]
-REC_KINDS = ("shared_trench", "colocate", "new_shared_site", "pole_mount")
-_PREFIX = {"shared_trench": "T", "colocate": "C", "new_shared_site": "S", "pole_mount": "P"}
+"""Columns of a recommendation; the first eleven are those users scripted against before."""
+REC_KINDS = (
+    *compatibility.PAIR_KINDS,
+    "route_into_tunnel",
+    "protected_road",
+    "lead_time",
+    "colocate",
+    "new_shared_site",
+    "pole_mount",
+)
+TEXT_COLUMNS = (
+    "owners",
+    "severity",
+    "overlap_start",
+    "overlap_end",
+    "collaboration_type",
+    "utilities",
+    "compatibility",
+    "fingerprint",
+    "since",
+)
 _ON_POLE_M = 0.5
-_QUAD_SEGS = 2  # arc segments per quarter circle of corridor buffers (GEOS default 8)
 
 
 @dataclass(frozen=True)
@@ -94,30 +125,68 @@ def require_works_columns(columns: Sequence, cols: WorksColumns, where: str = ""
         raise SchemaError(msg)
 
 
-def prepare_works(gdf: gpd.GeoDataFrame, cols: WorksColumns = WorksColumns()) -> gpd.GeoDataFrame:
-    """Normalise a works layer to ``work_id, start, end, owner, geometry``.
+def _dates(values: Any) -> pd.Series:
+    """Dates normalised to midnight, without a time zone (NaT where unreadable)."""
+    s = pd.Series(pd.to_datetime(values, errors="coerce", utc=False))
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_localize(None)
+    return s.dt.normalize()
 
+
+def _label(gdf: pd.DataFrame) -> str:
+    """The file a layer was read from, for messages (``works layer`` when not known)."""
+    return str(gdf.attrs.get("source", "works layer")).replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def prepare_works(
+    gdf: gpd.GeoDataFrame,
+    cols: WorksColumns = WorksColumns(),
+    utilities: Sequence[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Normalise a works layer to the columns matching needs.
+
+    The columns are ``work_id, start, end, owner, utility, width_m, registered, dig,
+    geometry``. ``utility``, ``width_m`` and ``registered_date`` are optional columns
+    (empty, NaN, NaT when absent); ``_dig`` (geometries), when present, is the line each
+    work digs along.
     Rows with missing or reversed dates or empty geometry are dropped; a
-    :class:`~baseline.errors.DataWarning` names them and gives the count.
+    :class:`~baseline.errors.DataWarning` names them and gives the count. When ``utilities``
+    is given, an unknown ``utility`` or a negative ``width_m`` is refused (SchemaError naming
+    the file, the rows and the fix).
     """
     require_works_columns(gdf.columns, cols)
+    ids = gdf[cols.id].astype(str)
+    if utilities is not None:
+        zones_mod.check_values(gdf, ids.reset_index(drop=True), utilities, _label(gdf))
+    n = len(gdf)
     out = gpd.GeoDataFrame(
         {
-            "work_id": gdf[cols.id].astype(str).to_numpy(),
-            "start": pd.to_datetime(gdf[cols.start], errors="coerce", utc=False).to_numpy(),
-            "end": pd.to_datetime(gdf[cols.end], errors="coerce", utc=False).to_numpy(),
+            "work_id": ids.to_numpy(),
+            "start": _dates(gdf[cols.start]).to_numpy(),
+            "end": _dates(gdf[cols.end]).to_numpy(),
             "owner": (
                 gdf[cols.owner].astype("string").fillna("").to_numpy() if cols.owner in gdf else ""
             ),
+            "utility": (
+                gdf["utility"].astype("string").str.strip().fillna("").to_numpy()
+                if "utility" in gdf
+                else np.full(n, "", dtype=object)
+            ),
+            "width_m": (
+                pd.to_numeric(gdf["width_m"], errors="coerce").to_numpy(float)
+                if "width_m" in gdf
+                else np.full(n, np.nan)
+            ),
+            "registered": (
+                _dates(gdf["registered_date"]).to_numpy()
+                if "registered_date" in gdf
+                else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+            ),
+            "dig": gdf["_dig"].to_numpy() if "_dig" in gdf else np.full(n, None, dtype=object),
         },
         geometry=gdf.geometry.to_numpy(),
         crs=gdf.crs,
     )
-    for c in ("start", "end"):
-        s = pd.Series(out[c])
-        if getattr(s.dt, "tz", None) is not None:
-            out[c] = s.dt.tz_localize(None)
-        out[c] = pd.Series(out[c]).dt.normalize()
     bad_dates = out["start"].isna() | out["end"].isna()
     reversed_ = ~bad_dates & (out["end"] < out["start"])
     empty = out.geometry.isna() | out.geometry.is_empty
@@ -130,8 +199,8 @@ def prepare_works(gdf: gpd.GeoDataFrame, cols: WorksColumns = WorksColumns()) ->
             ("empty geometry", empty),
         ):
             if mask.any():
-                ids = ", ".join(out.loc[mask, "work_id"].head(8))
-                parts.append(f"{int(mask.sum())} with {label} ({ids})")
+                ids_ = ", ".join(out.loc[mask, "work_id"].head(8))
+                parts.append(f"{int(mask.sum())} with {label} ({ids_})")
         warnings.warn(f"skipped {int(skip.sum())} work(s): {'; '.join(parts)}", DataWarning, 2)
     return out[~skip].reset_index(drop=True)
 
@@ -147,79 +216,84 @@ def _candidate_pairs(geoms: np.ndarray, buffers: np.ndarray) -> tuple[np.ndarray
     return left[keep], right[keep]
 
 
-def _buffer_once(
-    geoms: np.ndarray, idx: np.ndarray, dist: np.ndarray, quad_segs: int = 8
-) -> np.ndarray:
-    """``buffer(geoms[idx], dist)``, buffering each work once per distinct distance."""
-    out = np.empty(len(idx), dtype=object)
-    for d in np.unique(dist):
-        mask = dist == d
-        needed = np.unique(idx[mask])
-        buffered = shapely.buffer(geoms[needed], d, quad_segs=quad_segs)
-        grown = dict(zip(needed, buffered, strict=True))
-        out[mask] = [grown[k] for k in idx[mask]]
-    return out
+@dataclass(frozen=True)
+class _Prepared:
+    """Works in the metric CRS, with what matching needs per work."""
+
+    w: gpd.GeoDataFrame
+    zone: np.ndarray
+    dig: np.ndarray
+    buf: np.ndarray
+    start: np.ndarray  # periods widened by the owners' time buffers
+    end: np.ndarray
 
 
-def _parallel_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``shapely.intersection(a, b)`` split over the CPU cores (GEOS releases the GIL)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers == 1 or len(a) < 20_000:
-        return shapely.intersection(a, b)
-    bounds = np.linspace(0, len(a), workers + 1).astype(int)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(
-            lambda k: shapely.intersection(
-                a[bounds[k] : bounds[k + 1]], b[bounds[k] : bounds[k + 1]]
-            ),
-            range(workers),
-        )
-        return np.concatenate(list(parts))
+def _prepared(
+    works: gpd.GeoDataFrame,
+    crs: Any,
+    buffer_m: float,
+    owner_buffers: Mapping[str, float],
+    work_width_m: Mapping[str, float],
+    owner_days: Mapping[str, Sequence[int]],
+) -> _Prepared:
+    w = works.to_crs(crs).sort_values("work_id", ignore_index=True)
+    geoms = w.geometry.to_numpy()
+    owner = w["owner"].astype(str).to_numpy()
+    width = zones_mod.widths(
+        w["utility"].to_numpy(), w["width_m"].to_numpy(float), dict(work_width_m)
+    )
+    dig = w["dig"].to_numpy().copy()
+    if (~pd.isna(dig)).any():  # given in the layer's CRS: bring it to the metric one
+        given = ~pd.isna(dig)
+        dig[given] = gpd.GeoSeries(dig[given], crs=works.crs).to_crs(crs).to_numpy()
+    days = [owner_days.get(o, (0, 0)) for o in owner]
+    before = np.array([int(d[0]) for d in days], dtype="timedelta64[D]")
+    after = np.array([int(d[1]) for d in days], dtype="timedelta64[D]")
+    return _Prepared(
+        w=w,
+        zone=zones_mod.zones(geoms, width),
+        dig=zones_mod.dig_lines(geoms, dig),
+        buf=np.array([float(owner_buffers.get(o, buffer_m)) for o in owner]),
+        start=w["start"].to_numpy() - before,
+        end=w["end"].to_numpy() + after,
+    )
 
 
-def _long_side(polys: np.ndarray) -> np.ndarray:
-    """Long side of each polygon's minimum rotated rectangle (0 for empty ones)."""
-    out = np.zeros(len(polys))
-    for k, rect in enumerate(shapely.oriented_envelope(polys)):
-        if rect is not None and rect.geom_type == "Polygon" and not rect.is_empty:
-            c = np.asarray(rect.exterior.coords)
-            out[k] = float(np.hypot(*(c[1:3] - c[0:2]).T).max())
-    return out
+def _matched(
+    p: _Prepared, gap_days: int, home_part: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, distance between zones) of the pairs matched in space and time."""
+    i, j = _candidate_pairs(p.zone, p.buf)
+    if home_part is not None:
+        part = p.w["_part"].to_numpy()
+        home = np.minimum(part[i], part[j]) == home_part
+        i, j = i[home], j[home]
+    tol = np.timedelta64(int(gap_days), "D")
+    in_time = (p.start[i] <= p.end[j] + tol) & (p.start[j] <= p.end[i] + tol)
+    i, j = i[in_time], j[in_time]
+    # the definition itself, distance <= buffer (inclusive); GEOS dwithin(.., 0) is false even
+    # for touching geometries, and intersects disagrees with distance at denormal gaps
+    dist = shapely.distance(p.zone[i], p.zone[j])
+    near = dist <= np.maximum(p.buf[i], p.buf[j])
+    return i[near], j[near], dist[near]
 
 
-def _corridors(
-    geoms: np.ndarray, i: np.ndarray, j: np.ndarray, reach: np.ndarray
+def _where(
+    p: _Prepared, i: np.ndarray, j: np.ndarray, reach: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The shared corridor of each pair and its length along the longer work.
+    """The shared stretch of each pair and its length.
 
-    Line works: the stretch of the longer work within ``reach`` of the other (a line).
-    Other works: the overlap of both footprints grown by half the reach (a polygon), measured
-    by the long side of its minimum rotated rectangle.
+    Where the pair digs no stretch together, the geometry is where the zones overlap, or the
+    line where they come closest.
     """
-    lengths = shapely.length(geoms)
-    a_longer = lengths[i] >= lengths[j]
-    longer = np.where(a_longer, i, j)
-    other = np.where(a_longer, j, i)
-    is_line = np.isin(shapely.get_type_id(geoms[longer]), [1, 5])
-    corridor = np.empty(len(i), dtype=object)
-    length = np.zeros(len(i))
-    if is_line.any():
-        zone = _buffer_once(geoms, other[is_line], reach[is_line], _QUAD_SEGS)
-        stretch = _parallel_intersection(geoms[longer[is_line]], zone)
-        corridor[is_line] = stretch
-        length[is_line] = shapely.length(stretch)
-    poly = ~is_line
-    if poly.any():
-        half = reach[poly] / 2
-        grown = shapely.intersection(
-            _buffer_once(geoms, i[poly], half), _buffer_once(geoms, j[poly], half)
-        )
-        corridor[poly] = grown
-        length[poly] = _long_side(grown)
-    empty = shapely.is_empty(corridor) | pd.isna(corridor)
-    if empty.any():  # pairs right at the buffer edge: show where they come closest
-        corridor[empty] = shapely.shortest_line(geoms[i[empty]], geoms[j[empty]])
-    return corridor, length
+    geom, length = stretch_mod.stretches(p.dig[i], p.dig[j], reach)
+    none = pd.isna(geom)
+    if none.any():
+        overlap = shapely.intersection(p.zone[i[none]], p.zone[j[none]])
+        apart = shapely.is_empty(overlap)
+        overlap[apart] = shapely.shortest_line(p.zone[i[none][apart]], p.zone[j[none][apart]])
+        geom[none] = overlap
+    return geom, length
 
 
 def match_works(
@@ -228,24 +302,27 @@ def match_works(
     buffer_m: float,
     gap_days: int = 0,
     owner_buffers: Mapping[str, float] | None = None,
-    trench_cost_cny_per_m: float = 0.0,
+    work_width_m: Mapping[str, float] | None = None,
+    owner_days: Mapping[str, Sequence[int]] | None = None,
     crs: pyproj.CRS | None = None,
     home_part: int | None = None,
 ) -> gpd.GeoDataFrame:
-    """Pairs of works that can share one trench; see the module docstring for the rules.
+    """Pairs of works whose zones meet within the buffer while their periods overlap.
 
     Parameters
     ----------
     works : geopandas.GeoDataFrame
         From :func:`prepare_works` (any CRS; distances are computed in a metric one).
     buffer_m : float
-        Default buffer distance in metres (inclusive).
+        Default buffer distance between zones in metres (inclusive).
     gap_days : int
         Time tolerance in days.
     owner_buffers : mapping, optional
         Buffer per owner, overriding ``buffer_m`` for that owner's works.
-    trench_cost_cny_per_m : float
-        Unit cost for the saving.
+    work_width_m : mapping, optional
+        Zone width per utility (``default`` for the rest); default 0 (zones are the lines).
+    owner_days : mapping, optional
+        Days ``(before, after)`` per owner widening that owner's periods (SmarterWX).
     crs : pyproj.CRS, optional
         Metric CRS to measure in; default chosen from ``works``.
     home_part : int, optional
@@ -256,59 +333,50 @@ def match_works(
     -------
     geopandas.GeoDataFrame
         One row per matched pair (``a`` < ``b`` by id) with ``a, b, owner_a, owner_b,
-        distance_m, severity, seen_by, overlap_start, overlap_end, shared_length_m,
-        saving_cny`` and the shared corridor as geometry (metric CRS).
+        utility_a, utility_b, distance_m`` (between zones), ``severity`` (heavy: zones overlap
+        and periods overlap), ``seen_by, start_a, end_a, start_b, end_b, overlap_start,
+        overlap_end, overlap_days`` (negative: days apart), ``days_apart, shared_length_m,
+        fingerprint`` and the shared stretch as geometry (metric CRS).
     """
     crs = crs or metric_crs(works)
-    w = works.to_crs(crs).sort_values("work_id", ignore_index=True)
-    geoms = w.geometry.to_numpy()
-    owner = w["owner"].astype(str).to_numpy()
-    buf = np.array([float((owner_buffers or {}).get(o, buffer_m)) for o in owner])
-    i, j = _candidate_pairs(geoms, buf)
-    if home_part is not None:
-        part = w["_part"].to_numpy()
-        home = np.minimum(part[i], part[j]) == home_part
-        i, j = i[home], j[home]
-    start = w["start"].to_numpy()
-    end = w["end"].to_numpy()
-    tol = np.timedelta64(int(gap_days), "D")
-    in_time = (start[i] <= end[j] + tol) & (start[j] <= end[i] + tol)
-    i, j = i[in_time], j[in_time]
-    # the definition itself, distance <= buffer (inclusive); GEOS dwithin(.., 0) is false even
-    # for touching geometries, and intersects disagrees with distance at denormal gaps
-    dist = shapely.distance(geoms[i], geoms[j])
-    near = dist <= np.maximum(buf[i], buf[j])
-    i, j, dist = i[near], j[near], dist[near]
-    reach = np.maximum(buf[i], buf[j])
-    seen_a, seen_b = dist <= buf[i], dist <= buf[j]
-    corridor, length = _corridors(geoms, i, j, reach)
+    p = _prepared(works, crs, buffer_m, owner_buffers or {}, work_width_m or {}, owner_days or {})
+    i, j, dist = _matched(p, gap_days, home_part)
+    geom, length = _where(p, i, j, np.maximum(p.buf[i], p.buf[j]))
+    w = p.w
+    ids, owner, utility = (w[c].astype(str).to_numpy() for c in ("work_id", "owner", "utility"))
+    start, end = w["start"].to_numpy(), w["end"].to_numpy()
     ov_start = np.maximum(start[i], start[j])
     ov_end = np.minimum(end[i], end[j])
+    overlap_days = ((ov_end - ov_start) / np.timedelta64(1, "D")).astype(int) + 1
+    fp = memory.fingerprints(w)
     pairs = gpd.GeoDataFrame(
         {
-            "a": w["work_id"].to_numpy()[i],
-            "b": w["work_id"].to_numpy()[j],
+            "a": ids[i],
+            "b": ids[j],
             "owner_a": owner[i],
             "owner_b": owner[j],
+            "utility_a": utility[i],
+            "utility_b": utility[j],
             "distance_m": np.round(dist, 2),
-            "severity": np.where(dist <= 0, "heavy", "light"),
+            "severity": np.where((dist <= 0) & (overlap_days > 0), "heavy", "light"),
             "seen_by": [
                 ";".join(x for x, s in ((a, sa), (b, sb)) if s)
                 for a, b, sa, sb in zip(
-                    w["work_id"].to_numpy()[i],
-                    w["work_id"].to_numpy()[j],
-                    seen_a,
-                    seen_b,
-                    strict=True,
+                    ids[i], ids[j], dist <= p.buf[i], dist <= p.buf[j], strict=True
                 )
             ],
+            "start_a": pd.to_datetime(start[i]),
+            "end_a": pd.to_datetime(end[i]),
+            "start_b": pd.to_datetime(start[j]),
+            "end_b": pd.to_datetime(end[j]),
             "overlap_start": pd.to_datetime(np.minimum(ov_start, ov_end)),
             "overlap_end": pd.to_datetime(np.maximum(ov_start, ov_end)),
-            "days_apart": np.maximum((ov_start - ov_end) / np.timedelta64(1, "D"), 0).astype(int),
+            "overlap_days": overlap_days,
+            "days_apart": np.maximum(1 - overlap_days, 0),
             "shared_length_m": np.round(length, 1),
-            "saving_cny": np.round(length * trench_cost_cny_per_m, 0),
+            "fingerprint": [f"{x};{y}" for x, y in zip(fp[i], fp[j], strict=True)],
         },
-        geometry=corridor,
+        geometry=geom,
         crs=crs,
     )
     return pairs.sort_values(["a", "b"], ignore_index=True)
@@ -325,36 +393,67 @@ def asset_name(kind: str, lang: str) -> str:
     return t(key if key in STRINGS else "cobuild_asset_other", lang, kind=kind)
 
 
-def _trench_text(r: Any) -> str:
-    """The explanation of one matched pair (a row of :func:`match_works`)."""
-    if r.days_apart == 0:
-        when_key, when = "cobuild_overlap", {"start": r.overlap_start, "end": r.overlap_end}
-    else:
-        when_key, when = "cobuild_apart", {"days": r.days_apart}
-    fields = {"a": r.a, "b": r.b, "distance": r.distance_m, "length": r.shared_length_m}
-    zh = t("cobuild_trench", "zh", when=t(when_key, "zh", **when), **fields)
-    en = t("cobuild_trench", "en", when=t(when_key, "en", **when), **fields)
-    return f"{zh} | {en}"
+def _money(cny: float, lang: str) -> str:
+    return f"¥{cny / 1e4:,.0f} 万" if lang == "zh" else f"CNY {cny:,.0f}"
 
 
-def _trench_recs(pairs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _trench_text(r: Any, lang: str) -> str:
+    """The explanation of one judged pair in ``lang`` (a row of :func:`_judged`)."""
+    head = t(f"cobuild_kind_{r.kind}", lang, need=r.need, potential=_money(r.potential, lang))
+    body = t(
+        "cobuild_trench",
+        lang,
+        a=r.a,
+        b=r.b,
+        distance=r.distance_m,
+        length=r.shared_length_m,
+        when=timing.window_text(r, lang),
+        compat=getattr(r, f"compatibility_{lang}"),
+        move=timing.move_text(r, int(r.need), int(r.move_days), lang),
+    )
+    return f"{head}: {body}"
+
+
+def _judged(pairs: gpd.GeoDataFrame, cob: CobuildParams) -> pd.DataFrame:
+    """Pairs with their kind, the table's statement, the days needed and to move, savings."""
+    need = timing.needed_days(pairs, cob.min_overlap_days)
+    move = timing.move_days(pairs, need)
+    verdict = compatibility.judge(pairs, cob, move == 0)
+    potential = pairs["shared_length_m"].to_numpy() * float(cob.trench_cost_cny_per_m)
+    saving = np.where(verdict["kind"] == "shared_trench", np.round(potential, 0), 0.0)
+    return pd.concat([pd.DataFrame(pairs.drop(columns="geometry")), verdict], axis=1).assign(
+        need=need, move_days=move, potential=potential, saving_cny=saving
+    )
+
+
+def _trench_recs(pairs: gpd.GeoDataFrame, cob: CobuildParams) -> gpd.GeoDataFrame:
+    j = _judged(pairs, cob)
+    members = [";".join(sorted((a, b))) for a, b in zip(j["a"], j["b"], strict=True)]
     return gpd.GeoDataFrame(
         {
-            "kind": "shared_trench",
-            "members": [
-                ";".join(sorted((a, b))) for a, b in zip(pairs["a"], pairs["b"], strict=True)
-            ],
+            "kind": j["kind"],
+            "members": members,
             "owners": [
-                ";".join(sorted({x, y}))
-                for x, y in zip(pairs["owner_a"], pairs["owner_b"], strict=True)
+                ";".join(sorted({x, y} - {""}))
+                for x, y in zip(j["owner_a"], j["owner_b"], strict=True)
             ],
-            "severity": pairs["severity"],
-            "overlap_start": pairs["overlap_start"].dt.strftime("%Y-%m-%d"),
-            "overlap_end": pairs["overlap_end"].dt.strftime("%Y-%m-%d"),
-            "distance_m": pairs["distance_m"],
-            "shared_length_m": pairs["shared_length_m"],
-            "saving_cny": pairs["saving_cny"],
-            "explanation": [_trench_text(r) for r in pairs.itertuples()],
+            "severity": j["severity"],
+            "overlap_start": j["overlap_start"].dt.strftime("%Y-%m-%d"),
+            "overlap_end": j["overlap_end"].dt.strftime("%Y-%m-%d"),
+            "distance_m": j["distance_m"],
+            "shared_length_m": j["shared_length_m"],
+            "saving_cny": j["saving_cny"],
+            "explanation": [
+                f"{_trench_text(r, 'zh')} | {_trench_text(r, 'en')}" for r in j.itertuples()
+            ],
+            "collaboration_type": j["collaboration_type"],
+            "utilities": j["utilities"],
+            "clearance_m": j["clearance_m"],
+            "compatibility": j["compatibility_zh"] + " | " + j["compatibility_en"],
+            "overlap_days": j["overlap_days"],
+            "move_days": j["move_days"],
+            "fingerprint": j["fingerprint"],
+            "_key": members,
         },
         geometry=pairs.geometry.values,
         crs=pairs.crs,
@@ -456,6 +555,7 @@ def _colocate_rows(
             {
                 "kind": "colocate",
                 "members": ";".join(ids),
+                "_key": f"{fields['host']}|{';'.join(ids)}",
                 "owners": _owners_text(dem["owner"].iloc[members]),
                 "severity": "",
                 "distance_m": round(dmax, 1),
@@ -479,6 +579,7 @@ def _new_site_rows(rest: gpd.GeoDataFrame, cob: CobuildParams) -> list[dict[str,
             {
                 "kind": "new_shared_site",
                 "members": ";".join(ids),
+                "_key": ";".join(ids),
                 "owners": _owners_text(rest["owner"].iloc[members]),
                 "severity": "",
                 "distance_m": round(dmax, 1),
@@ -554,6 +655,7 @@ def pole_recs(
             {
                 "kind": "pole_mount",
                 "members": ";".join(ids),
+                "_key": f"{pole}|{';'.join(ids)}",
                 "owners": "",
                 "severity": "",
                 "distance_m": round(dmax, 1),
@@ -568,35 +670,50 @@ def pole_recs(
     return [gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)] if rows else []
 
 
-def finalise(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    """Concatenate recommendation parts in WGS84, order them and number them."""
+def _fingerprints_of(recs: gpd.GeoDataFrame) -> list[str]:
+    """A hash of each recommendation's members and geometry (to about 1 cm)."""
+    wkb = shapely.to_wkb(shapely.set_precision(recs.geometry.to_numpy(), 1e-7), hex=True)
+    return [
+        hashlib.sha1(f"{m}|{g}".encode()).hexdigest()[:10]
+        for m, g in zip(recs["members"], wkb, strict=True)
+    ]
+
+
+def _empty() -> gpd.GeoDataFrame:
+    cols: dict[str, list[Any]] = {c: [] for c in REC_COLUMNS if c != "geometry"}
+    return gpd.GeoDataFrame(cols, geometry=[], crs="EPSG:4326")[REC_COLUMNS]
+
+
+def finalise(parts: list[gpd.GeoDataFrame], cob: CobuildParams) -> gpd.GeoDataFrame:
+    """Concatenate recommendation parts in WGS84, order them, give them ids and costs.
+
+    Each part gives ``_key`` (what its rows are about, from which the stable ``rec_id`` is
+    derived, see :mod:`baseline.cobuild.memory`) and may give ``fingerprint``.
+    """
     frames = [p.to_crs("EPSG:4326") for p in parts if len(p)]
     if not frames:
-        empty = gpd.GeoDataFrame(
-            {c: [] for c in REC_COLUMNS if c != "geometry"}, geometry=[], crs="EPSG:4326"
-        )
-        return empty[REC_COLUMNS]
+        return _empty()
     recs = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
-    for col in ("severity", "overlap_start", "overlap_end", "owners"):
-        if col not in recs:
-            recs[col] = ""
-        recs[col] = recs[col].fillna("")
+    recs = recs.reindex(columns=[*REC_COLUMNS, "_key"])
+    for col in TEXT_COLUMNS:
+        recs[col] = recs[col].astype(object).fillna("")
+    missing = recs["fingerprint"] == ""
+    if missing.any():
+        recs.loc[missing, "fingerprint"] = _fingerprints_of(recs[missing])
+    recs["rec_id"] = memory.rec_ids(recs["kind"], recs["_key"])
     recs["_k"] = recs["kind"].map({k: i for i, k in enumerate(REC_KINDS)})
     recs = recs.sort_values(
-        ["_k", "saving_cny", "members"], ascending=[True, False, True], ignore_index=True
+        ["_k", "saving_cny", "members", "rec_id"],
+        ascending=[True, False, True, True],
+        ignore_index=True,
     )
-    counters: dict[str, int] = {}
-    ids = []
-    for kind in recs["kind"]:
-        counters[kind] = counters.get(kind, 0) + 1
-        ids.append(f"{_PREFIX[kind]}{counters[kind]:04d}")
-    recs["rec_id"] = ids
+    recs = gpd.GeoDataFrame(costs.with_costs(recs, cob), geometry="geometry", crs="EPSG:4326")
     return recs[REC_COLUMNS]
 
 
-def trench_recs(pairs: gpd.GeoDataFrame) -> list[gpd.GeoDataFrame]:
-    """Shared-trench recommendation rows from the pairs of :func:`match_works`."""
-    return [_trench_recs(pairs)] if len(pairs) else []
+def trench_recs(pairs: gpd.GeoDataFrame, cob: CobuildParams) -> list[gpd.GeoDataFrame]:
+    """Recommendation rows of the pairs of :func:`match_works`, judged by the catalogue."""
+    return [_trench_recs(pairs, cob)] if len(pairs) else []
 
 
 def owners_of(result: CheckResult) -> dict[str, str]:
@@ -608,7 +725,10 @@ def owners_of(result: CheckResult) -> dict[str, str]:
 
 
 def summary(recs: pd.DataFrame) -> pd.DataFrame:
-    """Count and saving per kind and per owner (an owner counts once per recommendation)."""
+    """Count and saving per kind and per owner (an owner counts once per recommendation).
+
+    ``note`` says "示意估算 | illustrative estimate" when any saving rests on an illustrative cost.
+    """
     by_kind = recs.groupby("kind").agg(count=("rec_id", "size"), saving_cny=("saving_cny", "sum"))
     by_kind = by_kind.reset_index().rename(columns={"kind": "group"}).assign(by="kind")
     exploded = recs.assign(owner=recs["owners"].str.split(";")).explode("owner")
@@ -617,4 +737,7 @@ def summary(recs: pd.DataFrame) -> pd.DataFrame:
         count=("rec_id", "size"), saving_cny=("saving_cny", "sum")
     )
     by_owner = by_owner.reset_index().rename(columns={"owner": "group"}).assign(by="owner")
-    return pd.concat([by_kind, by_owner], ignore_index=True)[["by", "group", "count", "saving_cny"]]
+    out = pd.concat([by_kind, by_owner], ignore_index=True)[["by", "group", "count", "saving_cny"]]
+    notes = set(recs.get("cost_note", pd.Series(dtype=str)).fillna("")) - {""}
+    caveat = f"{t('cobuild_illustrative', 'zh')} | {t('cobuild_illustrative', 'en')}"
+    return out.assign(note=caveat if notes else "")

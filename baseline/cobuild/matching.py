@@ -28,36 +28,50 @@ Part: TypeAlias = gpd.GeoDataFrame | str
 """One part of the works: a GeoDataFrame, or the path of a GeoParquet part."""
 
 
-def _prepared(part: Part, cols: WorksColumns) -> tuple[gpd.GeoDataFrame, list[str]]:
+def _prepared(
+    part: Part, cols: WorksColumns, utilities: tuple[str, ...] | None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     """A part's works prepared, and the reader's warnings about the works it skipped."""
+    frame = read_part(part) if isinstance(part, str) else part
+    if isinstance(part, str):
+        frame.attrs["source"] = part
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        prepared = prepare_works(read_part(part) if isinstance(part, str) else part, cols)
+        prepared = prepare_works(frame, cols, utilities)
     return prepared, [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
 
 
 def _match_task(
-    home: int, parts: list[tuple[int, Part]], cols: WorksColumns, crs: Any, params: MatchParams
+    home: int,
+    parts: list[tuple[int, Part]],
+    cols: WorksColumns,
+    crs: Any,
+    params: MatchParams,
+    utilities: tuple[str, ...] | None,
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Pairs whose lower part is ``home``, and the warnings of ``home``'s own part."""
     frames, messages = [], []
+    kwargs = dataclasses.asdict(params)
     for k, part in parts:
-        prepared, caught = _prepared(part, cols)
+        prepared, caught = _prepared(part, cols, utilities)
         if k == home:
             messages = caught
         prepared["_part"] = k
         frames.append(prepared)
     works = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-    kwargs = dataclasses.asdict(params)
     return match_works(works, crs=crs, home_part=home, **kwargs), messages
 
 
 def _calls(
-    works: gpd.GeoDataFrame | PartitionedLayer, cols: WorksColumns, params: MatchParams, crs: Any
+    works: gpd.GeoDataFrame | PartitionedLayer,
+    cols: WorksColumns,
+    params: MatchParams,
+    crs: Any,
+    utilities: tuple[str, ...] | None,
 ) -> list[tuple[Any, ...]]:
     """One task per part: the part, and the later parts within reach of it."""
     if isinstance(works, gpd.GeoDataFrame):
-        return [(0, [(0, works)], cols, crs, params)]
+        return [(0, [(0, works)], cols, crs, params, utilities)]
     boxes = shapely.box(*metric_boxes(works, crs).T)
     tree = shapely.STRtree(boxes)
     paths = [str(works.path / p.file) for p in works.parts]
@@ -65,7 +79,7 @@ def _calls(
     for k in range(len(paths)):
         near = tree.query(shapely.buffer(boxes[k], params.reach_m, join_style="mitre"))
         members = [(j, paths[j]) for j in sorted(int(j) for j in near if j >= k)]
-        calls.append((k, members, cols, crs, params))
+        calls.append((k, members, cols, crs, params, utilities))
     return calls
 
 
@@ -76,8 +90,9 @@ def find_pairs(
     cols: WorksColumns | None = None,
     engine: Engine | None = None,
     crs: Any = None,
+    utilities: tuple[str, ...] | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Pairs of works that can share one trench, from works in memory or in parts.
+    """Pairs of works whose zones meet in space and time, from works in memory or in parts.
 
     Parameters
     ----------
@@ -90,6 +105,9 @@ def find_pairs(
         Default local (this process).
     crs : CRS-like, optional
         The run's metric CRS; default chosen from ``works``.
+    utilities : tuple of str, optional
+        The known values of a ``utility`` column: others, and negative ``width_m``, are
+        refused (SchemaError). Default not checked.
 
     Returns
     -------
@@ -102,7 +120,7 @@ def find_pairs(
     if isinstance(works, PartitionedLayer):
         require_works_columns(works.columns, cols, f"{works.path}: ")
     crs = crs or layer_metric_crs(works)
-    results = engine.map(_match_task, _calls(works, cols, params, crs))
+    results = engine.map(_match_task, _calls(works, cols, params, crs, utilities))
     messages = [m for r in results for m in r[1]]
     frames = [r[0] for r in results if len(r[0])]
     if len(results) == 1 or not frames:

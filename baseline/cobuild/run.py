@@ -13,11 +13,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
+import shapely
 
 from baseline.check.run import CheckResult, check
-from baseline.cobuild.core import finalise, owners_of, pole_recs, siting_recs, trench_recs
+from baseline.cobuild import memory
+from baseline.cobuild.core import (
+    finalise,
+    owners_of,
+    pole_recs,
+    prepare_works,
+    siting_recs,
+    trench_recs,
+)
+from baseline.cobuild.leadtime import lead_time_recs
 from baseline.cobuild.matching import find_pairs
 from baseline.cobuild.options import CobuildOptions
+from baseline.cobuild.protected import protected_recs
+from baseline.cobuild.tunnels import tunnel_recs
 from baseline.engine.assets import layer_metric_crs
 from baseline.engine.executor import Engine
 from baseline.errors import DataWarning
@@ -70,6 +83,63 @@ def recommend(
     return _recommend(result, std, assets, options or CobuildOptions(), engine, crs)[0]
 
 
+def _with_dig(result: CheckResult) -> gpd.GeoDataFrame:
+    """The plan's projects, each plot with the ducts it lays as the line it digs (``_dig``).
+
+    A plot's trench in the street is its connection duct, not its boundary: a stub earns a
+    stub's length. Line projects (centrelines) dig along themselves.
+    """
+    projects = result.projects.copy()
+    fits = result.fittings
+    ducts = fits[(fits["kind"] == "duct") & fits["project_id"].notna()].to_crs(projects.crs)
+    laid = ducts.groupby("project_id").geometry.agg(lambda g: shapely.union_all(g.to_numpy()))
+    is_plot = projects.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    dig = projects["project_id"].map(laid).to_numpy(dtype=object)
+    dig[~is_plot] = None
+    dig[is_plot & pd.isna(dig)] = shapely.LineString()  # a plot laying no duct digs no street
+    projects["_dig"] = dig
+    return projects
+
+
+def _quiet_prepared(
+    frame: gpd.GeoDataFrame, options: CobuildOptions, std: Standard
+) -> gpd.GeoDataFrame:
+    """Works prepared for the per-work checks (their skipped rows were reported by matching)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return prepare_works(frame, options.columns, std.cobuild.utilities)
+
+
+def _per_work(
+    prepared: gpd.GeoDataFrame | None,
+    std: Standard,
+    options: CobuildOptions,
+    tunnels: gpd.GeoDataFrame | None,
+    crs: Any,
+) -> list[gpd.GeoDataFrame]:
+    """Protected roads, lead times and utility tunnels: the checks of single works."""
+    if prepared is None or prepared.empty:
+        return []
+    cob = std.cobuild
+    parts = (
+        protected_recs(prepared, options.protected, cob, crs)
+        if options.protected is not None
+        else []
+    )
+    return [*parts, *lead_time_recs(prepared, cob, crs), *tunnel_recs(prepared, tunnels, cob, crs)]
+
+
+def _finish(
+    parts: list[gpd.GeoDataFrame], std: Standard, options: CobuildOptions
+) -> gpd.GeoDataFrame:
+    """Number and cost the recommendations; compare them with a previous output if given."""
+    recs = finalise(parts, std.cobuild)
+    if options.previous is None:
+        return recs
+    today = options.today or pd.Timestamp.today().normalize()
+    return memory.compare(recs, options.previous, today)
+
+
 def _recommend(
     result: CheckResult,
     std: Standard,
@@ -80,13 +150,18 @@ def _recommend(
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     crs = crs or metric_crs(result.projects)
     params = options.match_params(std.cobuild)
-    pairs, messages = find_pairs(result.projects, params, engine=engine, crs=crs)
+    projects = _with_dig(result)
+    pairs, messages = find_pairs(
+        projects, params, engine=engine, crs=crs, utilities=std.cobuild.utilities
+    )
+    tunnels = options.tunnels if options.tunnels is not None else assets
     parts = [
-        *trench_recs(pairs),
+        *trench_recs(pairs, std.cobuild),
+        *_per_work(_quiet_prepared(projects, CobuildOptions(), std), std, options, tunnels, crs),
         *siting_recs(result, std.cobuild, assets, crs),
         *pole_recs(result, std.cobuild, assets, crs),
     ]
-    recs = finalise(parts)
+    recs = _finish(parts, std, options)
     owners = owners_of(result)
     pole = recs["kind"] == "pole_mount"
     recs.loc[pole, "owners"] = [
@@ -148,7 +223,8 @@ def find_opportunities(
         first (a partitioned site plan is read whole: plans are small).
     std : Standard
     options : CobuildOptions, optional
-        Column names, buffer, time tolerance and per-owner buffers, on every branch.
+        Column names, buffers (distance and time, per owner), protected roads, utility
+        tunnels and a previous output to compare with, on every branch.
     assets : geopandas.GeoDataFrame, optional
         Existing assets for a site plan's check, co-location and pole mounts; default the
         bundled ones. Not read for a works layer.
@@ -167,5 +243,27 @@ def find_opportunities(
         return _plan_opportunities(frame, std, options, assets, engine, crs)
     crs = crs or layer_metric_crs(works)
     params = options.match_params(std.cobuild)
-    pairs, messages = find_pairs(works, params, cols=options.columns, engine=engine, crs=crs)
-    return Opportunities(finalise(trench_recs(pairs)), messages)
+    pairs, messages = find_pairs(
+        works, params, cols=options.columns, engine=engine, crs=crs, utilities=std.cobuild.utilities
+    )
+    prepared = _works_for_checks(works, options, std)
+    parts = [
+        *trench_recs(pairs, std.cobuild),
+        *_per_work(prepared, std, options, options.tunnels, crs),
+    ]
+    return Opportunities(_finish(parts, std, options), messages)
+
+
+def _works_for_checks(
+    works: gpd.GeoDataFrame | PartitionedLayer, options: CobuildOptions, std: Standard
+) -> gpd.GeoDataFrame | None:
+    """All works prepared, when a per-work check has something to check (else None)."""
+    needed = (
+        options.protected is not None
+        or options.tunnels is not None
+        or "registered_date" in works.columns
+    )
+    if not needed:
+        return None
+    frame = works.frame() if isinstance(works, PartitionedLayer) else works
+    return _quiet_prepared(frame, options, std)

@@ -14,6 +14,7 @@ from baseline.reports.writer import export_bytes, html_table, render_page, write
 def render_html(recs: gpd.GeoDataFrame, lang: str = "en") -> str:
     """A self-contained HTML page with the summary and every recommendation, in ``lang``."""
     rows = pd.DataFrame(recs.drop(columns="geometry"))
+    notes = sorted(set(recs.get("cost_note", pd.Series(dtype=str)).fillna("")) - {""})
     return render_page(
         "cobuild_report.j2",
         lang,
@@ -21,6 +22,7 @@ def render_html(recs: gpd.GeoDataFrame, lang: str = "en") -> str:
         summary=html_table(summary(recs), lang),
         rows=html_table(rows, lang, labels={"kind"}),
         n_recs=len(recs),
+        notes=notes,
     )
 
 

@@ -35,6 +35,7 @@ from baseline.standard.params import (
     TECH_POSITIVE,
     CobuildParams,
     CoverageParams,
+    cobuild_problems,
 )
 from baseline.standard.rule import Condition, Rule
 from baseline.standard.rule_kinds import RULE_KINDS
@@ -394,6 +395,8 @@ def _validate_cobuild(
             where = f"cobuild.owner_buffers_m.{owner}"
             problems.add("cobuild", "", where, f"bad value {value!r}: a number >= 0")
     _validate_demand_rules(cob.get("demand_rules"), rules, problems)
+    for where, message in cobuild_problems(cob):
+        problems.add("cobuild", "", where, message)
 
 
 def _validate_demand_rules(ids: Any, rules: Mapping[str, Any], problems: _Problems) -> None:

@@ -42,6 +42,13 @@ COBUILD_NUMBERS = (
 )
 """Numbers >= 0 the co-build section must give (``pole_mount_saving_cny`` is optional)."""
 
+COST_KEYS = ("trench_cost_cny_per_m", "new_site_cost_cny", "pole_mount_saving_cny")
+"""The co-build unit costs: each CNY figure is shown with the source and confidence of these."""
+CONFIDENCES = ("H", "M", "L")
+PROTECTED_KINDS = ("new", "major_repair")
+"""Road kinds whose completion starts a protection (城市道路管理条例 第三十三条)."""
+DEFAULT_UTILITIES = ("telecom", "power", "water", "gas", "heat", "drainage", "road")
+
 
 @dataclass(frozen=True)
 class TechProfile:
@@ -123,23 +130,126 @@ class CoverageParams:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a catalogue number comes from: its source text and confidence (H, M or L)."""
+
+    source: str
+    confidence: str
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Source:
+        """Build from a validated ``{source, confidence}`` entry."""
+        return cls(source=str(raw["source"]), confidence=str(raw["confidence"]))
+
+
+UNSOURCED = Source("not given in the catalogue", "L")
+
+
+@dataclass(frozen=True)
+class Compatibility:
+    """Whether two utilities may lie in one trench, and the horizontal clearance between them.
+
+    Attributes
+    ----------
+    utilities : tuple of (str, str)
+        The two utilities, sorted (the same utility twice for a pair of one kind).
+    shared_trench : bool
+        False: the pair never shares a trench (only traffic management or reinstatement).
+    clearance_m : float, optional
+        Minimum horizontal clearance between the two in a shared trench.
+    source : Source
+    """
+
+    utilities: tuple[str, str]
+    shared_trench: bool
+    clearance_m: float | None
+    source: Source
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Compatibility:
+        """Build from a validated ``cobuild.compatibility`` entry."""
+        a, b = sorted(str(u) for u in raw["utilities"])
+        clearance = raw.get("clearance_m")
+        return cls(
+            utilities=(a, b),
+            shared_trench=bool(raw.get("shared_trench", True)),
+            clearance_m=None if clearance is None else float(clearance),
+            source=Source.from_mapping(raw),
+        )
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """Notice a works size class needs between registration and start (GIPOD-like).
+
+    Attributes
+    ----------
+    name : str
+        The class, such as ``large``.
+    min_area_m2 : float
+        Works zones larger than this (and not larger than the next class's) are of the class.
+    months, weeks, working_days : int
+        The notice, added up.
+    source : Source
+    """
+
+    name: str
+    min_area_m2: float
+    months: int
+    weeks: int
+    working_days: int
+    source: Source
+
+    @classmethod
+    def from_mapping(cls, name: str, raw: Mapping[str, Any]) -> LeadTime:
+        """Build from a validated ``cobuild.lead_times`` entry."""
+        return cls(
+            name=name,
+            min_area_m2=float(raw["min_area_m2"]),
+            months=int(raw.get("months", 0)),
+            weeks=int(raw.get("weeks", 0)),
+            working_days=int(raw.get("working_days", 0)),
+            source=Source.from_mapping(raw),
+        )
+
+
+@dataclass(frozen=True)
 class CobuildParams:
     """The catalogue's ``cobuild`` section.
 
     Attributes
     ----------
     buffer_m : float
-        Works closer than this may share one trench.
+        Works zones closer than this may work together (GIPOD's "light" conflicts).
     gap_days : int
         Time tolerance between two works' date ranges.
     trench_cost_cny_per_m, new_site_cost_cny, pole_mount_saving_cny : float
-        Unit costs and savings.
+        Unit costs and savings (see ``sources`` for where each comes from).
     colocation_distance_m, service_radius_m, pole_mount_distance_m : float
         Distances of co-location, of a new shared site's service and of a pole mount.
     owner_buffers_m : mapping of str to float
         Buffer per owner, overriding ``buffer_m`` for that owner's works.
     demand_rules : tuple of str
         Rule ids whose failing projects need a (shared) base-station site.
+    utilities : tuple of str
+        The values a works layer's ``utility`` column may take.
+    work_width_m : mapping of str to float
+        Width of a line work's zone per utility; ``default`` for works without one.
+    min_overlap_days : int
+        Shortest common period (days, inclusive) in which two works can dig one trench;
+        below it a compatible pair is "align dates".
+    owner_time_buffers_days : mapping of str to (int, int)
+        Days before the start and after the end added to an owner's works (SmarterWX).
+    compatibility : tuple of Compatibility
+        Who may share a trench with whom, with the clearance between them.
+    protected_years : mapping of str to int
+        Years a road is protected after its completion, per kind (``new``, ``major_repair``).
+    lead_times : tuple of LeadTime
+        Notice per works size class, largest class first.
+    tunnel_reach_m : float
+        A work this close to a utility tunnel with spare capacity may route into it.
+    sources : mapping of str to Source
+        Source and confidence of each number of the section, by key.
     """
 
     buffer_m: float
@@ -152,10 +262,26 @@ class CobuildParams:
     demand_rules: tuple[str, ...]
     pole_mount_saving_cny: float = 0.0
     owner_buffers_m: dict[str, float] = field(default_factory=dict)
+    utilities: tuple[str, ...] = DEFAULT_UTILITIES
+    work_width_m: dict[str, float] = field(default_factory=lambda: {"default": 3.5})
+    min_overlap_days: int = 14
+    owner_time_buffers_days: dict[str, tuple[int, int]] = field(default_factory=dict)
+    compatibility: tuple[Compatibility, ...] = ()
+    protected_years: dict[str, int] = field(default_factory=lambda: {"new": 5, "major_repair": 3})
+    lead_times: tuple[LeadTime, ...] = ()
+    tunnel_reach_m: float = 50.0
+    sources: dict[str, Source] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> CobuildParams:
         """Build from a validated ``cobuild`` section."""
+        extra = {k: raw[k] for k in ("min_overlap_days", "tunnel_reach_m") if k in raw}
+        if "utilities" in raw:
+            extra["utilities"] = tuple(str(u) for u in raw["utilities"])
+        if "work_width_m" in raw:
+            extra["work_width_m"] = {str(k): float(v) for k, v in raw["work_width_m"].items()}
+        if "protected_years" in raw:
+            extra["protected_years"] = {str(k): int(v) for k, v in raw["protected_years"].items()}
         return cls(
             buffer_m=raw["buffer_m"],
             gap_days=int(raw["gap_days"]),
@@ -169,4 +295,163 @@ class CobuildParams:
             owner_buffers_m={
                 str(k): float(v) for k, v in (raw.get("owner_buffers_m") or {}).items()
             },
+            owner_time_buffers_days={
+                str(k): (int(v.get("before", 0)), int(v.get("after", 0)))
+                for k, v in (raw.get("owner_time_buffers_days") or {}).items()
+            },
+            compatibility=tuple(
+                Compatibility.from_mapping(c) for c in raw.get("compatibility") or ()
+            ),
+            lead_times=tuple(
+                sorted(
+                    (
+                        LeadTime.from_mapping(str(k), v)
+                        for k, v in (raw.get("lead_times") or {}).items()
+                    ),
+                    key=lambda lt: -lt.min_area_m2,
+                )
+            ),
+            sources={str(k): Source.from_mapping(v) for k, v in (raw.get("sources") or {}).items()},
+            **extra,
         )
+
+    def source_of(self, key: str) -> Source:
+        """Where the number ``key`` of the section comes from (L when the catalogue is silent)."""
+        return self.sources.get(key, UNSOURCED)
+
+    @property
+    def costs_illustrative(self) -> bool:
+        """True while any unit cost is not read in a source (confidence below H or M)."""
+        return any(self.source_of(k).confidence == "L" for k in COST_KEYS)
+
+    def width_of(self, utility: str) -> float:
+        """Width of a line work's zone for ``utility`` (the ``default`` width if not listed)."""
+        return float(self.work_width_m.get(utility, self.work_width_m.get("default", 0.0)))
+
+    def compatibility_of(self, a: str, b: str) -> Compatibility | None:
+        """The table's entry for utilities ``a`` and ``b`` (either order), if any."""
+        pair = tuple(sorted((a, b)))
+        return next((c for c in self.compatibility if c.utilities == pair), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Validation of the co-build keys beyond the plain numbers (see catalogue._validate_cobuild)
+
+
+def _number(value: Any, minimum: float = 0) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= minimum
+
+
+def _whole(value: Any) -> bool:
+    return _number(value) and value == int(value)
+
+
+def _source_problems(raw: Any, where: str) -> list[tuple[str, str]]:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("source"), str):
+        return [(where, "needs a 'source' (text)")]
+    if raw.get("confidence") not in CONFIDENCES:
+        return [(f"{where}.confidence", "must be H, M or L")]
+    return []
+
+
+def _mapping_problems(raw: Any, where: str, check: Any, rule: str) -> list[tuple[str, str]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, Mapping):
+        return [(where, f"must be a mapping ({rule})")]
+    return [(f"{where}.{k}", f"bad value {v!r}: {rule}") for k, v in raw.items() if not check(v)]
+
+
+def _compatibility_problems(raw: Any, utilities: tuple[str, ...]) -> list[tuple[str, str]]:
+    where = "cobuild.compatibility"
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        return [(where, "must be a list of {utilities, clearance_m, shared_trench, source}")]
+    out: list[tuple[str, str]] = []
+    for i, entry in enumerate(raw):
+        here = f"{where}[{i}]"
+        pair = entry.get("utilities") if isinstance(entry, Mapping) else None
+        if not isinstance(pair, list) or len(pair) != 2 or not set(pair) <= set(utilities):
+            out.append((f"{here}.utilities", f"needs two of {', '.join(utilities)}"))
+            continue
+        clearance = entry.get("clearance_m")
+        if clearance is not None and not _number(clearance):
+            out.append((f"{here}.clearance_m", f"bad value {clearance!r}: a number >= 0"))
+        out += _source_problems(entry, here)
+    return out
+
+
+def _lead_time_problems(raw: Any) -> list[tuple[str, str]]:
+    where = "cobuild.lead_times"
+    if raw is None:
+        return []
+    if not isinstance(raw, Mapping):
+        return [(where, "must map a size class to {min_area_m2, months|weeks|working_days}")]
+    out: list[tuple[str, str]] = []
+    for name, entry in raw.items():
+        here = f"{where}.{name}"
+        if not isinstance(entry, Mapping) or not _number(entry.get("min_area_m2")):
+            out.append((f"{here}.min_area_m2", "needs a number >= 0"))
+            continue
+        for key in ("months", "weeks", "working_days"):
+            if key in entry and not _whole(entry[key]):
+                out.append((f"{here}.{key}", f"bad value {entry[key]!r}: a whole number >= 0"))
+        out += _source_problems(entry, here)
+    return out
+
+
+def _time_buffer_problems(raw: Any) -> list[tuple[str, str]]:
+    where = "cobuild.owner_time_buffers_days"
+    if raw is None:
+        return []
+    if not isinstance(raw, Mapping):
+        return [(where, "must map owner to {before, after} days")]
+    return [
+        (f"{where}.{owner}", f"bad value {v!r}: {{before: days, after: days}}, whole days >= 0")
+        for owner, v in raw.items()
+        if not isinstance(v, Mapping) or not all(_whole(v.get(k, 0)) for k in ("before", "after"))
+    ]
+
+
+def _sources_problems(raw: Any) -> list[tuple[str, str]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, Mapping):
+        return [("cobuild.sources", "must map a key of the section to {source, confidence}")]
+    return [p for k, v in raw.items() for p in _source_problems(v, f"cobuild.sources.{k}")]
+
+
+def cobuild_problems(cob: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems of the co-build keys added by issue 16, as (where, message) pairs.
+
+    Every key is optional (a district file may leave them to the bundled catalogue); those
+    given are checked here, all at once.
+    """
+    utilities = cob.get("utilities", DEFAULT_UTILITIES)
+    out: list[tuple[str, str]] = []
+    if not isinstance(utilities, list | tuple) or not all(isinstance(u, str) for u in utilities):
+        out.append(("cobuild.utilities", "must be a list of utility names"))
+        utilities = DEFAULT_UTILITIES
+    for key in ("min_overlap_days",):
+        if key in cob and not _whole(cob[key]):
+            out.append((f"cobuild.{key}", f"bad value {cob[key]!r}: a whole number of days >= 0"))
+    if "tunnel_reach_m" in cob and not _number(cob["tunnel_reach_m"]):
+        out.append(
+            ("cobuild.tunnel_reach_m", f"bad value {cob['tunnel_reach_m']!r}: a number >= 0")
+        )
+    out += _mapping_problems(
+        cob.get("work_width_m"), "cobuild.work_width_m", _number, "metres >= 0"
+    )
+    years = cob.get("protected_years")
+    out += _mapping_problems(years, "cobuild.protected_years", _whole, "whole years >= 0")
+    if isinstance(years, Mapping) and set(years) - set(PROTECTED_KINDS):
+        extra = ", ".join(map(str, sorted(set(years) - set(PROTECTED_KINDS))))
+        out.append(
+            ("cobuild.protected_years", f"unknown kind(s) {extra}; known: new, major_repair")
+        )
+    out += _time_buffer_problems(cob.get("owner_time_buffers_days"))
+    out += _compatibility_problems(cob.get("compatibility"), tuple(utilities))
+    out += _lead_time_problems(cob.get("lead_times"))
+    out += _sources_problems(cob.get("sources"))
+    return out
