@@ -68,6 +68,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "subject_spacing": {"zh": "{fitting}平均间距", "en": "{fitting} average spacing"},
     "subject_density": {"zh": "{fitting}密度", "en": "{fitting} density"},
     # co-build explanations
+    "align_dates": {"zh": "调整工期", "en": "align dates"},
+    "shared_traffic_management": {"zh": "共用交通组织", "en": "shared traffic management"},
+    "align_reinstatement": {"zh": "统一路面恢复", "en": "align reinstatement"},
+    "route_into_tunnel": {"zh": "入综合管廊", "en": "route into utility tunnel"},
+    "protected_road": {"zh": "保护期道路", "en": "protected road"},
+    "lead_time": {"zh": "提前申报期", "en": "lead time"},
     "cobuild_trench": {
         "zh": "{a} 与 {b} 作业区相距 {distance:.1f} 米，{when}，共同开挖同一道路 {length:.0f} 米；"
         "{compat}；{move}",

@@ -170,3 +170,12 @@ def test_grid_by_class_merges_cells_of_one_colour():
     assert merged["area_m2"].tolist() == [2.0, 1.0, 1.0]
     assert merged.geometry.iloc[0].equals(box(0, 0, 2, 1))
     assert merged.geometry.area.tolist() == pytest.approx([2.0, 1.0, 1.0])
+
+
+def test_every_recommendation_kind_has_words_in_both_languages():
+    from baseline.cobuild import REC_KINDS
+    from baseline.i18n import STRINGS
+
+    for kind in REC_KINDS:
+        assert {"zh", "en"} <= set(STRINGS[kind]), kind
+        assert STRINGS[kind]["zh"] != STRINGS[kind]["en"], kind
