@@ -27,6 +27,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "message": {"zh": "说明", "en": "message"},
     "obligation": {"zh": "约束", "en": "obligation"},
     "building_id": {"zh": "建筑编号", "en": "building_id"},
+    "document": {"zh": "标准文件", "en": "document"},
+    "scope": {"zh": "范围", "en": "scope"},
+    "why": {"zh": "原因", "en": "why"},
     "name": {"zh": "名称", "en": "name"},
     "shall": {"zh": "应", "en": "shall"},
     "should": {"zh": "宜", "en": "should"},
@@ -62,7 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "msg_per_building": {
         "zh": "{clauses}按单体建筑判定；方案未给出单体建筑，已将整个项目按一栋建筑判定。"
         "请在用地红线内补充 building（单体建筑）要素，并填写 building_id、use、gfa_m2、floors",
-        "en": "{clauses} are judged per single building (单体建筑); the plan gives no building, "
+        "en": "{clauses}: judged per single building (单体建筑), but the plan gives no building, "
         "so the whole project was judged as one building. Add building features inside the "
         "boundary with building_id, use, gfa_m2 and floors",
     },

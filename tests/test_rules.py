@@ -252,7 +252,7 @@ def test_coverage_min_uses_the_coverage_function():
     out = run(rule("coverage_min", tech="5G_3500", threshold=0.98), p, c)
     assert out["ok"].tolist() == [True, False]
     none = run(rule("coverage_min", tech="5G_3500", threshold=0.98), p, ctx())
-    assert none["ok"].isna().all() and none["note"].iloc[0] == "no coverage model in this run"
+    assert none["ok"].isna().all() and note_text(none["note"].iloc[0], "zh") == "本次运行无覆盖模型"
 
 
 def test_spacing_on_a_350_m_road():
@@ -270,7 +270,7 @@ def test_spacing_on_a_350_m_road():
     out = run(rule("spacing_max", fitting="smart_pole", threshold_m=35), p, ctx(poles))
     assert out.loc["R10", "measured"] == 35.0 and out.loc["R10", "ok"] == True  # noqa: E712
     assert out.loc["R9", "measured"] == pytest.approx(350 / 9) and out.loc["R9", "ok"] == False  # noqa: E712
-    assert out.loc["S", "note"] == "needs a centreline"
+    assert note_text(out.loc["S", "note"], "en") == "needs a centreline"
 
 
 def test_density_per_km_and_per_ha():
@@ -330,6 +330,7 @@ def test_a_toy_kind_registered_here_comes_out_of_the_check(monkeypatch, tmp_path
         "rules:\n  toy:\n    kind: toy_area\n    clause: TOY 1\n    confidence: H\n"
         "    obligation: shall\n    title: {zh: 玩具, en: toy}\n"
         "    params: {fitting: boundary, min_m2: 5000}\n"
+        "    source: {document: TOY, clause: '1', read: not read}\n"
         "categories:\n  office: {zh: 办公, en: Office, rules: [toy]}\n",
         "utf-8",
     )

@@ -160,6 +160,8 @@ def evaluate(rule: Rule, code: int, rows: np.ndarray, ctx: RuleContext,
         measured = Measured(measured.value, measured.outcome, notes)
         ok[at] = verdict(kind, rule, got)
     status = _status(ok, measured.outcome, when, rule.obligation == "shall")
+    unknown = (Outcome.SKIPPED, Outcome.ABSENT, Outcome.UNMEASURED)
+    measured.value[np.isin(measured.outcome, unknown) | (status == NOT_APPLICABLE)] = np.nan
     messages, left = _conditions(rule, rows, when, conditions, status, w)
     messages += _outcomes(measured, status, left, w)
     return Part(code, rows, status, measured.value, messages)

@@ -95,7 +95,8 @@ def shown(value: float, unit: str, lang: str = "en") -> tuple[str, str]:
     label = unit_label(unit, lang)
     if not label or unit.startswith("/"):
         return text, label
-    return text, ("" if lang == "zh" and not label.isascii() else " ") + label
+    cjk = any(ord(c) >= 0x3000 for c in label)
+    return text, ("" if cjk else " ") + label
 
 
 def shown_columns(values: np.ndarray, unit: str, lang: str = "en") -> tuple[pa.Array, pa.Array]:

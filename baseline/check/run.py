@@ -199,14 +199,13 @@ def _judged_whole(std: Standard, s: Subjects, lang: str, code: int) -> tuple[Rul
     """The warning of every project judged as one building by a per-building rule."""
     categories = s.project_category
     parts, messages = [], []
-    clauses_all: dict[str, None] = {}
+    clauses_all = sorted({r.clause_label(lang) for r in std.rules.values() if r.per_building})
     for cat in pd.unique(categories[s.whole]).tolist():
         rules = _per_building_rules(std, str(cat))
         if not rules:
             continue
         rows = np.flatnonzero(s.whole & (categories == cat))
         clauses = dict.fromkeys(r.clause_label(lang) for r in rules)
-        clauses_all.update(clauses)
         sep = "、" if lang == "zh" else ", "
         text = compose("msg_per_building", lang, len(rows), {"clauses": sep.join(clauses)}, {})
         messages.append((np.arange(len(rows)) + sum(len(p) for p in parts), text))

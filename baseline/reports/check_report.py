@@ -49,6 +49,17 @@ def _svg_shape(geom, colour: str, width: float, radius: float) -> str:
     )
 
 
+def _buildings(result: CheckResult, project_id: str, crs) -> list:
+    """(footprint, failing) of each building of a project, in ``crs``."""
+    b = result.buildings
+    if b is None or b.empty:
+        return []
+    own = b[b["project_id"] == project_id]
+    f = result.findings
+    bad = set(f.loc[(f["project_id"] == project_id) & (f["status"] == "fail"), "building_id"])
+    return list(zip(own.to_crs(crs).geometry, own["building_id"].isin(bad), strict=True))
+
+
 def _map_svg(result: CheckResult, project_id: str, size: int = 240) -> str:
     """A static map of one project and its fittings as inline SVG (failing ones in red)."""
     proj = result.projects[result.projects["project_id"] == project_id]
@@ -61,6 +72,8 @@ def _map_svg(result: CheckResult, project_id: str, size: int = 240) -> str:
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     unit = span / size
     parts = [_svg_shape(g, "#3060a0", 2 * unit, 3 * unit) for g in pm.geometry]
+    for geom, bad in _buildings(result, project_id, crs):
+        parts.append(_svg_shape(geom, "#d73027" if bad else "#777777", 2 * unit, 3 * unit))
     for geom, bad in zip(fm.geometry, fm["failing"], strict=True):
         parts.append(
             _svg_shape(geom, "#d73027" if bad else "#1a9850", 2 * unit, (5 if bad else 3) * unit)
@@ -104,7 +117,11 @@ def render_html(result: CheckResult) -> str:
         for pid in failing[:MAX_MAPS]
     )
     findings = result.findings.copy()
-    findings["measured"] = findings["measured"].round(4)
+    findings["measured"] = findings["measured"].round(4).map(
+        lambda v: "∞" if v == float("inf") else ("" if pd.isna(v) else f"{v:g}")
+    )
+    findings["obligation"] = findings["obligation"].map(lambda v: t(str(v), lang))
+    scope = _table(human_headers(result.not_encoded, lang), lang)
     meta = [
         ("标准" if zh else "Standard", f"{std.id} {std.version}"),
         ("标准哈希" if zh else "Standard SHA-256", std.content_hash),
@@ -128,8 +145,12 @@ def render_html(result: CheckResult) -> str:
 <h2>{"项目汇总" if zh else "Summary per project"}</h2>
 {_table(summary, lang, "status")}
 <h2>{"不通过项目地图" if zh else "Failing projects"} ({len(failing)})</h2>
-<p>{"红色为不满足要求的配套设施" if zh else "Fittings of a failed rule in red; no basemap."}</p>
+<p>{"红色为不满足要求的配套设施与单体建筑（灰色为其他建筑）" if zh
+    else "Fittings and buildings of a failed rule in red (other buildings grey); no basemap."}</p>
 <div class="maps">{maps}</div>
+<h2>{"本目录尚未编码的要求" if zh else "Not encoded by this catalogue"}</h2>
+<p>{"检查通过不代表满足以下要求：" if zh else "A clean run says nothing about these:"}</p>
+{scope}
 <h2>{"全部检查结果" if zh else "All findings"}</h2>
 {_table(findings, lang, "status")}
 </body></html>

@@ -278,6 +278,8 @@ class _Problems:
 def _check_labels(value: Any, where: str, problems: _Problems, section: str, key: str) -> None:
     if not isinstance(value, Mapping) or not all(isinstance(value.get(x), str) for x in LANGS):
         problems.add(section, key, where, "needs labels 'zh' and 'en' as text")
+    elif set(value) - set(LANGS):
+        problems.add(section, key, where, "has keys besides zh and en: quote a label with a comma")
 
 
 def _check_condition(cond: Any, where: str, problems: _Problems, rid: str) -> None:
