@@ -198,7 +198,8 @@ def _per_building_rules(std: Standard, category: str) -> list[Rule]:
 def _judged_whole(std: Standard, s: Subjects, lang: str, code: int) -> tuple[RuleRow, Part]:
     """The warning of every project judged as one building by a per-building rule."""
     categories = s.project_category
-    parts, messages = [], []
+    parts: list[np.ndarray] = []
+    messages: list[tuple[np.ndarray, pa.Array]] = []
     clauses_all = sorted({r.clause_label(lang) for r in std.rules.values() if r.per_building})
     for cat in pd.unique(categories[s.whole]).tolist():
         rules = _per_building_rules(std, str(cat))
@@ -208,7 +209,8 @@ def _judged_whole(std: Standard, s: Subjects, lang: str, code: int) -> tuple[Rul
         clauses = dict.fromkeys(r.clause_label(lang) for r in rules)
         sep = "、" if lang == "zh" else ", "
         text = compose("msg_per_building", lang, len(rows), {"clauses": sep.join(clauses)}, {})
-        messages.append((np.arange(len(rows)) + sum(len(p) for p in parts), text))
+        start = int(sum(len(p) for p in parts))
+        messages.append((np.arange(len(rows)) + start, text))
         parts.append(rows)
     rows = np.concatenate(parts) if parts else np.zeros(0, np.int64)
     row = RuleRow("per-building", ", ".join(clauses_all), "H", t("req_buildings", lang), "",

@@ -32,8 +32,8 @@ def _lookup(table: pd.Series, keys: pd.MultiIndex | pd.Index) -> np.ndarray:
     if table.empty:
         return np.full(len(keys), None, dtype=object)
     at = table.index.get_indexer(keys)
-    values = table.to_numpy(object)
-    return np.where(at >= 0, values[np.clip(at, 0, None)], None)
+    values = np.concatenate([table.to_numpy(object), np.full(1, None, dtype=object)])
+    return np.asarray(values[np.where(at >= 0, at, len(values) - 1)], dtype=object)
 
 
 def findings_layer(

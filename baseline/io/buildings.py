@@ -25,7 +25,8 @@ BUILDING_COLUMNS = ("project_id", "building_id", "use")
 
 def _text(values: pd.Series) -> pd.Series:
     """Ids as stripped text, NA when empty."""
-    return values.astype("string").str.strip().replace("", pd.NA)
+    text = values.astype("string").str.strip()
+    return text.mask(text == "")
 
 
 def _names(frame: pd.DataFrame) -> pd.Series:

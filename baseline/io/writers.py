@@ -151,9 +151,11 @@ def _encodable(frame: gpd.GeoDataFrame, encoding: str) -> gpd.GeoDataFrame:
     for col in out.columns:
         if col != out.geometry.name and not pd.api.types.is_numeric_dtype(out[col]):
             out[col] = out[col].map(
-                lambda v: v.translate(_GBK_FALLBACK).encode(encoding, "replace").decode(encoding)
-                if isinstance(v, str)
-                else v
+                lambda v: (
+                    v.translate(_GBK_FALLBACK).encode(encoding, "replace").decode(encoding)
+                    if isinstance(v, str)
+                    else v
+                )
             )
     return out
 

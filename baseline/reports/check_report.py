@@ -117,8 +117,10 @@ def render_html(result: CheckResult) -> str:
         for pid in failing[:MAX_MAPS]
     )
     findings = result.findings.copy()
-    findings["measured"] = findings["measured"].round(4).map(
-        lambda v: "∞" if v == float("inf") else ("" if pd.isna(v) else f"{v:g}")
+    findings["measured"] = (
+        findings["measured"]
+        .round(4)
+        .map(lambda v: "∞" if v == float("inf") else ("" if pd.isna(v) else f"{v:g}"))
     )
     findings["obligation"] = findings["obligation"].map(lambda v: t(str(v), lang))
     scope = _table(human_headers(result.not_encoded, lang), lang)
@@ -145,8 +147,11 @@ def render_html(result: CheckResult) -> str:
 <h2>{"项目汇总" if zh else "Summary per project"}</h2>
 {_table(summary, lang, "status")}
 <h2>{"不通过项目地图" if zh else "Failing projects"} ({len(failing)})</h2>
-<p>{"红色为不满足要求的配套设施与单体建筑（灰色为其他建筑）" if zh
-    else "Fittings and buildings of a failed rule in red (other buildings grey); no basemap."}</p>
+<p>{
+        "红色为不满足要求的配套设施与单体建筑（灰色为其他建筑）"
+        if zh
+        else "Fittings and buildings of a failed rule in red (other buildings grey); no basemap."
+    }</p>
 <div class="maps">{maps}</div>
 <h2>{"本目录尚未编码的要求" if zh else "Not encoded by this catalogue"}</h2>
 <p>{"检查通过不代表满足以下要求：" if zh else "A clean run says nothing about these:"}</p>
