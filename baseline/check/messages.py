@@ -79,6 +79,25 @@ def compose(
     return pc.binary_join_element_wise(*args, pa.scalar("", TEXT))
 
 
+def unit_suffix(unit: str, lang: str = "en") -> str:
+    """The unit as written after a value: ``' m'``, ``'家'``, ``'/km'`` (``share``: ``' %'``)."""
+    if unit == "share":
+        return " %"
+    label = unit_label(unit, lang)
+    if not label or unit.startswith("/"):
+        return label
+    cjk = any(ord(c) >= 0x3000 for c in label)
+    return ("" if cjk else " ") + label
+
+
+def _number(value: float, unit: str) -> str:
+    """A finite value as the messages write it (``share`` as a percentage)."""
+    if unit == "share":
+        return f"{value * 100:.1f}"
+    big = float(value).is_integer() or abs(value) >= 1000
+    return f"{value:.0f}" if big else f"{value:.4g}"
+
+
 def shown(value: float, unit: str, lang: str = "en") -> tuple[str, str]:
     """A value and its unit as the messages show them (``share`` as a percentage).
 
@@ -88,23 +107,17 @@ def shown(value: float, unit: str, lang: str = "en") -> tuple[str, str]:
         return "?", ""
     if math.isinf(value):
         return "∞", ""
-    if unit == "share":
-        return f"{value * 100:.1f}", " %"
-    big = float(value).is_integer() or abs(value) >= 1000
-    text = f"{value:.0f}" if big else f"{value:.4g}"
-    label = unit_label(unit, lang)
-    if not label or unit.startswith("/"):
-        return text, label
-    cjk = any(ord(c) >= 0x3000 for c in label)
-    return text, ("" if cjk else " ") + label
+    return _number(value, unit), unit_suffix(unit, lang)
 
 
 def shown_columns(values: np.ndarray, unit: str, lang: str = "en") -> tuple[pa.Array, pa.Array]:
     """:func:`shown` of every value as two columns (each distinct value formatted once)."""
     bits, inverse = np.unique(np.ascontiguousarray(values, "float64").view(np.int64),
                               return_inverse=True)  # fmt: skip
-    pairs = [shown(v, unit, lang) for v in bits.view(np.float64).tolist()]
+    distinct = bits.view(np.float64)
+    finite = np.isfinite(distinct)
+    text = np.where(np.isinf(distinct), "∞", "?").astype(object)
+    text[finite] = [_number(v, unit) for v in distinct[finite].tolist()]
+    suffix = np.where(finite, unit_suffix(unit, lang), "").astype(object)
     where = pa.array(inverse.ravel().astype(np.int64))
-    m = pa.array([p[0] for p in pairs], TEXT).take(where)
-    u = pa.array([p[1] for p in pairs], TEXT).take(where)
-    return m, u
+    return pa.array(text, TEXT).take(where), pa.array(suffix, TEXT).take(where)

@@ -239,30 +239,37 @@ class Subjects:
         unit = np.clip(rows - n, 0, None)
         return np.where(rows < n, rows, self.unit_project[unit] if len(self.unit_project) else 0)
 
-    def columns(self) -> dict[str, pa.Array]:
-        """``project_id``, ``building_id``, ``category`` and the order key of every subject."""
+    @functools.cached_property
+    def _ids(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Project id, building id and category of every subject (object arrays of text)."""
         p, u = self.projects.projects, self.units.projects
         pid = np.concatenate([p["project_id"].to_numpy(object), u["project_id"].to_numpy(object)])
         bid = np.concatenate([np.full(len(p), "", object), u["building_id"].to_numpy(object)])
-        cat = np.concatenate([p["category"].to_numpy(object), u["category"].to_numpy(object)])
-        return {
-            "project_id": texts(pid.astype(str)),
-            "building_id": texts(bid.astype(str)),
-            "category": texts(pd.Series(cat).astype(str).to_numpy(object)),
-        }
+        cat = pd.concat([p["category"], u["category"]], ignore_index=True).astype(str)
+        return pid.astype(str).astype(object), bid.astype(str).astype(object), cat.to_numpy(object)
+
+    def columns(self) -> dict[str, pa.Array]:
+        """``project_id``, ``building_id`` and ``category`` of every subject."""
+        pid, bid, cat = self._ids
+        return {"project_id": texts(pid), "building_id": texts(bid), "category": texts(cat)}
 
     def order(self) -> np.ndarray:
-        """The sort key of every subject: project id, then building id ('' first)."""
-        cols = self.columns()
-        pid = np.asarray(cols["project_id"].to_pylist(), object)
-        bid = np.asarray(cols["building_id"].to_pylist(), object)
-        return (pid + SEP + bid).astype(object)
+        """The rank of every subject in findings order: project id, then building id."""
+        pid, bid, _ = self._ids
+        keys = (pd.factorize(bid, sort=True)[0], pd.factorize(pid, sort=True)[0])
+        return np.lexsort(keys).argsort(kind="stable")
 
 
-def _rows_of(rule_id: str, std: Standard, categories: np.ndarray) -> np.ndarray:
+def _categories(ctx: RuleContext) -> tuple[np.ndarray, np.ndarray]:
+    """The category codes of a context's rows and the categories they stand for (once)."""
+    codes, names = pd.factorize(ctx.projects["category"].to_numpy(object))
+    return codes, np.asarray(names, dtype=object)
+
+
+def _rows_of(rule_id: str, std: Standard, categories: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Positions of the rows whose category lists the rule."""
     cats = [c.id for c in std.categories.values() if rule_id in c.rules]
-    codes, names = pd.factorize(categories)  # -1 (no category) picks the False appended
+    codes, names = categories  # -1 (no category) picks the False appended
     return np.flatnonzero(np.append(np.isin(names, cats), False)[codes])
 
 
@@ -274,10 +281,11 @@ def _join_rules(std: Standard, s: Subjects, lang: str) -> tuple[Table, list[Rule
     offset = len(s.projects)
     conditions = {False: Conditions(s.projects.projects), True: Conditions(s.units.projects)}
     rank = {rid: i for c in std.categories.values() for i, rid in enumerate(c.rules)}
+    categories = {False: _categories(s.projects), True: _categories(s.units)}
     for rid in sorted(rank):
         rule = std.rules[rid]
         ctx = s.units if rule.per_building else s.projects
-        rows = _rows_of(rid, std, ctx.projects["category"].to_numpy(object))
+        rows = _rows_of(rid, std, categories[rule.per_building])
         if len(rows):
             table.append(_rule_row(rule, rank[rid], lang))
             w = wording(rule, lang, std.fitting_label)
