@@ -26,6 +26,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit": {"zh": "单位", "en": "unit"},
     "message": {"zh": "说明", "en": "message"},
     "obligation": {"zh": "约束", "en": "obligation"},
+    "building_id": {"zh": "建筑编号", "en": "building_id"},
+    "document": {"zh": "标准文件", "en": "document"},
+    "scope": {"zh": "范围", "en": "scope"},
+    "why": {"zh": "原因", "en": "why"},
+    "name": {"zh": "名称", "en": "name"},
+    "shall": {"zh": "应", "en": "shall"},
+    "should": {"zh": "宜", "en": "should"},
     # message templates
     "msg_pass": {
         "zh": "{subject}{m}{u}，满足{op}{t}{u}（{clause}）",
@@ -43,14 +50,46 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "方案中没有{fitting}，由其他规则检查（{clause}）",
         "en": "no {fitting} in the plan to measure; another rule asks for it ({clause})",
     },
+    "msg_absent": {
+        "zh": "方案未设置{subject}，本条不适用（{clause}）",
+        "en": "not applicable: no {subject} in the plan ({clause})",
+    },
     "msg_na": {
         "zh": "不适用：适用条件为 {cond}（本项目为 {value}）",
         "en": "not applicable: applies when {cond} (here {value})",
     },
     "msg_missing_attr": {
         "zh": "无法检查：缺少属性 {attribute}，请在方案中补充",
-        "en": "cannot check: attribute {attribute} is missing; add it to the plan",
+        "en": "cannot check: missing attribute {attribute}; add it to the plan",
     },
+    "msg_per_building": {
+        "zh": "{clauses}按单体建筑判定；方案未给出单体建筑，已将整个项目按一栋建筑判定。"
+        "请在用地红线内补充 building（单体建筑）要素，并填写 building_id、use、gfa_m2、floors",
+        "en": "{clauses}: judged per single building (单体建筑), but the plan gives no building, "
+        "so the whole project was judged as one building. Add building features inside the "
+        "boundary with building_id, use, gfa_m2 and floors",
+    },
+    "req_category": {"zh": "类别在标准目录中", "en": "category in catalogue"},
+    "req_buildings": {"zh": "给出单体建筑", "en": "building features"},
+    "note_missing_attr": {
+        "zh": "缺少属性 {attribute}",
+        "en": "missing attribute {attribute}",
+    },
+    "note_no_coverage": {"zh": "本次运行无覆盖模型", "en": "no coverage model in this run"},
+    "note_needs_centreline": {"zh": "需要道路中心线", "en": "needs a centreline"},
+    # units (the unit codes of the catalogue; symbols such as m, m², mm read the same)
+    "unit_share": {"zh": "%", "en": "share"},
+    "unit_operators": {"zh": "家", "en": "operators"},
+    "unit_holes": {"zh": "孔", "en": "holes"},
+    "unit_pairs": {"zh": "对", "en": "pairs"},
+    "unit_slots": {"zh": "个", "en": "slots"},
+    "unit_households/room": {"zh": "户/间", "en": "households/room"},
+    "unit_households/cabinet": {"zh": "户/箱", "en": "households/cabinet"},
+    "unit_fibres/household": {"zh": "芯/户", "en": "fibres/household"},
+    "unit_m²/room": {"zh": "平方米/间", "en": "m²/room"},
+    "unit_/km": {"zh": "个/公里", "en": "/km"},
+    "unit_/ha": {"zh": "个/公顷", "en": "/ha"},
+    "unit_/km2": {"zh": "个/平方公里", "en": "/km2"},
     "msg_unmeasured": {
         "zh": "无法检查：{note}（{clause}）",
         "en": "cannot check: {note} ({clause})",
@@ -313,8 +352,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "report_summary": {"zh": "项目汇总", "en": "Summary per project"},
     "report_failing": {"zh": "不通过项目地图", "en": "Failing projects"},
     "report_failing_note": {
-        "zh": "红色为不满足要求的配套设施；无底图。",
-        "en": "Fittings of a failed rule in red; no basemap.",
+        "zh": "红色为不满足要求的配套设施与单体建筑（灰色为其他建筑）；无底图。",
+        "en": "Fittings and buildings of a failed rule in red (other buildings grey); no basemap.",
+    },
+    "report_not_encoded": {"zh": "本目录尚未编码的要求", "en": "Not encoded by this catalogue"},
+    "report_not_encoded_note": {
+        "zh": "检查通过不代表满足以下要求：",
+        "en": "A clean run says nothing about these:",
     },
     "report_more_maps": {
         "zh": "仅绘制前 {shown} 个项目的地图。",
@@ -342,7 +386,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "attr_households": {"zh": "户数", "en": "households"},
     "attr_gfa_m2": {"zh": "建筑面积", "en": "floor area"},
     "attr_holes": {"zh": "管孔数", "en": "holes"},
+    "attr_floors": {"zh": "地上层数", "en": "floors above ground"},
+    "attr_underground_floors": {"zh": "地下层数", "en": "floors below ground"},
+    "attr_seats": {"zh": "观众席座位数", "en": "seats"},
+    "attr_road_class": {"zh": "道路等级", "en": "road class"},
+    "attr_site_area_ha": {"zh": "用地面积（公顷）", "en": "site area (ha)"},
+    "attr_feeder_sill_m": {"zh": "馈线洞下沿高度", "en": "feeder hole lower edge"},
+    "attr_roof_feeder_hole_mm": {"zh": "屋面馈线洞边长", "en": "roof feeder hole side"},
+    "attr_door_height_m": {"zh": "门高", "en": "door height"},
+    "attr_use": {"zh": "建筑用途", "en": "use"},
+    "attr_building_id": {"zh": "建筑编号", "en": "building id"},
+    "value_road_class_trunk": {"zh": "主干路", "en": "trunk"},
+    "value_road_class_secondary": {"zh": "次干路", "en": "secondary"},
+    "value_road_class_branch": {"zh": "支路", "en": "branch"},
+    "value_road_class_express": {"zh": "快速路", "en": "express"},
 }
+
+OP_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠", "in": "∈"}
+"""Comparison operators as the messages show them."""
 
 
 def t(key: str, lang: str = "en", **fields: object) -> str:
@@ -366,3 +427,17 @@ def attribute_label(name: str, lang: str = "en") -> str:
     """Return the label of a fitting or project attribute."""
     key = f"attr_{name}"
     return t(key, lang) if key in STRINGS else name
+
+
+def unit_label(code: str, lang: str = "en") -> str:
+    """Return the label of a unit code (``share``, ``households/room``; symbols as they are)."""
+    key = f"unit_{code}"
+    return t(key, lang) if key in STRINGS else code
+
+
+def value_label(attribute: str, value: object, lang: str = "en") -> str:
+    """Return an attribute value as a reader sees it (``branch`` -> 支路; 10000.0 -> 10000)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    key = f"value_{attribute}_{value}"
+    return t(key, lang) if key in STRINGS else str(value)

@@ -19,7 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import LineString, Point, Polygon, box
 
 from baseline.io.crs import to_wgs84
 
@@ -94,7 +94,9 @@ ROOM_OK = {
     "clear_height_m": 3.0,
     "floor_load_kn_m2": 8.0,
     "feeder_hole_m2": 0.2,
+    "feeder_sill_m": 2.5,
     "door_width_m": 1.2,
+    "door_height_m": 2.2,
 }
 DUCT_OK = {"holes": 12, "spare_holes": 2, "operators": 3}
 BS_OK = {"tech": "5G", "height_m": 30.0, "shared": True, "fibre_pairs": 4}
@@ -144,11 +146,15 @@ BUILDINGS = [
         -220,
         140,
         100,
-        {"gfa_m2": 10000, "floors": 8},
+        {"gfa_m2": 30000, "floors": 8},
         "Zhangjiang Hi-Tech",
         "2026-04-01",
         "2027-10-31",
-        {"room": {"area_m2": 20.0}, "no_indoor": True},
+        {
+            "room": {"area_m2": 20.0},
+            "no_indoor": True,
+            "buildings": [("T1", "office", 15000, 8, True), ("T2", "office", 15000, 8, False)],
+        },
     ),
     (
         "PD-B04",
@@ -164,7 +170,11 @@ BUILDINGS = [
         "Pudong Housing Bureau",
         "2026-02-01",
         "2028-01-31",
-        {"rooms": 4, "fibre_factor": 2},
+        {
+            "rooms": 4,
+            "fibre_factor": 2,
+            "buildings": [(f"B{i}", "residential", 12000, 18, True) for i in range(1, 5)],
+        },
     ),
     (
         "PD-B05",
@@ -180,7 +190,12 @@ BUILDINGS = [
         "Huamu Estates",
         "2026-06-01",
         "2028-05-31",
-        {"rooms": 1, "no_indoor": True, "fibre_factor": 1},
+        {
+            "rooms": 1,
+            "no_indoor": True,
+            "fibre_factor": 1,
+            "buildings": [(f"B{i}", "residential", 12000, 11, False) for i in range(1, 4)],
+        },
     ),
     (
         "PD-B06",
@@ -288,7 +303,7 @@ BUILDINGS = [
         -200,
         220,
         140,
-        {"gfa_m2": 30000, "floors": 2},
+        {"gfa_m2": 30000, "floors": 2, "underground_floors": 1},
         "Shendi Group",
         "2026-05-01",
         "2028-04-30",
@@ -304,7 +319,7 @@ BUILDINGS = [
         40,
         160,
         40,
-        {"gfa_m2": 12000, "floors": -2},
+        {"gfa_m2": 12000, "floors": -2, "underground_floors": 2},
         "Shanghai Metro",
         "2026-08-01",
         "2027-07-31",
@@ -320,7 +335,7 @@ BUILDINGS = [
         -50,
         180,
         50,
-        {"gfa_m2": 16000, "floors": -2},
+        {"gfa_m2": 16000, "floors": -2, "underground_floors": 2},
         "Shanghai Metro",
         "2026-07-01",
         "2027-12-31",
@@ -372,7 +387,10 @@ BUILDINGS = [
         "Jinqiao Group",
         "2026-01-15",
         "2028-12-31",
-        {"rooms": 1},
+        {
+            "rooms": 1,
+            "buildings": [(f"F{i}", "industrial", 55000, 4, i == 1) for i in range(1, 5)],
+        },
     ),
     (
         "PD-B18",
@@ -404,7 +422,12 @@ BUILDINGS = [
         "Huinan Estates",
         "2026-03-01",
         "2027-12-31",
-        {"rooms": 2, "no_bs": True, "fibre_factor": 2},
+        {
+            "rooms": 2,
+            "no_bs": True,
+            "fibre_factor": 2,
+            "buildings": [(f"B{i}", "residential", 10000, 6, i == 1) for i in range(1, 4)],
+        },
     ),
     (
         "PD-B20",
@@ -619,10 +642,53 @@ def _base(pid: str, kind: str, geom, **attrs) -> dict:
     return {"kind": kind, "project_id": pid, "illustrative": True, "geometry": geom, **attrs}
 
 
+def _footprints(spec, anchor) -> list[tuple[tuple, Polygon]]:
+    """The buildings of a multi-building project: (spec, footprint) in a row across the site.
+
+    A building spec is (building_id, use, gfa_m2, floors, has an indoor system).
+    """
+    st, dx, dy, w, h, var = spec[4], spec[5], spec[6], spec[7], spec[8], spec[13]
+    c = _at(anchor, st, dx, dy)
+    specs = var.get("buildings", [])
+    step = w / (len(specs) + 1)
+    return [
+        (
+            b,
+            box(
+                c.x - w / 2 + (i + 1) * step - 0.3 * step,
+                c.y,
+                c.x - w / 2 + (i + 1) * step + 0.3 * step,
+                c.y + h / 3,
+            ),
+        )
+        for i, b in enumerate(specs)
+    ]
+
+
+def _buildings(spec, anchor) -> list[dict]:
+    """The building features of a project, and the indoor systems of all but the first.
+
+    The first building's indoor system is the project's own indoor row (moved into its
+    footprint), so the features of the plan before the buildings keep their order.
+    """
+    pid, attrs, var = spec[0], spec[9], spec[13]
+    rows = []
+    specs = _footprints(spec, anchor)
+    per_household = attrs.get("households", 0) / max(len(specs), 1)
+    for k, ((bid, use, gfa, floors, indoor), foot) in enumerate(specs):
+        extra = {"households": round(per_household)} if per_household else {}
+        rows.append(_base(pid, "building", foot, building_id=bid, use=use, gfa_m2=gfa,
+                          floors=floors, **extra))  # fmt: skip
+        if indoor and (k > 0 or var.get("no_indoor")):
+            rows.append(_base(pid, "indoor_coverage", foot.buffer(-3), building_id=bid))
+    return rows
+
+
 def _building(spec, anchor) -> list[dict]:
     pid, zh, en, cat, st, dx, dy, w, h, attrs, owner, start, end, var = spec
     c = _at(anchor, st, dx, dy)
     site = box(c.x - w / 2, c.y - h / 2, c.x + w / 2, c.y + h / 2)
+    feet = _footprints(spec, anchor)
     rows = [
         _base(
             pid,
@@ -646,7 +712,8 @@ def _building(spec, anchor) -> list[dict]:
     if not var.get("no_duct"):
         rows.append(_base(pid, "duct", duct, fibres=fibres, **{**DUCT_OK, **var.get("duct", {})}))
     if not var.get("no_indoor"):
-        rows.append(_base(pid, "indoor_coverage", site.buffer(-min(w, h) / 5)))
+        inside = feet[0][1].buffer(-3) if feet else site.buffer(-min(w, h) / 5)
+        rows.append(_base(pid, "indoor_coverage", inside))
     if not var.get("no_bs"):
         rows.append(
             _base(
@@ -735,6 +802,7 @@ def build_sample(stations: gpd.GeoDataFrame, out: Path) -> gpd.GeoDataFrame:
     anchor = _stations(stations)
     rows = [r for s in BUILDINGS for r in _building(s, anchor)]
     rows += [r for s in ROADS for r in _road(s, anchor)]
+    rows += [r for s in BUILDINGS for r in _buildings(s, anchor)]
     plan = gpd.GeoDataFrame(rows, geometry="geometry", crs=UTM).to_crs("EPSG:4326")
     plan.insert(0, "feature_id", [f"F{i:04d}" for i in range(len(plan))])
     _write(plan, out / "sample_siteplan.geojson")

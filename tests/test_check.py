@@ -82,17 +82,18 @@ def finding(res, pid, rid):
 def test_columns_and_one_row_per_project_and_rule(tiny, std):
     f = tiny.findings
     assert list(f.columns) == FINDING_COLUMNS
-    assert not f.duplicated(["project_id", "rule_id"]).any()
-    assert (f["project_id"] == "A").sum() == len(std.categories["office"].rules)
+    assert not f.duplicated(["project_id", "building_id", "rule_id"]).any()
+    # every rule of the category, and the warning that it was judged as one building
+    assert (f["project_id"] == "A").sum() == len(std.categories["office"].rules) + 1
 
 
 def test_building_of_exactly_10000_square_metres_needs_indoor_coverage(tiny):
     a = finding(tiny, "A", "indoor-public-large")
     assert a["status"] == "fail"
-    assert a["message"] == "indoor coverage system count 0 < 1 required (GB 51456-2023 §3.0.3)"
+    assert a["message"] == "indoor coverage system count 0 < 1 required (GB 51456-2023 §3.0.3-1)"
     b = finding(tiny, "B", "indoor-public-large")
     assert b["status"] == "not_applicable"
-    assert b["message"] == "not applicable: applies when gfa_m2 >= 10000 (here 9999.0)"
+    assert b["message"] == "not applicable: applies when floor area (gfa_m2) ≥ 10000 (here 9999)"
 
 
 def test_missing_attribute_is_a_warning_naming_it(tiny):
@@ -104,14 +105,15 @@ def test_missing_attribute_is_a_warning_naming_it(tiny):
 def test_room_area_message_and_boundary(tiny):
     assert finding(tiny, "A", "room-area")["status"] == "pass"
     b = finding(tiny, "B", "room-area")
-    assert b["status"] == "fail"
+    # GB 51456-2023 §4.2.2: 基站机房的净面积不宜小于20㎡ -- "should": a smaller room warns
+    assert b["status"] == "warn"
     assert b["measured"] == 15.0
     assert b["required"] == ">= 20"
     assert b["message"] == "telecom room net area 15 m² < 20 m² required (GB 51456-2023 §4.2.2)"
 
 
 def test_fittings_without_id_are_tied_by_location(tiny):
-    assert finding(tiny, "A", "duct-spare-ratio")["measured"] == pytest.approx(0.1)
+    assert finding(tiny, "A", "duct-spare-holes-local")["measured"] == 1
 
 
 def test_unknown_category_gives_a_warn_row(tiny):
@@ -124,7 +126,8 @@ def test_should_rules_warn_and_chinese_messages(std):
     res = check(tiny_plan(std), std, lang="zh")
     b = finding(res, "B", "room-area")
     assert b["message"] == "通信机房使用面积15 m²，不满足≥20 m²的要求（GB 51456-2023 §4.2.2）"
-    assert res.projects.set_index("project_id").loc["B", "status"] == "fail"
+    assert b["status"] == "warn"
+    assert "room-area" not in set(res.findings.loc[res.findings["status"] == "fail", "rule_id"])
 
 
 def test_result_is_independent_of_row_order(std):
@@ -193,7 +196,7 @@ def test_every_rule_kind_passes_and_fails_somewhere_on_the_sample(sample_result,
     table = pd.crosstab(kinds, f["status"])
     assert set(table.index) == set(RULE_KINDS)
     assert (table["pass"] > 0).all(), table
-    assert (table["fail"] > 0).all(), table
+    assert ((table["fail"] + table["warn"]) > 0).all(), table  # should-rules warn
 
 
 def test_sample_numbers(sample_result):

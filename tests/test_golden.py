@@ -13,8 +13,16 @@ length is the stretch both members dig (never stretched by the buffer; a plot's 
 earns its own length), pairs get a collaboration kind (shared trench, align dates, shared
 traffic management, align reinstatement) and only shared trenches count a saving; ``rec_id`` is
 derived from the members and columns were added (costs with their source and the illustrative
-caveat, fingerprint, since). The Paris pairs themselves are unchanged (402 and 292). The
-findings and gaps files are still those of 9e06a4b.
+caveat, fingerprint, since). The Paris pairs themselves are unchanged (402 and 292).
+
+Issue 14 ("Findings a reviewer can sign") re-wrote ``sample_findings_en.csv`` and
+``sample_findings_zh.csv`` were written again by this branch's CLI with the same command.
+The findings gain ``building_id``; GB 51456-2023 §3.0.3/§3.0.4 are judged per building (the
+sample's multi-building projects PD-B03/B04/B05/B17/B19 now give buildings, the others get a
+``per-building`` warning); should-clauses (§4.1.4, §4.2.2, GB 50846 §3.2.1) warn instead of
+failing; ``duct-spare-ratio`` is gone (§3.2.4 is about cables); GB 50846 rules outside
+residential became local policy (``*-local``, L); the door height, the feeder-hole sill and
+the roof feeder hole are checked; clauses, units and every sentence of the zh file are Chinese.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from shapely.geometry import LineString, Point, box
 from baseline.check.evaluate import verdict
 from baseline.engine import asset_index
 from baseline.standard.catalogue import Rule
+from baseline.standard.context import note_text
 from baseline.standard.rule_kinds import RULE_KINDS, Measured, Outcome, RuleContext
 from tests.conftest import UTM, utm_frame
 
@@ -103,7 +104,8 @@ def test_room_exactly_at_20_square_metres_passes():
     out = run(r, p, c)
     assert out.loc["A", "ok"] == True  # noqa: E712
     assert out.loc["B", "ok"] == False  # noqa: E712
-    assert pd.isna(out.loc["C", "ok"]) and out.loc["C", "note"] == "missing attribute area_m2"
+    assert pd.isna(out.loc["C", "ok"])
+    assert note_text(out.loc["C", "note"], "en") == "missing attribute net area (area_m2)"
     assert out.loc["D", "ok"] == False and out.loc["D", "outcome"] == Outcome.NONE  # noqa: E712
 
 
@@ -250,7 +252,7 @@ def test_coverage_min_uses_the_coverage_function():
     out = run(rule("coverage_min", tech="5G_3500", threshold=0.98), p, c)
     assert out["ok"].tolist() == [True, False]
     none = run(rule("coverage_min", tech="5G_3500", threshold=0.98), p, ctx())
-    assert none["ok"].isna().all() and none["note"].iloc[0] == "no coverage model in this run"
+    assert none["ok"].isna().all() and note_text(none["note"].iloc[0], "zh") == "本次运行无覆盖模型"
 
 
 def test_spacing_on_a_350_m_road():
@@ -268,7 +270,7 @@ def test_spacing_on_a_350_m_road():
     out = run(rule("spacing_max", fitting="smart_pole", threshold_m=35), p, ctx(poles))
     assert out.loc["R10", "measured"] == 35.0 and out.loc["R10", "ok"] == True  # noqa: E712
     assert out.loc["R9", "measured"] == pytest.approx(350 / 9) and out.loc["R9", "ok"] == False  # noqa: E712
-    assert out.loc["S", "note"] == "needs a centreline"
+    assert note_text(out.loc["S", "note"], "en") == "needs a centreline"
 
 
 def test_density_per_km_and_per_ha():
@@ -328,6 +330,7 @@ def test_a_toy_kind_registered_here_comes_out_of_the_check(monkeypatch, tmp_path
         "rules:\n  toy:\n    kind: toy_area\n    clause: TOY 1\n    confidence: H\n"
         "    obligation: shall\n    title: {zh: 玩具, en: toy}\n"
         "    params: {fitting: boundary, min_m2: 5000}\n"
+        "    source: {document: TOY, clause: '1', read: not read}\n"
         "categories:\n  office: {zh: 办公, en: Office, rules: [toy]}\n",
         "utf-8",
     )

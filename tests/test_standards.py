@@ -23,11 +23,13 @@ REFERENCE = [
     ("GB 51456-2023 §4.1.3", "room-floor-load", "threshold", 6.0),
     ("GB 51456-2023 §4.1.4", "room-feeder-hole", "threshold", 0.15),
     ("GB 51456-2023 §4.1.5", "room-door", "threshold", 1.0),
+    ("GB 51456-2023 §4.1.5", "room-door-height", "threshold", 2.1),
+    ("GB 51456-2023 §4.1.4", "room-feeder-sill", "threshold", 2.4),
+    ("GB 51456-2023 §4.2.4", "room-roof-feeder-hole", "threshold", 400),
     ("GB 50846-2012 §3.2.1", "ftth-households-per-zone", "threshold", 300),
     ("GB 50846-2012 §3.2.1", "ftth-households-per-cabinet", "threshold", 120),
     ("GB 50846-2012 §3.2.2", "duct-operators", "threshold", 3),
     ("GB 50846-2012 §3.2.3", "duct-spare-holes", "threshold", 1),
-    ("GB 50846-2012 §3.2.4", "duct-spare-ratio", "threshold", 0.10),
     ("GB 50846-2012 §3.2.6", "ftth-fibres-per-household", "threshold", 2),
     ("GB/T 40994-2021 §5.2.4", "pole-top-mount", "threshold", 1),
     ("GB/T 40994-2021 §5.2.5", "pole-cable-hole", "threshold", 20),
@@ -194,7 +196,9 @@ def test_broken_catalogue_lists_every_problem_at_once(tmp_path):
     with pytest.raises(CatalogueError) as info:
         load_standard(path, include_default=False)
     text = str(info.value)
-    assert "5 problem(s)" in text
+    assert "7 problem(s)" in text
+    # a threshold without its source fails validation (issue 14)
+    assert "rules.b-rule.source: missing 'source' (document, clause, read)" in text
     assert "unknown rule kind 'teleport'" in text
     assert "rule 'ghost-rule' is referenced but not defined" in text
     assert "categories.park.rules: a category without rules" in text
@@ -249,5 +253,5 @@ def test_rule_table_languages(std):
     zh = std.rule_table("zh")
     en = std.rule_table("en")
     assert len(zh) == len(en) > 100
-    assert "基站机房使用面积不小于20平方米" in set(zh["title"])
+    assert "基站机房净面积不宜小于20平方米" in set(zh["title"])
     assert Path(std.files[0]).name == "pudong-ict-baseline.yaml"

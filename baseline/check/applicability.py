@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from baseline.check.messages import texts
+from baseline.i18n import value_label
 from baseline.standard.rule import Condition, Rule
 from baseline.standard.values import COMPARE, to_number
 
@@ -73,19 +74,20 @@ class Conditions:
                 self._holds[key] = _holds(self.projects[cond.attribute], cond)
         return self._holds[key]
 
-    def shown(self, attribute: str, rows: np.ndarray) -> pa.Array:
+    def shown(self, attribute: str, rows: np.ndarray, lang: str = "en") -> pa.Array:
         """The values of ``attribute`` at ``rows`` as text (what a 'not applicable' shows).
 
-        Each distinct value is written once, unless the column holds Python objects (where
-        1, 1.0 and True are equal but written differently).
+        Each distinct value is written once, with its label in ``lang`` where the catalogue
+        has one (``branch`` -> 支路). A column of Python objects is written as text first
+        (where 1, 1.0 and True are equal but written differently).
         """
         column = self.projects[attribute]
         raw = column.to_numpy(object)[rows]
         if column.dtype == object:
-            return texts(raw.astype(str))
+            raw = raw.astype(str)
         codes, uniques = pd.factorize(raw, use_na_sentinel=False)
-        written = texts(np.asarray(uniques, dtype=object).astype(str))
-        return written.take(pa.array(codes.astype(np.int64)))
+        labels = [value_label(attribute, u, lang) for u in np.asarray(uniques, object).tolist()]
+        return texts(labels).take(pa.array(codes.astype(np.int64)))
 
     def of(self, rule: Rule, rows: np.ndarray) -> Applicability:
         """Applicability of ``rule`` to the projects at ``rows``."""

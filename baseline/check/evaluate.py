@@ -17,7 +17,8 @@ import pyarrow as pa
 
 from baseline.check.applicability import Applicability, Conditions
 from baseline.check.messages import NEG, OPS, compose, shown, shown_columns
-from baseline.standard.context import Measured, Outcome, RuleContext
+from baseline.i18n import attribute_label
+from baseline.standard.context import Measured, Outcome, RuleContext, note_text
 from baseline.standard.registry import RULE_KINDS, RuleKind
 from baseline.standard.rule import Rule
 from baseline.standard.values import compare
@@ -62,7 +63,7 @@ def _status(ok: np.ndarray, outcome: np.ndarray, when: Applicability, shall: boo
     status = np.full(len(ok), WARN, dtype=np.int8)
     status[ok == 1] = PASS
     status[ok == 0] = FAIL if shall else WARN
-    status[outcome == Outcome.SKIPPED] = NOT_APPLICABLE
+    status[np.isin(outcome, (Outcome.SKIPPED, Outcome.ABSENT))] = NOT_APPLICABLE
     status[~when.applies & (when.missing < 0)] = NOT_APPLICABLE
     status[~when.applies & (when.missing >= 0)] = WARN
     return status
@@ -82,14 +83,14 @@ def wording(rule: Rule, lang: str, fitting_label: Callable[[str, str], str]) -> 
     """The shared fields of a rule's sentences: subject, operator, threshold, clause."""
     kind = RULE_KINDS[rule.kind]
     op, unit = kind.comparator(rule), kind.unit_of(rule)
-    threshold, threshold_unit = shown(kind.threshold_of(rule), unit)
+    threshold, threshold_unit = shown(kind.threshold_of(rule), unit, lang)
     fitting = fitting_label(rule.fitting(), lang)
     fields = {
         "op": OPS[op],
         "neg": NEG[op],
         "t": threshold,
         "u": threshold_unit,
-        "clause": rule.clause,
+        "clause": rule.clause_label(lang),
         "fitting": fitting,
         "subject": kind.subject(rule, lang, fitting),
     }
@@ -105,13 +106,14 @@ def _conditions(rule: Rule, rows: np.ndarray, when: Applicability, conditions: C
     for i, cond in enumerate(rule.when):
         at = np.flatnonzero(na & (when.failed == i))
         if len(at):
-            value = conditions.shown(cond.attribute, rows[at])
-            out.append((at, compose("msg_na", w.lang, len(at), {"cond": cond.text()},
+            value = conditions.shown(cond.attribute, rows[at], w.lang)
+            out.append((at, compose("msg_na", w.lang, len(at), {"cond": cond.shown(w.lang)},
                                     {"value": value})))  # fmt: skip
         at = np.flatnonzero(missing & (when.missing == i))
         if len(at):
+            name = f"{attribute_label(cond.attribute, w.lang)} ({cond.attribute})"
             out.append((at, compose("msg_missing_attr", w.lang, len(at),
-                                    {"attribute": cond.attribute}, {})))  # fmt: skip
+                                    {"attribute": name}, {})))  # fmt: skip
     return out, ~na & ~missing
 
 
@@ -120,7 +122,8 @@ def _outcomes(measured: Measured, status: np.ndarray, left: np.ndarray, w: Wordi
     out = []
     t = w.kind.templates
     outcome = measured.outcome
-    for code, key in ((Outcome.SKIPPED, t.skipped), (Outcome.NONE, t.none)):
+    for code, key in ((Outcome.SKIPPED, t.skipped), (Outcome.NONE, t.none),
+                      (Outcome.ABSENT, t.absent)):  # fmt: skip
         at = np.flatnonzero(left & (outcome == code))
         if len(at):
             out.append((at, compose(key, w.lang, len(at), w.fields, {})))
@@ -128,12 +131,13 @@ def _outcomes(measured: Measured, status: np.ndarray, left: np.ndarray, w: Wordi
     notes = measured.notes()
     for note in dict.fromkeys(notes[unmeasured].tolist()):
         at = np.flatnonzero(unmeasured & (notes == note))
-        out.append((at, compose(t.unmeasured, w.lang, len(at), {**w.fields, "note": note}, {})))
+        fields = {**w.fields, "note": note_text(note, w.lang)}
+        out.append((at, compose(t.unmeasured, w.lang, len(at), fields, {})))
     plain = left & (outcome == Outcome.MEASURED)
     for met, key in ((True, t.met), (False, t.unmet)):
         at = np.flatnonzero(plain & ((status == PASS) == met))
         if len(at):
-            m, u = shown_columns(measured.value[at], w.unit)
+            m, u = shown_columns(measured.value[at], w.unit, w.lang)
             out.append((at, compose(key, w.lang, len(at), w.fields, {"m": m, "u": u})))
     return out
 
@@ -156,6 +160,8 @@ def evaluate(rule: Rule, code: int, rows: np.ndarray, ctx: RuleContext,
         measured = Measured(measured.value, measured.outcome, notes)
         ok[at] = verdict(kind, rule, got)
     status = _status(ok, measured.outcome, when, rule.obligation == "shall")
+    unknown = (Outcome.SKIPPED, Outcome.ABSENT, Outcome.UNMEASURED)
+    measured.value[np.isin(measured.outcome, unknown) | (status == NOT_APPLICABLE)] = np.nan
     messages, left = _conditions(rule, rows, when, conditions, status, w)
     messages += _outcomes(measured, status, left, w)
     return Part(code, rows, status, measured.value, messages)

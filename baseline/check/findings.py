@@ -7,6 +7,7 @@ integer keys and each column is taken once, so 1.4 M findings cost a few Arrow t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from baseline.check.messages import TEXT, texts
 
 FINDING_COLUMNS = [
     "project_id",
+    "building_id",
     "category",
     "rule_id",
     "clause",
@@ -29,6 +31,7 @@ FINDING_COLUMNS = [
     "message",
     "obligation",
 ]
+SUBJECT_COLUMNS = ("project_id", "building_id", "category")
 RULE_COLUMNS = ("rule_id", "clause", "confidence", "required", "unit", "obligation")
 
 
@@ -98,12 +101,16 @@ def _str(values: pa.Array) -> pd.api.extensions.ExtensionArray:
 
 
 def findings_frame(
-    found: Table, ids: pa.Array, categories: pa.Array, table: list[RuleRow]
+    found: Table, subjects: Mapping[str, pa.Array], table: list[RuleRow]
 ) -> pd.DataFrame:
-    """The findings table (:data:`FINDING_COLUMNS`, all text but ``measured``)."""
+    """The findings table (:data:`FINDING_COLUMNS`, all text but ``measured``).
+
+    ``subjects`` holds, per row a finding may be about (a project or a building), its
+    ``project_id``, ``building_id`` and ``category``.
+    """
     take = pa.array(found.rows)
     rules = pa.array(found.rules)
-    columns = {"project_id": ids.take(take), "category": categories.take(take)}
+    columns = {name: subjects[name].take(take) for name in SUBJECT_COLUMNS}
     for name in RULE_COLUMNS:
         columns[name] = texts([getattr(r, name) for r in table]).take(rules)
     columns["status"] = texts(list(STATUSES)).take(pa.array(found.status.astype(np.int64)))

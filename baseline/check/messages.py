@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from baseline.i18n import t
+from baseline.i18n import t, unit_label
 
 TEXT = pa.large_string()
 _FORMATTER = string.Formatter()
@@ -79,25 +79,45 @@ def compose(
     return pc.binary_join_element_wise(*args, pa.scalar("", TEXT))
 
 
-def shown(value: float, unit: str) -> tuple[str, str]:
-    """A value and its unit as the messages show them (``share`` as a percentage)."""
+def unit_suffix(unit: str, lang: str = "en") -> str:
+    """The unit as written after a value: ``' m'``, ``'家'``, ``'/km'`` (``share``: ``' %'``)."""
+    if unit == "share":
+        return " %"
+    label = unit_label(unit, lang)
+    if not label or unit.startswith("/"):
+        return label
+    cjk = any(ord(c) >= 0x3000 for c in label)
+    return ("" if cjk else " ") + label
+
+
+def _number(value: float, unit: str) -> str:
+    """A finite value as the messages write it (``share`` as a percentage)."""
+    if unit == "share":
+        return f"{value * 100:.1f}"
+    big = float(value).is_integer() or abs(value) >= 1000
+    return f"{value:.0f}" if big else f"{value:.4g}"
+
+
+def shown(value: float, unit: str, lang: str = "en") -> tuple[str, str]:
+    """A value and its unit as the messages show them (``share`` as a percentage).
+
+    ``unit`` is the catalogue's unit code; it is written with its label in ``lang``.
+    """
     if value is None or math.isnan(value):
         return "?", ""
     if math.isinf(value):
         return "∞", ""
-    if unit == "share":
-        return f"{value * 100:.1f}", " %"
-    big = float(value).is_integer() or abs(value) >= 1000
-    text = f"{value:.0f}" if big else f"{value:.4g}"
-    return text, (f" {unit}" if unit and not unit.startswith("/") else unit)
+    return _number(value, unit), unit_suffix(unit, lang)
 
 
-def shown_columns(values: np.ndarray, unit: str) -> tuple[pa.Array, pa.Array]:
+def shown_columns(values: np.ndarray, unit: str, lang: str = "en") -> tuple[pa.Array, pa.Array]:
     """:func:`shown` of every value as two columns (each distinct value formatted once)."""
     bits, inverse = np.unique(np.ascontiguousarray(values, "float64").view(np.int64),
                               return_inverse=True)  # fmt: skip
-    pairs = [shown(v, unit) for v in bits.view(np.float64).tolist()]
+    distinct = bits.view(np.float64)
+    finite = np.isfinite(distinct)
+    text = np.where(np.isinf(distinct), "∞", "?").astype(object)
+    text[finite] = [_number(v, unit) for v in distinct[finite].tolist()]
+    suffix = np.where(finite, unit_suffix(unit, lang), "").astype(object)
     where = pa.array(inverse.ravel().astype(np.int64))
-    m = pa.array([p[0] for p in pairs], TEXT).take(where)
-    u = pa.array([p[1] for p in pairs], TEXT).take(where)
-    return m, u
+    return pa.array(text, TEXT).take(where), pa.array(suffix, TEXT).take(where)

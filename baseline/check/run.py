@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from baseline._memory import without_gc
 from baseline.check.applicability import Conditions
@@ -38,8 +39,11 @@ from baseline.check.findings import (
     status_table,
 )
 from baseline.check.messages import compose, texts
+from baseline.check.units import SEP, building_units
+from baseline.check.where import findings_layer
 from baseline.coverage.model import local_covered_fraction, site_footprints
 from baseline.engine import CombinedAssets, Engine, asset_index
+from baseline.i18n import t, unit_label
 from baseline.io.crs import metric_crs
 from baseline.io.partitioned import PartitionedLayer
 from baseline.io.siteplan import SitePlan
@@ -58,7 +62,8 @@ class CheckResult:
     Attributes
     ----------
     findings : pandas.DataFrame
-        One row per (project, rule), columns :data:`FINDING_COLUMNS`.
+        One row per (project, building where the rule is per building, rule), columns
+        :data:`FINDING_COLUMNS`.
     projects : geopandas.GeoDataFrame
         The plan's projects (WGS84) with counts per status and an overall ``status``.
     fittings : geopandas.GeoDataFrame
@@ -79,6 +84,24 @@ class CheckResult:
     source_sha256: str = ""
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     lang: str = "en"
+    buildings: gpd.GeoDataFrame | None = None
+    """The plan's buildings (WGS84), when it gives any."""
+
+    @property
+    def not_encoded(self) -> pd.DataFrame:
+        """What the catalogue does not encode (document, scope, why): a clean run's limits."""
+        return self.standard.not_encoded_table(self.lang)
+
+    def findings_layer(self, crs: Any = "EPSG:4326") -> gpd.GeoDataFrame:
+        """The findings with the geometry each is about, in ``crs``.
+
+        The geometry is the building for a per-building finding, the project's fittings of
+        the kind the rule is about, or the project's boundary (or centreline) when nothing
+        smaller exists.
+        """
+        return findings_layer(
+            self.findings, self.projects, self.fittings, self.buildings, self.standard, crs
+        )
 
     def counts(self) -> pd.DataFrame:
         """Return counts per project and status (one column per status)."""
@@ -148,11 +171,12 @@ def _metric_projects(plan: SitePlan, std: Standard, crs: Any) -> gpd.GeoDataFram
     return projects[_rule_columns(std, projects)].reset_index(drop=True)
 
 
-def _rule_row(rule: Rule, rank: int) -> RuleRow:
+def _rule_row(rule: Rule, rank: int, lang: str = "en") -> RuleRow:
     kind = RULE_KINDS[rule.kind]
     required = f"{kind.comparator(rule)} {kind.threshold_of(rule):g}"
-    return RuleRow(rule.id, rule.clause, rule.confidence, required, kind.unit_of(rule),
-                   rule.obligation, rank, rule.params.get("fitting"))  # fmt: skip
+    return RuleRow(rule.id, rule.clause_label(lang), rule.confidence, required,
+                   unit_label(kind.unit_of(rule), lang), rule.obligation, rank,
+                   rule.params.get("fitting"))  # fmt: skip
 
 
 def _unknown_categories(std: Standard, categories: np.ndarray, lang: str) -> tuple[RuleRow, Part]:
@@ -160,40 +184,126 @@ def _unknown_categories(std: Standard, categories: np.ndarray, lang: str) -> tup
     rows = np.flatnonzero(~np.isin(categories, list(std.categories)))
     known = ", ".join(std.categories)
     row = RuleRow("catalogue-category", f"{std.id} {std.version}", "H",
-                  "category in catalogue", "", "shall", -1, None)  # fmt: skip
+                  t("req_category", lang), "", "shall", -2, None)  # fmt: skip
     shown = texts([str(c) for c in categories[rows].tolist()])
     text = compose("msg_unknown_category", lang, len(rows), {"known": known}, {"category": shown})
     status = np.full(len(rows), WARN, np.int8)
     return row, Part(0, rows, status, np.full(len(rows), np.nan), [(np.arange(len(rows)), text)])
 
 
-def _join_rules(std: Standard, ctx: RuleContext, lang: str) -> tuple[Table, list[RuleRow]]:
-    """Every used rule over the projects of its categories, joined in findings order."""
-    categories = ctx.projects["category"].to_numpy(object)
-    unknown_row, unknown = _unknown_categories(std, categories, lang)
-    table, parts = [unknown_row], [unknown]
-    conditions = Conditions(ctx.projects)
+def _per_building_rules(std: Standard, category: str) -> list[Rule]:
+    return [r for r in std.rules_for(category) if r.per_building]
+
+
+def _judged_whole(std: Standard, s: Subjects, lang: str, code: int) -> tuple[RuleRow, Part]:
+    """The warning of every project judged as one building by a per-building rule."""
+    categories = s.project_category
+    parts: list[np.ndarray] = []
+    messages: list[tuple[np.ndarray, pa.Array]] = []
+    clauses_all = sorted({r.clause_label(lang) for r in std.rules.values() if r.per_building})
+    for cat in pd.unique(categories[s.whole]).tolist():
+        rules = _per_building_rules(std, str(cat))
+        if not rules:
+            continue
+        rows = np.flatnonzero(s.whole & (categories == cat))
+        clauses = dict.fromkeys(r.clause_label(lang) for r in rules)
+        sep = "、" if lang == "zh" else ", "
+        text = compose("msg_per_building", lang, len(rows), {"clauses": sep.join(clauses)}, {})
+        start = int(sum(len(p) for p in parts))
+        messages.append((np.arange(len(rows)) + start, text))
+        parts.append(rows)
+    rows = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    row = RuleRow("per-building", ", ".join(clauses_all), "H", t("req_buildings", lang), "",
+                  "should", -1, None)  # fmt: skip
+    status = np.full(len(rows), WARN, np.int8)
+    return row, Part(code, rows, status, np.full(len(rows), np.nan), messages)
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """What findings are about: the projects, then the units of the per-building rules."""
+
+    projects: RuleContext
+    units: RuleContext
+    unit_project: np.ndarray
+    whole: np.ndarray
+
+    @property
+    def project_category(self) -> np.ndarray:
+        """The category of every project."""
+        return self.projects.projects["category"].to_numpy(object)
+
+    def project_of(self, rows: np.ndarray) -> np.ndarray:
+        """The project position of each subject row."""
+        n = len(self.projects)
+        unit = np.clip(rows - n, 0, None)
+        return np.where(rows < n, rows, self.unit_project[unit] if len(self.unit_project) else 0)
+
+    @functools.cached_property
+    def _ids(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Project id, building id and category of every subject (object arrays of text)."""
+        p, u = self.projects.projects, self.units.projects
+        pid = np.concatenate([p["project_id"].to_numpy(object), u["project_id"].to_numpy(object)])
+        bid = np.concatenate([np.full(len(p), "", object), u["building_id"].to_numpy(object)])
+        cat = pd.concat([p["category"], u["category"]], ignore_index=True).astype(str)
+        return pid.astype(str).astype(object), bid.astype(str).astype(object), cat.to_numpy(object)
+
+    def columns(self) -> dict[str, pa.Array]:
+        """``project_id``, ``building_id`` and ``category`` of every subject."""
+        pid, bid, cat = self._ids
+        return {"project_id": texts(pid), "building_id": texts(bid), "category": texts(cat)}
+
+    def order(self) -> np.ndarray:
+        """The rank of every subject in findings order: project id, then building id."""
+        pid, bid, _ = self._ids
+        keys = (pd.factorize(bid, sort=True)[0], pd.factorize(pid, sort=True)[0])
+        return np.lexsort(keys).argsort(kind="stable")
+
+
+def _categories(ctx: RuleContext) -> tuple[np.ndarray, np.ndarray]:
+    """The category codes of a context's rows and the categories they stand for (once)."""
+    codes, names = pd.factorize(ctx.projects["category"].to_numpy(object))
+    return codes, np.asarray(names, dtype=object)
+
+
+def _rows_of(rule_id: str, std: Standard, categories: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Positions of the rows whose category lists the rule."""
+    cats = [c.id for c in std.categories.values() if rule_id in c.rules]
+    codes, names = categories  # -1 (no category) picks the False appended
+    return np.flatnonzero(np.append(np.isin(names, cats), False)[codes])
+
+
+def _join_rules(std: Standard, s: Subjects, lang: str) -> tuple[Table, list[RuleRow]]:
+    """Every used rule over the projects (or units) of its categories, in findings order."""
+    unknown_row, unknown = _unknown_categories(std, s.project_category, lang)
+    whole_row, whole = _judged_whole(std, s, lang, 1)
+    table, parts = [unknown_row, whole_row], [unknown, whole]
+    offset = len(s.projects)
+    conditions = {False: Conditions(s.projects.projects), True: Conditions(s.units.projects)}
     rank = {rid: i for c in std.categories.values() for i, rid in enumerate(c.rules)}
-    codes, names = pd.factorize(categories)  # -1 (no category) picks the False appended
+    categories = {False: _categories(s.projects), True: _categories(s.units)}
     for rid in sorted(rank):
         rule = std.rules[rid]
-        cats = [c.id for c in std.categories.values() if rid in c.rules]
-        rows = np.flatnonzero(np.append(np.isin(names, cats), False)[codes])
+        ctx = s.units if rule.per_building else s.projects
+        rows = _rows_of(rid, std, categories[rule.per_building])
         if len(rows):
-            table.append(_rule_row(rule, rank[rid]))
+            table.append(_rule_row(rule, rank[rid], lang))
             w = wording(rule, lang, std.fitting_label)
-            parts.append(evaluate(rule, len(table) - 1, rows, ctx, conditions, w))
-    ids = ctx.projects["project_id"].to_numpy(object)
-    return join(parts, ids, table), table
+            part = evaluate(rule, len(table) - 1, rows, ctx, conditions[rule.per_building], w)
+            if rule.per_building:
+                part.rows = part.rows + offset
+            parts.append(part)
+    return join(parts, s.order(), table), table
 
 
 def _frames(
-    found: Table, table: list[RuleRow], ctx: RuleContext, plan: SitePlan
+    found: Table, table: list[RuleRow], s: Subjects, plan: SitePlan
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The findings, the projects with their counts and the fittings marked failing."""
-    ids = ctx.projects["project_id"].to_numpy(object)
-    findings = findings_frame(found, texts(ids), texts(ctx.projects["category"].astype(str)), table)
-    counts = status_table(found, ids)
+    ids = s.projects.projects["project_id"].to_numpy(object)
+    findings = findings_frame(found, s.columns(), table)
+    per_project = replace(found, rows=s.project_of(found.rows))
+    counts = status_table(per_project, ids)
     projects = plan.projects.merge(counts, left_on="project_id", right_index=True, how="left")
     projects[list(STATUSES)] = projects[list(STATUSES)].fillna(0).astype(int)
     projects["status"] = np.select(
@@ -201,12 +311,15 @@ def _frames(
     )
     fittings = plan.fittings.copy()
     kinds = plan.fittings["kind"].to_numpy(object)
-    fittings["failing"] = failing(found, ctx.fitting_rows, kinds, table)
+    fittings["failing"] = failing(per_project, s.projects.fitting_rows, kinds, table)
     return findings, projects, fittings
 
 
 def evaluate_rule(rule: Rule, ctx: RuleContext, std: Standard, lang: str = "en") -> pd.DataFrame:
     """Findings of one rule for every project of ``ctx`` (whatever their category).
+
+    The rule is evaluated on the rows of ``ctx`` as they are (projects, or units when the
+    context holds them); ``building_id`` is taken from the context when it has one.
 
     Parameters
     ----------
@@ -224,10 +337,17 @@ def evaluate_rule(rule: Rule, ctx: RuleContext, std: Standard, lang: str = "en")
     rows = np.arange(len(ctx))
     w = wording(rule, lang, std.fitting_label)
     part = evaluate(rule, 0, rows, ctx, Conditions(ctx.projects), w)
-    found = join([part], ctx.projects["project_id"].to_numpy(object), [_rule_row(rule, 0)])
-    ids = texts(ctx.projects["project_id"].to_numpy(object))
-    return findings_frame(found, ids, texts(ctx.projects["category"].astype(str)),
-                          [_rule_row(rule, 0)])  # fmt: skip
+    p = ctx.projects
+    ids = p["project_id"].to_numpy(object)
+    bid = p["building_id"] if "building_id" in p else pd.Series("", index=p.index)
+    found = join([part], (ids + SEP + bid.astype(str).to_numpy(object)).astype(object),
+                 [_rule_row(rule, 0, lang)])  # fmt: skip
+    subjects = {
+        "project_id": texts(ids.astype(str)),
+        "building_id": texts(bid.astype(str).to_numpy(object)),
+        "category": texts(p["category"].astype(str).to_numpy(object)),
+    }
+    return findings_frame(found, subjects, [_rule_row(rule, 0, lang)])
 
 
 @without_gc
@@ -265,9 +385,13 @@ def check(
     projects = _metric_projects(plan, std, crs)
     index = asset_index(assets, crs, _asset_types(std), engine)
     sites = functools.partial(_sites_for_coverage, plan.fittings, index, crs)
-    ctx = RuleContext(projects, plan.fittings, index, _coverage_function(std, sites, crs))
-    found, table = _join_rules(std, ctx, lang)
-    findings, projects_out, fittings = _frames(found, table, ctx, plan)
+    coverage = _coverage_function(std, sites, crs)
+    ctx = RuleContext(projects, plan.fittings, index, coverage)
+    units = building_units(plan, projects, crs)
+    unit_ctx = RuleContext(units.frame, units.fittings, index, coverage, key="unit_id")
+    subjects = Subjects(ctx, unit_ctx, units.project, units.whole)
+    found, table = _join_rules(std, subjects, lang)
+    findings, projects_out, fittings = _frames(found, table, subjects, plan)
     return CheckResult(
         findings=findings,
         projects=projects_out,
@@ -276,4 +400,5 @@ def check(
         source=plan.source,
         source_sha256=plan.sha256,
         lang=lang,
+        buildings=plan.buildings,
     )

@@ -49,6 +49,7 @@ from baseline.reports.cobuild_report import write_recommendations
 from baseline.standard.catalogue import Standard, load_standard
 
 LANG = click.Choice(["zh", "en"])
+SPATIAL_FINDINGS = (".gpkg", ".geojson", ".zip")
 CRS_METAVAR = "wgs84|gcj02|bd09|EPSG:NNNN"
 CRS_OPTION = click.option(
     "--crs",
@@ -147,9 +148,20 @@ def cli(ctx: click.Context, debug: bool, on_invalid: str | None) -> None:
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Label language.")
 @click.option("--category", default=None, help="Only this category.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a text table.")
-def standards(standards: tuple[Path, ...], lang: str, category: str | None, as_csv: bool) -> None:
+@click.option(
+    "--sources",
+    is_flag=True,
+    help="List every rule's thresholds with document, clause, confidence and where the text "
+    "was read, then what the catalogue does not encode.",
+)
+def standards(
+    standards: tuple[Path, ...], lang: str, category: str | None, as_csv: bool, sources: bool
+) -> None:
     """List the catalogue's categories and rules with clause and confidence."""
     std = _standard(standards)
+    if sources:
+        _print_sources(std, lang, as_csv)
+        return
     table = std.rule_table(lang)
     if category:
         if category not in std.categories:
@@ -168,6 +180,20 @@ def standards(standards: tuple[Path, ...], lang: str, category: str | None, as_c
             click.echo(f"  {r.rule_id:<28} {r.confidence}  {r.obligation:<6} {r.clause}  {r.title}")
             if r.applies_when != "always":
                 click.echo(f"  {'':<28}    when {r.applies_when}")
+
+
+def _print_sources(std: Standard, lang: str, as_csv: bool) -> None:
+    """Every rule's sources, then what the catalogue does not encode."""
+    table, missing = std.sources_table(lang), std.not_encoded_table(lang)
+    if as_csv:
+        click.echo(table.to_csv(index=False), nl=False)
+        return
+    for r in table.itertuples():
+        click.echo(f"{r.rule_id:<26} {r.confidence} {r.obligation:<6} {r.clause}  [{r.thresholds}]")
+        click.echo(f"{'':<26}   {r.source_document} {r.source_clause}; read: {r.source_read}")
+    click.echo("\nnot encoded:" if lang == "en" else "\n未编码：")
+    for m in missing.itertuples():
+        click.echo(f"  {m.document}: {m.scope} ({m.why})")
 
 
 @cli.command()
@@ -239,7 +265,22 @@ def _assets(
     "out",
     required=True,
     type=click.Path(path_type=Path),
-    help="Findings file: .csv, .json, .xlsx or .html (the audit report).",
+    help="Findings file: .csv, .json, .xlsx or .html (the audit report); or a map layer of "
+    "the findings with the geometry each is about: .gpkg, .geojson or .zip (Shapefile).",
+)
+@click.option(
+    "--out-crs",
+    default=None,
+    metavar="EPSG:NNNN",
+    help="CRS of a .gpkg or .zip findings layer (default WGS84); EPSG:4490 (CGCS2000) for "
+    "the planning one map. GeoJSON is always WGS84.",
+)
+@click.option(
+    "--shp-encoding",
+    type=click.Choice(["UTF-8", "GBK"], case_sensitive=False),
+    default="UTF-8",
+    show_default=True,
+    help="Text encoding of a zipped Shapefile (GBK for older Chinese GIS).",
 )
 @FORCE_OPTION
 @engine_options
@@ -254,6 +295,8 @@ def check_cmd(
     crs: str | None,
     assets_crs: str | None,
     out: Path,
+    out_crs: str | None,
+    shp_encoding: str,
     force: bool,
     engine_name: str,
     scheduler: str | None,
@@ -270,7 +313,11 @@ def check_cmd(
     assets = _assets(asset_files, assets_crs, not no_bundled_assets)
     with Engine(engine_name, scheduler).session() as engine:
         result = check(site, std, assets=assets, lang=lang, engine=engine)
-    write_check(result, out, force=force)
+    if out.suffix.lower() in SPATIAL_FINDINGS:
+        layer = result.findings_layer(parse_crs(out_crs).pyproj_crs if out_crs else "EPSG:4326")
+        write_layer(layer, out, force=force, layer="findings", encoding=shp_encoding)
+    else:
+        write_check(result, out, force=force)
     counts = result.findings["status"].value_counts().to_dict()
     click.echo(
         f"checked {len(result.projects)} project(s) against {std.id} {std.version}: "

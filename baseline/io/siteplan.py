@@ -21,12 +21,13 @@ import numpy as np
 import pandas as pd
 
 from baseline.errors import DataWarning, ReadError, SchemaError
+from baseline.io.buildings import assign_buildings, read_buildings
 from baseline.io.crs import metric_crs
 from baseline.io.formats import read_layers
-from baseline.standard.catalogue import FITTING_KINDS, Standard
+from baseline.io.planning import NUMERIC_ATTRIBUTES, with_numbers
+from baseline.standard.catalogue import FEATURE_KINDS, Standard
 
 PROJECT_KINDS = ("boundary", "centreline")
-NUMERIC_ATTRIBUTES = ("gfa_m2", "floors", "households", "seats")
 DATE_ATTRIBUTES = ("start_date", "end_date")
 CENTRELINE_SNAP_M = 50.0
 POLYGONS = ("Polygon", "MultiPolygon")
@@ -36,7 +37,9 @@ GEOMETRY_TYPES = {
     "boundary": POLYGONS,
     "centreline": LINES,
     "duct": LINES,
+    "building": POLYGONS,
     "telecom_room": POLYGONS + POINTS,
+    "fibre_cabinet": POINTS + POLYGONS,
     "base_station_site": POINTS,
     "indoor_coverage": POLYGONS + POINTS,
     "smart_pole": POINTS,
@@ -75,6 +78,9 @@ class SitePlan:
         Hash of the file's bytes, for the audit trail.
     notes : list of str
         What the reader assumed or skipped.
+    buildings : geopandas.GeoDataFrame
+        One row per building (kind ``building``) with ``project_id``, ``building_id``,
+        ``use`` and the building attributes; empty when the plan gives none.
     """
 
     projects: gpd.GeoDataFrame
@@ -82,6 +88,11 @@ class SitePlan:
     source: str = ""
     sha256: str = ""
     notes: list[str] = field(default_factory=list)
+    buildings: gpd.GeoDataFrame = field(
+        default_factory=lambda: gpd.GeoDataFrame(
+            {"project_id": [], "building_id": [], "use": []}, geometry=[], crs="EPSG:4326"
+        )
+    )
 
 
 def file_sha256(path: str | Path) -> str:
@@ -123,7 +134,7 @@ def _with_kind(
 ) -> gpd.GeoDataFrame:
     if "kind" in gdf.columns:
         return gdf
-    if name in FITTING_KINDS:
+    if name in FEATURE_KINDS:
         return gdf.assign(kind=name)
     if "Layer" in gdf.columns:
         return _kinds_from_cad(gdf, std, label, notes)
@@ -132,7 +143,7 @@ def _with_kind(
         return gdf.assign(kind=np.where(is_line, "centreline", "boundary"))
     msg = (
         f"{label}: cannot tell what the features are; add a column 'kind' "
-        f"({', '.join(FITTING_KINDS)}), name GeoPackage layers after the kinds, or give "
+        f"({', '.join(FEATURE_KINDS)}), name GeoPackage layers after the kinds, or give "
         "projects a 'category' column"
     )
     raise SchemaError(msg)
@@ -174,8 +185,7 @@ def _clean_projects(projects: gpd.GeoDataFrame, std: Standard) -> gpd.GeoDataFra
     out["project_id"] = out["project_id"].astype(str).str.strip()
     cat = out["category"].astype("string").str.strip()
     out["category"] = cat.map(lambda c: std.category_aliases.get(c, c) if c is not pd.NA else c)
-    for col in NUMERIC_ATTRIBUTES:
-        out[col] = pd.to_numeric(out[col], errors="coerce") if col in out else np.nan
+    out = with_numbers(out)
     for col in ("name", "owner", "road_class", *DATE_ATTRIBUTES):
         if col not in out:
             out[col] = pd.NA
@@ -245,11 +255,11 @@ def siteplan_from_frames(
         g = _rename(gdf, {**std.column_aliases, **(columns or {})})
         frames.append(_with_kind(name, g, std, label, notes))
     feats = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
-    unknown = sorted(set(feats["kind"].dropna().astype(str)) - set(FITTING_KINDS))
+    unknown = sorted(set(feats["kind"].dropna().astype(str)) - set(FEATURE_KINDS))
     if unknown or feats["kind"].isna().any():
         msg = (
             f"{label}: unknown kind value(s) {', '.join(unknown) or '(empty)'}; "
-            f"kind must be one of {', '.join(FITTING_KINDS)}"
+            f"kind must be one of {', '.join(FEATURE_KINDS)}"
         )
         raise SchemaError(msg)
     geometry_problems = _geometry_problems(feats, label)
@@ -268,10 +278,19 @@ def siteplan_from_frames(
         msg = "the site plan has problems:\n  - " + "\n  - ".join(problems)
         raise SchemaError(msg)
     projects = _clean_projects(projects, std)
-    fittings = _assign_fittings(feats[~feats["kind"].isin(PROJECT_KINDS)], projects, notes, label)
+    buildings, problems = read_buildings(feats[feats["kind"] == "building"], projects, std)
+    rest = feats[~feats["kind"].isin((*PROJECT_KINDS, "building"))]
+    fittings = _assign_fittings(rest, projects, notes, label)
+    fittings, unknown = assign_buildings(fittings, buildings)
+    problems += unknown
+    if problems:
+        msg = f"{label}: the buildings have problems:\n  - " + "\n  - ".join(problems)
+        raise SchemaError(msg)
     for note in notes:
         warnings.warn(note, DataWarning, stacklevel=2)
-    return SitePlan(projects, fittings.reset_index(drop=True), label, "", notes)
+    plan = SitePlan(projects, fittings.reset_index(drop=True), label, "", notes)
+    plan.buildings = buildings
+    return plan
 
 
 def read_siteplan(

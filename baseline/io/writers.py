@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -20,7 +21,13 @@ import pandas as pd
 from baseline.errors import OutputError
 
 TABLE_FORMATS = (".csv", ".json", ".xlsx", ".html")
-LAYER_FORMATS = (".geojson", ".gpkg", ".parquet", ".csv", ".xlsx")
+LAYER_FORMATS = (".geojson", ".gpkg", ".parquet", ".csv", ".xlsx", ".zip")
+SHAPE_FAMILIES = {
+    "point": ("Point", "MultiPoint"),
+    "line": ("LineString", "MultiLineString"),
+    "polygon": ("Polygon", "MultiPolygon"),
+}
+"""A Shapefile holds one geometry family: a zipped layer has one file per family."""
 
 
 def _writable(path: str | Path, force: bool) -> Path:
@@ -133,6 +140,46 @@ def write_table(
     return path
 
 
+_GBK_FALLBACK = str.maketrans({"²": "2", "³": "3"})
+
+
+def _encodable(frame: gpd.GeoDataFrame, encoding: str) -> gpd.GeoDataFrame:
+    """Text columns that ``encoding`` can hold (m² as m2; any other gap as '?')."""
+    if encoding.upper() in ("UTF-8", "UTF8"):
+        return frame
+    out = frame.copy()
+    for col in out.columns:
+        if col != out.geometry.name and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: (
+                    v.translate(_GBK_FALLBACK).encode(encoding, "replace").decode(encoding)
+                    if isinstance(v, str)
+                    else v
+                )
+            )
+    return out
+
+
+def _shapefile_zip(gdf: gpd.GeoDataFrame, path: Path, stem: str, encoding: str) -> None:
+    """A zipped Shapefile: one ``stem_family.shp`` per geometry family, text in ``encoding``.
+
+    Field names are cut to the format's 10 characters; geometry collections are split into
+    their parts.
+    """
+    parts = gdf.explode(index_parts=False) if (gdf.geom_type == "GeometryCollection").any() else gdf
+    names = {c: str(c)[:10] for c in parts.columns if c != parts.geometry.name}
+    parts = _encodable(parts.rename(columns=names), encoding)
+    with tempfile.TemporaryDirectory(dir=path.parent) as folder, zipfile.ZipFile(path, "w") as zf:
+        for family, types in SHAPE_FAMILIES.items():
+            part = parts[parts.geom_type.isin(types)]
+            if part.empty:
+                continue
+            shp = Path(folder) / f"{stem}_{family}.shp"
+            part.to_file(shp, engine="pyogrio", encoding=encoding, promote_to_multi=True)
+            for f in sorted(Path(folder).glob(f"{stem}_{family}.*")):
+                zf.write(f, f.name)
+
+
 def write_layer(
     gdf: gpd.GeoDataFrame,
     path: str | Path,
@@ -140,15 +187,19 @@ def write_layer(
     force: bool = False,
     layer: str | None = None,
     sheets: Mapping[str, pd.DataFrame] | None = None,
+    encoding: str = "UTF-8",
 ) -> Path:
-    """Write a layer as GeoJSON, GeoPackage, GeoParquet, CSV (WKT) or XLSX (WKT).
+    """Write a layer as GeoJSON, GeoPackage, GeoParquet, CSV (WKT), XLSX (WKT) or zipped SHP.
 
     GeoJSON is always written in WGS84 (RFC 7946); other formats keep the layer's CRS.
+    ``encoding`` is the text encoding of a zipped Shapefile (``GBK`` for older GIS).
     """
     path = Path(path)
     suffix = _suffix(path, LAYER_FORMATS)
     with atomic_path(path, force=force) as tmp:
-        if suffix == ".geojson":
+        if suffix == ".zip":
+            _shapefile_zip(gdf, tmp, layer or path.name.split(".")[0], encoding)
+        elif suffix == ".geojson":
             out = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
             tmp.write_text(out.to_json(drop_id=True, ensure_ascii=False), "utf-8")
         elif suffix == ".gpkg":

@@ -26,6 +26,7 @@ from baseline.reports.writer import export_bytes, html_table, render_page, write
 
 MAX_MAPS = 40
 MAP_SIZE = 240
+BUILDING_COLOUR = "#777777"
 
 
 def _svg_path(coords: Sequence[Sequence[float]], *, closed: bool) -> str:
@@ -74,8 +75,19 @@ class SvgMap:
             )
 
 
+def _buildings(result: CheckResult, project_id: str, crs: Any) -> list[tuple[Any, bool]]:
+    """(footprint in ``crs``, failing) of each building of a project."""
+    b = result.buildings
+    if b is None or b.empty:
+        return []
+    own = b[b["project_id"] == project_id]
+    f = result.findings
+    bad = set(f.loc[(f["project_id"] == project_id) & (f["status"] == "fail"), "building_id"])
+    return list(zip(own.to_crs(crs).geometry, own["building_id"].isin(bad), strict=True))
+
+
 def project_map(result: CheckResult, project_id: str, size: int = MAP_SIZE) -> SvgMap:
-    """The static map of one project and its fittings (those of a failed rule in red)."""
+    """The static map of one project, its buildings and its fittings (failing ones in red)."""
     proj = result.projects[result.projects["project_id"] == project_id]
     fits = result.fittings[result.fittings["project_id"] == project_id]
     crs = metric_crs(proj)
@@ -89,6 +101,8 @@ def project_map(result: CheckResult, project_id: str, size: int = MAP_SIZE) -> S
     out = SvgMap(project_id, view, size)
     for geom in pm.geometry:
         out.draw(geom, PROJECT_COLOUR, 2 * unit, 3 * unit)
+    for geom, bad in _buildings(result, project_id, crs):
+        out.draw(geom, STATUS_COLOURS["fail"] if bad else BUILDING_COLOUR, 2 * unit, 3 * unit)
     for geom, state in zip(fm.geometry, fitting_status(fm["failing"]), strict=True):
         out.draw(geom, STATUS_COLOURS[state], 2 * unit, (5 if state == "fail" else 3) * unit)
     return out
@@ -119,7 +133,10 @@ def render_html(result: CheckResult) -> str:
     """Render the audit report of ``result`` as one self-contained HTML page."""
     lang = result.lang
     failing = result.projects.loc[result.projects["status"] == "fail", "project_id"].tolist()
-    findings = result.findings.assign(measured=result.findings["measured"].round(4))
+    findings = result.findings.assign(
+        measured=result.findings["measured"].round(4).map(_shown),
+        obligation=result.findings["obligation"].map(lambda v: t(str(v), lang)),
+    )
     return render_page(
         "check_report.j2",
         lang,
@@ -130,7 +147,15 @@ def render_html(result: CheckResult) -> str:
         n_failing=len(failing),
         maps=[project_map(result, pid) for pid in failing[:MAX_MAPS]],
         findings=html_table(findings, lang, labels={"status"}),
+        not_encoded=html_table(human_headers(result.not_encoded, lang), lang),
     )
+
+
+def _shown(value: float) -> str:
+    """A measured value as a reader sees it: ∞ for none found, empty when not measured."""
+    if pd.isna(value):
+        return ""
+    return "∞" if value == float("inf") else f"{value:g}"
 
 
 def human_headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -49,11 +49,16 @@ FITTING_KINDS = (
     "centreline",
     "duct",
     "telecom_room",
+    "fibre_cabinet",
     "base_station_site",
     "indoor_coverage",
     "smart_pole",
     "sensor",
 )
+FEATURE_KINDS = (*FITTING_KINDS, "building")
+"""Every ``kind`` a site plan may hold: the fittings, the projects and the buildings."""
+PER = ("project", "building")
+SOURCE_KEYS = ("document", "clause", "read")
 _MAX_EXPANDED_NODES = 200_000
 _MAX_FILE_BYTES = 5_000_000
 
@@ -100,6 +105,8 @@ class Standard:
     category_aliases: Mapping[str, str]
     content_hash: str
     files: tuple[Path, ...] = field(default=())
+    not_encoded: tuple[Mapping[str, Any], ...] = ()
+    """What the catalogue does not encode yet (document, scope and why, in zh and en)."""
 
     def rules_for(self, category: str) -> list[Rule]:
         """Return the rules that apply to projects of ``category`` (empty if unknown)."""
@@ -119,6 +126,38 @@ class Standard:
         """Return the first 12 hex digits of the content hash."""
         return self.content_hash[:12]
 
+    def sources_table(self, lang: str = "en") -> pd.DataFrame:
+        """Return one row per rule: its threshold, clause, confidence and where it was read."""
+        rows = []
+        for rule in self.rules.values():
+            threshold = {k: v for k, v in rule.params.items() if isinstance(v, int | float)}
+            rows.append(
+                {
+                    "rule_id": rule.id,
+                    "clause": rule.clause_label(lang),
+                    "confidence": rule.confidence,
+                    "obligation": rule.obligation,
+                    "per": rule.per,
+                    "thresholds": "; ".join(
+                        [f"{k}={v:g}" for k, v in threshold.items()] + [c.text() for c in rule.when]
+                    ),
+                    **{f"source_{k}": str(rule.source.get(k, "")) for k in SOURCE_KEYS},
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def not_encoded_table(self, lang: str = "en") -> pd.DataFrame:
+        """Return what the catalogue does not encode: document, scope and why, in ``lang``."""
+        rows = [
+            {
+                "document": str(item["document"]),
+                "scope": str(item["scope"].get(lang) or item["scope"]["en"]),
+                "why": str(item["why"].get(lang) or item["why"]["en"]),
+            }
+            for item in self.not_encoded
+        ]
+        return pd.DataFrame(rows, columns=["document", "scope", "why"])
+
     def rule_table(self, lang: str = "en") -> pd.DataFrame:
         """Return one row per (category, rule) with labels in ``lang``."""
         rows = [
@@ -128,9 +167,10 @@ class Standard:
                 "rule_id": rule.id,
                 "title": rule.label(lang),
                 "kind": rule.kind,
-                "clause": rule.clause,
+                "clause": rule.clause_label(lang),
                 "confidence": rule.confidence,
                 "obligation": rule.obligation,
+                "per": rule.per,
                 "applies_when": " and ".join(c.text() for c in rule.when) or "always",
             }
             for cat in self.categories.values()
@@ -239,6 +279,8 @@ class _Problems:
 def _check_labels(value: Any, where: str, problems: _Problems, section: str, key: str) -> None:
     if not isinstance(value, Mapping) or not all(isinstance(value.get(x), str) for x in LANGS):
         problems.add(section, key, where, "needs labels 'zh' and 'en' as text")
+    elif set(value) - set(LANGS):
+        problems.add(section, key, where, "has keys besides zh and en: quote a label with a comma")
 
 
 def _check_condition(cond: Any, where: str, problems: _Problems, rid: str) -> None:
@@ -288,9 +330,39 @@ def _check_params(rid: str, kind: str, params: Any, problems: _Problems) -> None
         )
 
 
+def _check_source(rid: str, rule: Mapping[str, Any], problems: _Problems) -> None:
+    """Every rule's threshold says where it comes from: document, clause and where read."""
+    where = f"rules.{rid}.source"
+    source = rule.get("source")
+    if not isinstance(source, Mapping):
+        problems.add(
+            "rules", rid, where, "missing 'source' (document, clause, read): every threshold "
+            "needs the document and clause it comes from and where its text was read",
+        )  # fmt: skip
+        return
+    for key in SOURCE_KEYS:
+        if not isinstance(source.get(key), str):
+            problems.add("rules", rid, where, f"needs '{key}' as text ('' when there is none)")
+    if not str(source.get("read", "")).strip():
+        problems.add("rules", rid, f"{where}.read", "say where the text was read, or 'not read'")
+
+
+def _check_clause(rid: str, clause: Any, problems: _Problems) -> None:
+    """A clause is a standard's code (text) or labels in every language (local policy)."""
+    if isinstance(clause, Mapping):
+        _check_labels(clause, f"rules.{rid}.clause", problems, "rules", rid)
+    elif not isinstance(clause, str) or not clause.strip():
+        problems.add("rules", rid, f"rules.{rid}.clause", "must be text or labels zh and en")
+
+
 def _check_rule_fields(rid: str, rule: Mapping[str, Any], problems: _Problems) -> None:
-    """Confidence, obligation, title and conditions of one rule."""
+    """Confidence, obligation, title, clause, source, per and conditions of one rule."""
     where = f"rules.{rid}"
+    _check_source(rid, rule, problems)
+    if "clause" in rule:
+        _check_clause(rid, rule["clause"], problems)
+    if rule.get("per", "project") not in PER:
+        problems.add("rules", rid, f"{where}.per", "must be project or building")
     if "confidence" in rule and rule["confidence"] not in CONFIDENCES:
         problems.add("rules", rid, f"{where}.confidence", "must be H, M or L")
     if "obligation" in rule and rule["obligation"] not in OBLIGATIONS:
@@ -357,12 +429,27 @@ def _validate(data: Mapping[str, Any], problems: _Problems) -> None:
         _check_rule(str(rid), rule, problems)
     for cid, cat in cats.items():
         _check_category(str(cid), cat, rules, problems)
+    _validate_not_encoded(data.get("not_encoded", []), problems)
     for section in ("cobuild", "coverage"):
         if not isinstance(data.get(section), Mapping):
             problems.add(section, "", section, f"needs a '{section}' mapping of parameters")
     cobuild, coverage = data.get("cobuild"), data.get("coverage")
     _validate_cobuild(cobuild if isinstance(cobuild, Mapping) else {}, rules, problems)
     _validate_coverage(coverage if isinstance(coverage, Mapping) else {}, problems)
+
+
+def _validate_not_encoded(items: Any, problems: _Problems) -> None:
+    """The list of what the catalogue does not encode: document, scope and why."""
+    if not isinstance(items, list):
+        problems.add("not_encoded", "", "not_encoded", "must be a list")
+        return
+    for i, item in enumerate(items):
+        where = f"not_encoded[{i}]"
+        if not isinstance(item, Mapping) or not isinstance(item.get("document"), str):
+            problems.add("not_encoded", "", where, "needs 'document', 'scope' and 'why'")
+            continue
+        for key in ("scope", "why"):
+            _check_labels(item.get(key), f"{where}.{key}", problems, "not_encoded", "")
 
 
 def _is_number(value: Any, minimum: float | None = None, *, strict: bool = False) -> bool:
@@ -456,20 +543,27 @@ def _validate_tech(tid: str, tech: Any, problems: _Problems) -> None:
 # Building
 
 
+def _rule(rid: str, r: Mapping[str, Any]) -> Rule:
+    """One validated rule entry as a :class:`Rule`."""
+    clause = r["clause"]
+    labels = {str(k): str(v) for k, v in clause.items()} if isinstance(clause, Mapping) else {}
+    return Rule(
+        id=rid,
+        kind=r["kind"],
+        clause=labels.get("en", "") if labels else str(clause),
+        confidence=r["confidence"],
+        obligation=r["obligation"],
+        title=dict(r["title"]),
+        params=dict(r["params"]),
+        when=tuple(Condition(c["attribute"], c["op"], c["value"]) for c in r.get("when", [])),
+        per=str(r.get("per", "project")),
+        source={str(k): str(v) for k, v in r["source"].items()},
+        clause_labels=labels,
+    )
+
+
 def _build(data: Mapping[str, Any], files: tuple[Path, ...], versions: list[str]) -> Standard:
-    rules = {
-        str(rid): Rule(
-            id=str(rid),
-            kind=r["kind"],
-            clause=str(r["clause"]),
-            confidence=r["confidence"],
-            obligation=r["obligation"],
-            title=dict(r["title"]),
-            params=dict(r["params"]),
-            when=tuple(Condition(c["attribute"], c["op"], c["value"]) for c in r.get("when", [])),
-        )
-        for rid, r in data["rules"].items()
-    }
+    rules = {str(rid): _rule(str(rid), r) for rid, r in data["rules"].items()}
     categories = {
         str(cid): Category(
             id=str(cid),
@@ -495,6 +589,7 @@ def _build(data: Mapping[str, Any], files: tuple[Path, ...], versions: list[str]
         category_aliases={str(k): str(v) for k, v in (data.get("category_aliases") or {}).items()},
         content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         files=files,
+        not_encoded=tuple(data.get("not_encoded") or ()),
     )
 
 

@@ -9,6 +9,7 @@ costs a few array operations, not a pandas frame of its own.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from baseline.i18n import attribute_label, t
 from baseline.standard.values import to_number
 
 _LINE_TYPES = (1, 5)  # shapely type ids of LineString and MultiLineString
@@ -35,6 +37,9 @@ class Outcome(IntEnum):
     """Nothing to measure, and another rule asks for the fitting (not applicable)."""
     UNMEASURED = 3
     """Could not be measured; the note says why (a warning)."""
+    ABSENT = 4
+    """The part the rule is about is not in the plan (a roof feeder hole "where one is set"):
+    not applicable."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,37 @@ class Measured:
         return np.where(self.outcome == Outcome.UNMEASURED, note, "").astype(object)
 
 
+_NOTE_SEP = "\x1f"
+
+
+def note(key: str, **fields: str) -> str:
+    """A note given as an i18n key and its fields, translated when the sentence is written.
+
+    Examples
+    --------
+    >>> note_text(note("note_missing_attr", attribute="fibres"), "zh")
+    '缺少属性 光纤芯数 (fibres)'
+    """
+    return _NOTE_SEP.join([key, json.dumps(fields, ensure_ascii=False, sort_keys=True)])
+
+
+def note_text(text: str, lang: str) -> str:
+    """The note ``text`` in ``lang``: a :func:`note` is translated, plain text stays as it is.
+
+    An ``attribute`` field names attributes (comma-separated codes): each is shown with its
+    label and code, so the reader knows both what is missing and the column to add.
+    """
+    if _NOTE_SEP not in text:
+        return text
+    key, raw = text.split(_NOTE_SEP, 1)
+    fields = json.loads(raw)
+    if "attribute" in fields:
+        names = [n.strip() for n in str(fields["attribute"]).split(",")]
+        sep = "、" if lang == "zh" else ", "
+        fields["attribute"] = sep.join(f"{attribute_label(n, lang)} ({n})" for n in names)
+    return t(key, lang, **fields)
+
+
 class AssetIndex(Protocol):
     """Existing assets as the rule kinds see them (``baseline.engine`` provides them)."""
 
@@ -99,6 +135,9 @@ class RuleContext:
         Existing assets (``tower``, ``pole``, ``sensor``, ``duct``).
     coverage : callable, optional
         ``coverage(geoms, tech) -> covered share`` per geometry.
+    key : str, keyword-only
+        The column tying fittings to the rows of ``projects`` (``project_id``; a building
+        context uses ``unit_id``, the project and building ids together).
     """
 
     def __init__(
@@ -107,14 +146,16 @@ class RuleContext:
         fittings: gpd.GeoDataFrame,
         assets: AssetIndex | None = None,
         coverage: Coverage | None = None,
+        *,
+        key: str = "project_id",
     ) -> None:
         self.projects = projects
         self.fittings = fittings
         self.assets = assets
         self.coverage = coverage
         self.geometry: np.ndarray = np.asarray(projects.geometry.to_numpy())
-        ids = pd.Index(projects["project_id"].to_numpy(object))
-        at = ids.get_indexer(fittings["project_id"].to_numpy(object))
+        ids = pd.Index(projects[key].to_numpy(object))
+        at = ids.get_indexer(fittings[key].to_numpy(object))
         self.fitting_rows: np.ndarray = at.astype(np.int64)
         """Position of each fitting's project (-1 when it belongs to none of them)."""
         kinds = fittings["kind"].to_numpy(object)

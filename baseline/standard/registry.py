@@ -48,7 +48,8 @@ class Templates:
     ``subject`` names what is measured (fields ``fitting``, ``attribute``, ``tech``); the
     others are the sentence of each outcome. ``met`` and ``unmet`` get ``subject``, ``m``
     (the measured value) and ``u`` (its unit) besides the rule's ``op``, ``neg``, ``t``,
-    ``clause`` and ``fitting``; ``unmeasured`` gets ``note`` and ``clause``.
+    ``clause`` and ``fitting``; ``unmeasured`` gets ``note`` and ``clause``; ``absent`` (the
+    part measured is not in the plan) gets the rule's fields.
     """
 
     subject: str
@@ -57,6 +58,7 @@ class Templates:
     none: str = "msg_none"
     skipped: str = "msg_skip"
     unmeasured: str = "msg_unmeasured"
+    absent: str = "msg_absent"
 
 
 def fixed_unit(text: str) -> Unit:

@@ -12,11 +12,14 @@ test.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import shapely
 
 from baseline.spatial import nearest_distance
-from baseline.standard.context import Measured, Outcome, RuleContext
+from baseline.standard.context import Measured, Outcome, RuleContext, note
 from baseline.standard.registry import (
     RULE_KINDS,
     ParamSchema,
@@ -49,36 +52,39 @@ def fitting_present(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
 
 
 def _aggregate(ctx: RuleContext, kind: str, value: np.ndarray, how: str) -> np.ndarray:
-    """Aggregate a value of the fittings of ``kind`` per project (NaN when none has one).
-
-    As pandas does: NaN values are left out; ``sum`` of a project whose fittings have no
-    value is 0, the others are NaN.
-    """
+    """Aggregate the known values of the fittings of ``kind`` per project (NaN when none)."""
     at = ctx.fitting_rows[ctx.of_kind(kind)]
-    keep = at >= 0
+    keep = (at >= 0) & ~np.isnan(value)
     at, value = at[keep], value[keep]
     n = len(ctx)
-    known = ~np.isnan(value)
+    count = np.bincount(at, minlength=n).astype("float64")
     if how in ("sum", "mean"):
-        total = np.bincount(at, weights=np.where(known, value, 0.0), minlength=n)
-        if how == "sum":
-            return np.where(np.bincount(at, minlength=n) > 0, total, np.nan)
-        return total / _positive(np.bincount(at[known], minlength=n).astype("float64"))
+        total = np.bincount(at, weights=value, minlength=n)
+        total = total if how == "sum" else total / _positive(count)
+        return np.where(count > 0, total, np.nan)
     out = np.full(n, np.nan)
     (np.fmax if how == "max" else np.fmin).at(out, at, value)
     return out
+
+
+def _unknown(ctx: RuleContext, kind: str, value: np.ndarray) -> np.ndarray:
+    """Per project: whether any of its fittings of ``kind`` lacks the value (never a zero)."""
+    at = ctx.fitting_rows[ctx.of_kind(kind)]
+    at = at[(at >= 0) & np.isnan(value)]
+    return np.bincount(at, minlength=len(ctx)) > 0
 
 
 @register(
     "fitting_attribute",
     params=ParamSchema(
         required=("fitting", "attribute", "op", "threshold"),
-        optional=("agg", "divide_by", "per_project", "unit", "missing"),
+        optional=("agg", "divide_by", "per_project", "unit", "missing", "absent"),
         numeric=("threshold",),
         choices={
             "op": (">=", ">", "<=", "<"),
             "agg": ("min", "max", "sum", "mean"),
             "missing": ("fail", "skip"),
+            "absent": ("warn", "skip"),
         },
     ),
     threshold="threshold",
@@ -92,6 +98,11 @@ def fitting_attribute(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measure
     attribute of the same fitting first (spare holes / holes); ``per_project`` divides the
     aggregate by a project attribute (fibres per household). A project without any such
     fitting fails, or is skipped when ``missing: skip`` (a separate rule asks for the fitting).
+
+    A missing value is never read as zero: when any fitting lacks the attribute the rule
+    cannot be checked (``UNMEASURED``, the note names the attribute). With ``absent: skip``
+    a fitting without the attribute has no such part (a roof feeder hole "where one is set"):
+    the others are measured, and a project none of whose fittings has it is skipped.
     """
     p = rule.params
     kind = p["fitting"]
@@ -103,28 +114,51 @@ def fitting_attribute(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measure
         agg = agg / _positive(ctx.attribute(p["per_project"])[rows])
     no_fit = ctx.count(kind)[rows] == 0
     absent = Outcome.SKIPPED if p.get("missing", "fail") == "skip" else Outcome.NONE
-    outcome = np.select([no_fit, np.isnan(agg)], [absent, Outcome.UNMEASURED], Outcome.MEASURED)
-    return Measured.of(agg, outcome, f"missing attribute {p['attribute']}")
+    if p.get("absent", "warn") == "skip":
+        unknown = np.zeros(len(rows), bool)
+        nothing = np.isnan(_aggregate(ctx, kind, value, "max")[rows])
+        skipped = no_fit | nothing
+    else:
+        unknown = _unknown(ctx, kind, value)[rows] | np.isnan(agg)
+        skipped = np.zeros(len(rows), bool)
+    outcome = np.select(
+        [no_fit, skipped, unknown],
+        [absent, Outcome.ABSENT, Outcome.UNMEASURED],
+        Outcome.MEASURED,
+    )
+    agg = np.where(outcome == Outcome.UNMEASURED, np.nan, agg)
+    return Measured.of(agg, outcome, _missing_note(p))
+
+
+def _missing_note(p: Mapping[str, Any]) -> str:
+    """The note of a rule whose attributes are missing (an i18n key with its fields)."""
+    names = [p["attribute"], *(p[k] for k in ("divide_by", "per_project") if p.get(k))]
+    return note("note_missing_attr", attribute=", ".join(map(str, names)))
 
 
 @register(
     "project_ratio",
     params=ParamSchema(
         required=("attribute", "per_fitting", "op", "threshold"),
-        optional=("unit",),
+        optional=("unit", "missing"),
         numeric=("threshold",),
-        choices={"op": ("<=", "<", ">=", ">")},
+        choices={"op": ("<=", "<", ">=", ">"), "missing": ("fail", "skip")},
     ),
     threshold="threshold",
     subject="subject_ratio",
 )
 def project_ratio(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
-    """Divide a project attribute by the count of its fittings (households per room)."""
+    """Divide a project attribute by the count of its fittings (households per room).
+
+    A project without the fitting fails, or is skipped with ``missing: skip`` (households per
+    cabinet apply only where cabinets form the zones).
+    """
     p = rule.params
     count = ctx.count(p["per_fitting"])[rows]
     ratio = ctx.attribute(p["attribute"])[rows] / _positive(count)
     none = count == 0
-    return Measured.of(np.where(none, np.inf, ratio), np.where(none, Outcome.NONE, 0))
+    absent = Outcome.SKIPPED if p.get("missing", "fail") == "skip" else Outcome.NONE
+    return Measured.of(np.where(none, np.inf, ratio), np.where(none, absent, 0))
 
 
 @register(
@@ -164,7 +198,7 @@ def coverage_min(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     """Share of the project's footprint covered by modelled coverage of ``tech``."""
     if ctx.coverage is None:
         nothing = np.full(len(rows), np.nan)
-        return Measured.of(nothing, Outcome.UNMEASURED, "no coverage model in this run")
+        return Measured.of(nothing, Outcome.UNMEASURED, note("note_no_coverage"))
     return Measured.of(ctx.coverage(ctx.geometry[rows], rule.params["tech"]))
 
 
@@ -191,7 +225,7 @@ def spacing_max(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     spacing = shapely.length(ctx.geometry[rows]) / _positive(count)
     spacing = np.where(line, np.where(count == 0, np.inf, spacing), np.nan)
     outcome = np.select([~line, count == 0], [Outcome.UNMEASURED, Outcome.NONE], 0)
-    return Measured.of(spacing, outcome, "needs a centreline")
+    return Measured.of(spacing, outcome, note("note_needs_centreline"))
 
 
 def _extent(rows: np.ndarray, ctx: RuleContext, per: str, corridor_m: float) -> np.ndarray:
