@@ -347,7 +347,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "report_standard_sha": {"zh": "标准哈希", "en": "Standard SHA-256"},
     "report_input": {"zh": "输入文件", "en": "Input file"},
     "report_input_sha": {"zh": "输入哈希", "en": "Input SHA-256"},
-    "report_checked_at": {"zh": "检查时间（UTC）", "en": "Checked at (UTC)"},
+    "report_checked_at": {"zh": "检查时间（世界协调时）", "en": "Checked at (UTC)"},
     "report_findings": {"zh": "结果统计", "en": "Findings"},
     "report_summary": {"zh": "项目汇总", "en": "Summary per project"},
     "report_failing": {"zh": "不通过项目地图", "en": "Failing projects"},
