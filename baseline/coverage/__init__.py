@@ -1,20 +1,17 @@
 """Coverage: link budgets, footprints, covered shares and the gaps planners must close."""
 
+from baseline.coverage.areas import read_area_classes
+from baseline.coverage.budget import Budget, coverage_radius, link_budget, median_rsrp
 from baseline.coverage.gaps import find_gaps
-from baseline.coverage.model import (
-    TECH_ALIASES,
-    CoverageResult,
-    coverage_radius,
-    covered_fraction,
-    grid_summary,
-    path_loss,
-    tech_params,
-)
+from baseline.coverage.model import CoverageResult, covered_fraction, grid_summary
+from baseline.coverage.pathloss import path_loss
+from baseline.coverage.sites import GENERATION_ALIASES, site_techs, tech_params
 from baseline.coverage.report import gap_report, rank_gaps
 from baseline.coverage.run import GapsRun, gaps_run
 
 __all__ = [
-    "TECH_ALIASES",
+    "GENERATION_ALIASES",
+    "Budget",
     "CoverageResult",
     "GapsRun",
     "coverage_radius",
@@ -23,7 +20,11 @@ __all__ = [
     "gap_report",
     "gaps_run",
     "grid_summary",
+    "link_budget",
+    "median_rsrp",
     "path_loss",
     "rank_gaps",
+    "read_area_classes",
+    "site_techs",
     "tech_params",
 ]

@@ -63,12 +63,13 @@ def gaps_run(
     radius_m: float | None = None,
     engine: Engine | None = None,
     crs: Any = None,
+    area_classes: gpd.GeoDataFrame | None = None,
 ) -> GapsRun:
     """Model coverage of ``area`` from ``sites``; rank its gaps and summarise (grid on demand).
 
     Parameters
     ----------
-    sites, area, coverage, tech, radius_m, engine
+    sites, area, coverage, tech, radius_m, engine, area_classes
         As for :func:`baseline.coverage.find_gaps`.
     plan : SitePlan, optional
         Projects that get a covered share and rank the gaps they touch.
@@ -80,6 +81,9 @@ def gaps_run(
     GapsRun
     """
     crs = crs or metric_crs(area)
-    result = find_gaps(sites, area, coverage, tech=tech, radius_m=radius_m, engine=engine, crs=crs)
+    result = find_gaps(
+        sites, area, coverage, tech=tech, radius_m=radius_m, engine=engine, crs=crs,
+        area_classes=area_classes,
+    )  # fmt: skip
     ranked, summary = gap_report(result, area, plan)
     return GapsRun(result, ranked, summary, area, coverage.grid_cell_m)
