@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+import baseline.standard.kinds_sensor  # noqa: F401  (registers the sensor kinds)
 from baseline.spatial import nearest_distance
 from baseline.standard.context import Measured, Outcome, RuleContext
 from baseline.standard.registry import (
