@@ -97,9 +97,7 @@ def status_counts(findings: pd.DataFrame) -> pd.DataFrame:
 # The run
 
 
-def _coverage_function(
-    std: Standard, sites: Callable[[], gpd.GeoDataFrame], crs: Any
-) -> SiteModel:
+def _coverage_function(std: Standard, sites: Callable[[], gpd.GeoDataFrame], crs: Any) -> SiteModel:
     """Covered share per geometry and technology, each site with its own budget.
 
     The sites are gathered on first use; the bundled (illustrative) area-class layer sets the

@@ -104,5 +104,3 @@ def path_loss(model: str, d_m: np.ndarray | float, params: TechProfile) -> np.nd
         return umi_38901(d_m, **kw)
     msg = f"'{model}' is not a valid path-loss model, must be one of {', '.join(MODELS)}"
     raise BaselineError(msg)
-
-

@@ -113,7 +113,9 @@ class SiteModel:
             dist = shapely.distance(points, serving[idx])
         classes = classify(points, self.area_classes, self.coverage, self.crs)
         budgets: dict[tuple[str, float], float] = {}
-        for key in set(zip(classes.tolist(), np.asarray(extra_loss_db, float).tolist(), strict=True)):
+        for key in set(
+            zip(classes.tolist(), np.asarray(extra_loss_db, float).tolist(), strict=True)
+        ):
             budgets[key] = link_budget(p, self.coverage, key[0], extra_loss_db=key[1]).radius_m
         keys = zip(classes.tolist(), np.asarray(extra_loss_db, float).tolist(), strict=True)
         return dist, np.array([budgets[k] for k in keys])

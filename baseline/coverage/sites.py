@@ -46,7 +46,9 @@ def generation_default(coverage: CoverageParams, generation: str, height_m: floa
     return coverage.generation_defaults.get(generation, coverage.default_tech)
 
 
-def tech_params(coverage: CoverageParams, tech: str | None, height_m: float = np.inf) -> TechProfile:
+def tech_params(
+    coverage: CoverageParams, tech: str | None, height_m: float = np.inf
+) -> TechProfile:
     """The profile of a tech id or generation alias (``5G``); ``None`` is the default.
 
     Raises

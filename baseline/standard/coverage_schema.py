@@ -34,6 +34,7 @@ _SECTION_SOURCED = (
     "kind_defaults",
     "generation_defaults",
     "small_cell_max_height_m",
+    "expected_sites_per_km2",
 )
 
 

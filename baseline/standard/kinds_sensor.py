@@ -52,7 +52,9 @@ def _sensor_column(ctx: RuleContext, name: str) -> np.ndarray:
 
 @register(
     "sensor_types",
-    params=ParamSchema(required=("types",), optional=("max_missing", "fitting"), numeric=("max_missing",)),
+    params=ParamSchema(
+        required=("types",), optional=("max_missing", "fitting"), numeric=("max_missing",)
+    ),
     threshold="max_missing",
     op="<=",
     unit=fixed_unit("types"),

@@ -207,6 +207,8 @@ class CoverageParams:
         A site given only as a generation (``5G``) this low is a small cell.
     generation_defaults : mapping of str to str
         The profile of a site given only as a generation (``5G``, ``4G``, ``IoT``).
+    expected_sites_per_km2 : float
+        The macro-site density a full network has (what a site sample is compared with).
     grid_cell_m : float
         Side of the square cells of the overview grid.
     """
@@ -223,6 +225,7 @@ class CoverageParams:
     sources: dict[str, str] = field(default_factory=dict)
     small_cell_max_height_m: float = 15.0
     generation_defaults: dict[str, str] = field(default_factory=dict)
+    expected_sites_per_km2: float = 5.0
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> CoverageParams:
@@ -244,6 +247,7 @@ class CoverageParams:
             placements={str(k): float(v) for k, v in (raw.get("placements") or {}).items()},
             sources={str(k): str(v) for k, v in (raw.get("sources") or {}).items()},
             small_cell_max_height_m=float(raw.get("small_cell_max_height_m", 15.0)),
+            expected_sites_per_km2=float(raw.get("expected_sites_per_km2", 5.0)),
             generation_defaults={
                 str(k): str(v) for k, v in (raw.get("generation_defaults") or {}).items()
             },
