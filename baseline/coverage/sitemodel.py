@@ -66,14 +66,16 @@ class SiteModel:
             self._cache["sites"] = sites
         return self._cache["sites"]
 
-    def _of_generation(self, generation: str) -> gpd.GeoDataFrame:
+    def sites_of(self, generation: str) -> gpd.GeoDataFrame:
+        """The sites whose profile is of ``generation`` (in the order of their footprints)."""
         techs = self.sites["tech_id"].map(lambda t: self.coverage.techs[t].generation)
         return self.sites[(techs == generation).to_numpy()]
 
-    def _footprints(self, generation: str, area_class: str) -> np.ndarray:
+    def footprints(self, generation: str, area_class: str) -> np.ndarray:
+        """Footprints of the sites of ``generation`` at ``area_class``'s target (cached)."""
         key = ("prints", generation, area_class)
         if key not in self._cache:
-            sites = self._of_generation(generation).drop(columns=["tech"], errors="ignore")
+            sites = self.sites_of(generation).drop(columns=["tech"], errors="ignore")
             sites = sites.rename(columns={"tech_id": "tech"})
             if sites.empty:
                 self._cache[key] = np.array([], dtype=object)
@@ -89,7 +91,7 @@ class SiteModel:
         out = np.zeros(len(geoms))
         for cls in np.unique(classes):
             at = np.flatnonzero(classes == cls)
-            prints = self._footprints(generation, str(cls))
+            prints = self.footprints(generation, str(cls))
             series = gpd.GeoSeries(np.asarray(geoms)[at], crs=self.crs)
             out[at] = local_covered_fraction(series, prints).to_numpy()
         return out
