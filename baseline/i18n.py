@@ -72,7 +72,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "subject_sensor_reach": {"zh": "无法回传的感知设备", "en": "sensors that cannot report"},
     "msg_sensor_reach_unmet": {
-        "zh": "{subject}{m}{u}，要求{op}{t}{u}：{detail}（与最近可服务站址的距离 > 可达距离；{clause}）",
+        "zh": "{subject}{m}{u}，要求{op}{t}{u}：{detail}"
+        "（与最近可服务站址的距离 > 可达距离；{clause}）",
         "en": "{subject} {m}{u} {neg} {t}{u} required: {detail} (distance to the nearest "
         "serving site > reach; {clause})",
     },

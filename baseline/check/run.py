@@ -121,7 +121,7 @@ def _sites_for_coverage(
     towers = assets.of_types(["tower"]) if len(assets) else None
     if towers is not None and len(towers):
         keep = [c for c in (*SITE_COLUMNS, "asset_type") if c in towers]
-        parts.append(towers[keep + ["geometry"]])
+        parts.append(towers[[*keep, "geometry"]])
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
 
 

@@ -410,8 +410,8 @@ def gaps(
     grid = views.sharing_grid(area_gdf, std.coverage.grid_cell_m) if views and grid_out else None
     figure = None
     if isinstance(site_layer, gpd.GeoDataFrame):
-        figure = coverage_figure(run.result, site_layer, area_gdf, std.coverage,
-                                 bundled_sites=sites is None, bundled_area=area is None)  # fmt: skip
+        bundled = {"bundled_sites": sites is None, "bundled_area": area is None}
+        figure = coverage_figure(run.result, site_layer, area_gdf, std.coverage, **bundled)
         run.summary["note"] = ""
         run.summary.loc[run.summary["level"] == "area", "note"] = figure.caption("en")
     write_layer(run.gaps, out, force=force)

@@ -5,9 +5,9 @@ from baseline.coverage.budget import Budget, coverage_radius, link_budget, media
 from baseline.coverage.gaps import find_gaps
 from baseline.coverage.model import CoverageResult, covered_fraction, grid_summary
 from baseline.coverage.pathloss import path_loss
-from baseline.coverage.sites import GENERATION_ALIASES, site_techs, tech_params
 from baseline.coverage.report import gap_report, rank_gaps
 from baseline.coverage.run import GapsRun, gaps_run
+from baseline.coverage.sites import GENERATION_ALIASES, site_techs, tech_params
 
 __all__ = [
     "GENERATION_ALIASES",

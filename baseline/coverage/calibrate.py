@@ -21,6 +21,7 @@ distance.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,13 +189,15 @@ def _errors(err: np.ndarray) -> dict[str, float]:
 def band_table(d: np.ndarray, before: np.ndarray, after: np.ndarray) -> pd.DataFrame:
     """Mean error and RMSE before and after, per distance band (bands with samples only)."""
     rows = []
-    for lo, hi in zip(BANDS_M[:-1], BANDS_M[1:], strict=True):
+    for lo, hi in itertools.pairwise(BANDS_M):
         at = (d >= lo) & (d < hi)
         if at.any():
             b, a = _errors(before[at]), _errors(after[at])
-            rows.append({"band_m": f"{lo}-{hi}", "samples": int(at.sum()),
-                         "mean_error_before_db": b["mean_error_db"], "rmse_before_db": b["rmse_db"],
-                         "mean_error_after_db": a["mean_error_db"], "rmse_after_db": a["rmse_db"]})  # fmt: skip
+            rows.append({
+                "band_m": f"{lo}-{hi}", "samples": int(at.sum()),
+                "mean_error_before_db": b["mean_error_db"], "rmse_before_db": b["rmse_db"],
+                "mean_error_after_db": a["mean_error_db"], "rmse_after_db": a["rmse_db"],
+            })  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -260,8 +263,8 @@ def calibrate(
     ref = float(np.round(np.median(d), -1) or 10.0)
     x = np.log10(d / ref)
     offset, slope, resid = _huber_fit(x, rsrp - predicted)
-    model_slope = slope_db_per_decade(dataclasses.replace(profile, offset_db=0.0,
-                                                          slope_db_per_decade=0.0), ref)  # fmt: skip
+    plain = dataclasses.replace(profile, offset_db=0.0, slope_db_per_decade=0.0)
+    model_slope = slope_db_per_decade(plain, ref)
     if model_slope - slope < _MIN_TOTAL_SLOPE:
         msg = (f"{source}: the fitted path loss would grow by only {model_slope - slope:.1f} dB "
                "per decade of distance; the samples do not describe one site's decay: check "
@@ -271,7 +274,8 @@ def calibrate(
     before_err = rsrp - np.asarray(median_rsrp(profile, d))
     after_err = resid
     return Calibration(
-        tech=profile.id, offset_db=round(offset, 2) + 0.0, slope_db_per_decade=round(slope, 2) + 0.0,
+        tech=profile.id, offset_db=round(offset, 2) + 0.0,
+        slope_db_per_decade=round(slope, 2) + 0.0,
         reference_distance_m=ref, model_slope_db_per_decade=round(model_slope, 2),
         samples=len(d), outliers=int((np.abs(resid) > _OUTLIER_SIGMAS * scale).sum()),
         before=_errors(before_err), after=_errors(after_err),

@@ -106,10 +106,11 @@ def site_radii(
     rows = []
     for (tid, h), group in keys.groupby(["tech", "h"], sort=True):
         p = coverage.techs[str(tid)]
-        b = link_budget(p.at_height(max(float(h), p.ue_height_m + 1.5)), coverage, area_class)
+        height = max(float(h), p.ue_height_m + 1.5)  # type: ignore[arg-type]
+        b = link_budget(p.at_height(height), coverage, area_class)
         radii[group.index.to_numpy()] = b.radius_m
         n_assumed = int(group["assumed"].sum())
-        rows.append({"tech": str(tid), "model": p.model, "bs_height_m": float(h),
+        rows.append({"tech": str(tid), "model": p.model, "bs_height_m": float(h),  # type: ignore[arg-type]
                      "area_class": b.area_class, "radius_m": b.radius_m,
                      "limited_by": b.limited_by, "sites": len(group),
                      "sites_assumed": n_assumed, "assumed": assumed_text(n_assumed)})  # fmt: skip

@@ -41,7 +41,10 @@ TEXTS = {
         "en": "denominator: the DataV administrative polygon, {area:,.0f} km² (shoals and water "
         "included; land is about {land:,.0f} km²); give a land polygon with --area",
     },
-    "denominator": {"zh": "分母：所给区域 {area:,.0f} 平方公里", "en": "denominator: the area given, {area:,.0f} km²"},
+    "denominator": {
+        "zh": "分母：所给区域 {area:,.0f} 平方公里",
+        "en": "denominator: the area given, {area:,.0f} km²",
+    },
     "figure": {
         "zh": "模拟覆盖率 {share:.1%}（{denominator}）",
         "en": "modelled covered share {share:.1%} ({denominator})",

@@ -81,12 +81,13 @@ def _from_band(sites: gpd.GeoDataFrame, coverage: CoverageParams) -> pd.Series:
     band = pd.to_numeric(sites["band_mhz"], errors="coerce")
     macros = [p for p in coverage.techs.values() if p.model != "umi_38901" and p.mcl_db is None]
     freqs = np.array([p.frequency_mhz for p in macros])
+    values = out.to_numpy(object)
     for i in np.flatnonzero(band.notna().to_numpy()):
-        f = float(band.iloc[i])
+        f = float(band.iloc[int(i)])
         k = int(np.argmin(np.abs(freqs - f)))
         if abs(freqs[k] - f) <= _BAND_TOLERANCE * f:
-            out.iloc[i] = macros[k].id
-    return out
+            values[i] = macros[k].id
+    return pd.Series(values, index=sites.index, dtype=object)
 
 
 def _kind_default(sites: gpd.GeoDataFrame, coverage: CoverageParams) -> pd.Series:

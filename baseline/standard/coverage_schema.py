@@ -74,7 +74,7 @@ def _known_tech(tid: Any, techs: Mapping[str, Any], where: str, add: Add) -> Non
 
 def _validate_probability(cov: Mapping[str, Any], add: Add) -> None:
     p = cov.get("location_probability")
-    if not is_number(p, 0.5) or p >= 1:
+    if not is_number(p, 0.5) or p >= 1:  # type: ignore[operator]
         add("coverage.location_probability", f"bad value {p!r}: a share from 0.5 to below 1")
     over = cov.get("probability_over", "area")
     if over not in PROBABILITY_OVER:
@@ -88,7 +88,7 @@ def _validate_classes(cov: Mapping[str, Any], add: Add) -> None:
         return
     for cid, c in classes.items():
         value = c.get("rsrp_dbm") if isinstance(c, Mapping) else None
-        if not is_number(value) or not -150 <= value <= -20:
+        if not is_number(value) or not -150 <= value <= -20:  # type: ignore[operator]
             add(f"coverage.area_classes.{cid}.rsrp_dbm", f"bad value {value!r}: -150..-20 dBm")
     default = cov.get("default_area_class")
     if default is not None and default not in classes:

@@ -134,7 +134,9 @@ class TechProfile:
     def from_mapping(cls, tech_id: str, raw: Mapping[str, Any]) -> TechProfile:
         """Build from a validated ``coverage.techs`` entry."""
         numbers = {k: raw[k] for k in TECH_NUMBERS}
-        optional = {k: float(raw[k]) for k in (*TECH_LOSSES, *TECH_OPTIONAL) if k in raw}
+        optional: dict[str, Any] = {
+            k: float(raw[k]) for k in (*TECH_LOSSES, *TECH_OPTIONAL) if k in raw
+        }
         return cls(
             id=tech_id,
             model=str(raw["model"]),
@@ -232,9 +234,11 @@ class CoverageParams:
         """Build from a validated ``coverage`` section."""
         techs = {str(k): TechProfile.from_mapping(str(k), v) for k, v in raw["techs"].items()}
         classes = {
-            str(k): AreaClass(str(k), float(v["rsrp_dbm"]), str(v.get("zh", k)), str(v.get("en", k)))
+            str(k): AreaClass(
+                str(k), float(v["rsrp_dbm"]), str(v.get("zh", k)), str(v.get("en", k))
+            )
             for k, v in raw["area_classes"].items()
-        }  # fmt: skip
+        }
         return cls(
             techs=techs,
             default_tech=str(raw.get("default_tech", next(iter(techs)))),
