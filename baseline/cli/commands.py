@@ -482,6 +482,7 @@ SITES_OPTION = click.option(
 )
 @click.option("--tech", default=None, help="Technology of sites that do not give their own.")
 @STANDARD_OPTION
+@CRS_OPTION
 @click.option(
     "--out",
     required=True,
@@ -494,6 +495,7 @@ def predict(
     points: Path,
     tech: str | None,
     standards: tuple[Path, ...],
+    crs: str | None,
     out: Path,
     force: bool,
 ) -> None:
@@ -503,8 +505,8 @@ def predict(
     test measures and `baseline calibrate` fits.
     """
     std = _standard(standards)
-    result = predict_points(read_layer(sites), read_layer(points), std.coverage, tech=tech,
-                            source=points.name)  # fmt: skip
+    result = predict_points(read_layer(sites), read_layer(points, crs=crs), std.coverage,
+                            tech=tech, source=points.name)  # fmt: skip
     write_layer(result, out, force=force)
     click.echo(
         f"predicted {len(result):,} point(s): median RSRP {result['rsrp_dbm'].median():.1f} dBm "
@@ -517,6 +519,7 @@ def predict(
 @SITES_OPTION
 @click.option("--tech", required=True, help="The catalogue profile to fit (e.g. 5G_3500).")
 @STANDARD_OPTION
+@CRS_OPTION
 @click.option(
     "--out",
     required=True,
@@ -529,6 +532,7 @@ def calibrate_cmd(
     sites: Path,
     tech: str,
     standards: tuple[Path, ...],
+    crs: str | None,
     out: Path,
     force: bool,
 ) -> None:
@@ -541,8 +545,8 @@ def calibrate_cmd(
     if out.exists() and not force:
         raise BaselineError(f"{out}: exists; pass --force to replace it")
     std = _standard(standards)
-    cal = fit_calibration(read_layer(measurements), read_layer(sites), std.coverage, tech,
-                          source=measurements.name)  # fmt: skip
+    samples = read_layer(measurements, crs=crs)
+    cal = fit_calibration(samples, read_layer(sites), std.coverage, tech, source=measurements.name)
     out.write_text(cal.to_yaml(), encoding="utf-8")
     click.echo(
         f"calibrated {cal.tech} on {cal.samples:,} samples ({cal.outliers} outliers): "

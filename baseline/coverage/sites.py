@@ -81,7 +81,7 @@ def _from_band(sites: gpd.GeoDataFrame, coverage: CoverageParams) -> pd.Series:
     band = pd.to_numeric(sites["band_mhz"], errors="coerce")
     macros = [p for p in coverage.techs.values() if p.model != "umi_38901" and p.mcl_db is None]
     freqs = np.array([p.frequency_mhz for p in macros])
-    values = out.to_numpy(object)
+    values = out.to_numpy(object).copy()
     for i in np.flatnonzero(band.notna().to_numpy()):
         f = float(band.iloc[int(i)])
         k = int(np.argmin(np.abs(freqs - f)))
@@ -96,7 +96,7 @@ def _kind_default(sites: gpd.GeoDataFrame, coverage: CoverageParams) -> pd.Serie
     for column in ("asset_type", "kind"):
         if column in sites:
             kinds = kinds.fillna(_text(sites[column]))
-    return kinds.map(lambda k: coverage.kind_defaults.get(str(k)) if k else None)
+    return kinds.map(lambda k: coverage.kind_defaults.get(k) if isinstance(k, str) else None)
 
 
 def heights(sites: gpd.GeoDataFrame) -> pd.Series:
@@ -120,7 +120,11 @@ def site_techs(
     BaselineError
         Naming ``source``, the rows (counted from 1) and their unknown values.
     """
-    own = _text(sites["tech"]) if "tech" in sites else pd.Series(None, index=sites.index)
+    own = (
+        _text(sites["tech"])
+        if "tech" in sites
+        else pd.Series(None, index=sites.index, dtype=object)
+    )
     chosen = own.fillna(_from_band(sites, coverage))
     if tech is not None:
         chosen = chosen.fillna(tech)
