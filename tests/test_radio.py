@@ -15,6 +15,7 @@ import yaml
 from shapely.geometry import Point, box
 
 from baseline.check.run import evaluate_rule
+from baseline.cobuild.run import recommend
 from baseline.coverage import find_gaps, read_area_classes
 from baseline.coverage.budget import coverage_radius, link_budget, median_rsrp
 from baseline.coverage.calibrate import calibrate
@@ -25,7 +26,7 @@ from baseline.coverage.sample import coverage_figure
 from baseline.coverage.sitemodel import SiteModel
 from baseline.coverage.sites import site_techs
 from baseline.errors import BaselineError
-from baseline.io.bundled import load
+from baseline.io.bundled import load, load_assets
 from baseline.standard.catalogue import load_standard
 from baseline.standard.context import RuleContext
 from tests.conftest import ROOT, UTM, utm_frame
@@ -205,7 +206,9 @@ def test_calibration_recovers_a_known_truth(std):
     model = cal.model_slope_db_per_decade
     assert cal.total_slope_db_per_decade == pytest.approx(model, rel=0.10)
     assert cal.before["mean_error_db"] == pytest.approx(8.0, abs=1.0)
-    assert abs(cal.after["mean_error_db"]) < 0.5 and cal.after["rmse_db"] == pytest.approx(6, abs=0.5)
+    assert abs(cal.after["mean_error_db"]) < 0.5 and cal.after["rmse_db"] == pytest.approx(
+        6, abs=0.5
+    )
     assert set(cal.bands["band_m"]) >= {"0-100", "100-200", "200-500", "500-1000"}
 
 
@@ -295,7 +298,9 @@ def test_coverage_per_operator_and_the_sharing_grid(std):
     views = operator_views(sites, area, std.coverage)
     table = views.summary.set_index("operator")
     assert table.loc["any", "sites"] == 3
-    assert table.loc["CT", "covered_fraction"] == pytest.approx(table.loc["any", "covered_fraction"])
+    assert table.loc["CT", "covered_fraction"] == pytest.approx(
+        table.loc["any", "covered_fraction"]
+    )
     assert table.loc["CMCC", "covered_fraction"] == pytest.approx(
         table.loc["CT", "covered_fraction"] / 2, rel=0.01
     )
@@ -325,8 +330,8 @@ def test_colocation_on_a_counted_tower_or_one_too_weak_is_refused(std):
 
 def test_colocation_lifts_an_uncovered_project_and_states_it(std):
     project = gpd.GeoSeries([box(X0, Y0, X0 + 100, Y0 + 100)], crs=UTM)
-    model = SiteModel(lambda: utm_frame([{"asset_type": "tower", "geometry": Point(X0 - 5000, Y0)}]),
-                      std.coverage, UTM)  # fmt: skip
+    far = utm_frame([{"asset_type": "tower", "geometry": Point(X0 - 5000, Y0)}])
+    model = SiteModel(lambda: far, std.coverage, UTM)
     hosts = utm_frame([{"asset_type": "tower", "geometry": Point(X0 + 150, Y0 + 50)},
                        {"asset_type": "pole", "geometry": Point(X0 + 250, Y0 + 50)}])  # fmt: skip
     e = colocation_effect(project, hosts, (np.array([0, 0]), np.array([0, 1])), model,
@@ -337,17 +342,9 @@ def test_colocation_lifts_an_uncovered_project_and_states_it(std):
 
 
 def test_sample_cobuild_no_longer_sends_pd_b17_to_the_tower_it_stands_on(std, sample_result):
-    from baseline.cobuild.run import recommend  # noqa: PLC0415  (test-local)
-
-    recs = recommend(sample_result, std, assets=load_assets_once())
+    recs = recommend(sample_result, std, assets=load_assets())
     colocate = recs[recs["kind"] == "colocate"]
     assert not colocate["members"].str.contains("PD-B17|PD-B18").any()
-
-
-def load_assets_once() -> gpd.GeoDataFrame:
-    from baseline.io.bundled import load_assets  # noqa: PLC0415  (test-local)
-
-    return load_assets()
 
 
 # -- 9. sensors that can report -----------------------------------------------------------------
@@ -356,7 +353,8 @@ def load_assets_once() -> gpd.GeoDataFrame:
 def test_a_sensor_that_cannot_report_is_a_finding_with_its_distance(std):
     projects = utm_frame([
         {"project_id": "P1", "category": "road", "geometry": box(X0, Y0, X0 + 500, Y0 + 50)},
-        {"project_id": "P2", "category": "road", "geometry": box(X0, Y0 + 9000, X0 + 500, Y0 + 9050)},
+        {"project_id": "P2", "category": "road",
+         "geometry": box(X0, Y0 + 9000, X0 + 500, Y0 + 9050)},
     ])  # fmt: skip
     fittings = utm_frame([
         {"kind": "sensor", "project_id": "P1", "feature_id": "S1", "sensor_type": "traffic",
