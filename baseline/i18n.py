@@ -77,6 +77,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{subject} {m}{u} {neg} {t}{u} required: {detail} (distance to the nearest "
         "serving site > reach; {clause})",
     },
+    "msg_coverage_unmet": {
+        "zh": "{subject}{m}{u}，不满足{op}{t}{u}的要求（{clause}）；按方案站址和现状基站各自的链路预算"
+        "模拟，内置基站为2014年单一运营商的部分样本，请用 --assets 提供真实站址",
+        "en": "{subject} {m}{u} {neg} {t}{u} required ({clause}); modelled from the plan's sites "
+        "and the existing towers, each with its own link budget; the bundled towers are a "
+        "partial 2014 single-operator sample: give real sites with --assets",
+    },
     "subject_spacing": {"zh": "{fitting}平均间距", "en": "{fitting} average spacing"},
     "subject_density": {"zh": "{fitting}密度", "en": "{fitting} density"},
     # co-build explanations

@@ -159,7 +159,7 @@ def within_distance(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     threshold="threshold",
     op=">=",
     unit=fixed_unit("share"),
-    subject="subject_coverage",
+    subject=Templates("subject_coverage", unmet="msg_coverage_unmet"),
 )
 def coverage_min(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     """Share of the project's footprint covered by modelled coverage of ``tech``."""
