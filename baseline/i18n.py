@@ -104,6 +104,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "subject_ratio": {"zh": "每个{fitting}的{attribute}", "en": "{attribute} per {fitting}"},
     "subject_distance": {"zh": "最近{fitting}距离", "en": "distance to the nearest {fitting}"},
     "subject_coverage": {"zh": "{tech}覆盖率", "en": "{tech} covered share"},
+    "subject_sensor_types": {"zh": "缺少的感知设备类型", "en": "sensor types missing"},
+    "msg_sensor_types_unmet": {
+        "zh": "{subject}{m}{u}，要求{op}{t}{u}：缺少 {detail}（{clause}）",
+        "en": "{subject} {m}{u} {neg} {t}{u} required: missing {detail} ({clause})",
+    },
+    "subject_sensor_reach": {"zh": "无法回传的感知设备", "en": "sensors that cannot report"},
+    "msg_sensor_reach_unmet": {
+        "zh": "{subject}{m}{u}，要求{op}{t}{u}：{detail}"
+        "（与最近可服务站址的距离 > 可达距离；{clause}）",
+        "en": "{subject} {m}{u} {neg} {t}{u} required: {detail} (distance to the nearest "
+        "serving site > reach; {clause})",
+    },
+    "msg_coverage_unmet": {
+        "zh": "{subject}{m}{u}，不满足{op}{t}{u}的要求（{clause}）；"
+        "按方案站址和现状基站各自的链路预算模拟，内置基站为2014年单一运营商的部分样本，"
+        "请用 --assets 提供真实站址",
+        "en": "{subject} {m}{u} {neg} {t}{u} required ({clause}); modelled from the plan's sites "
+        "and the existing towers, each with its own link budget; the bundled towers are a "
+        "partial 2014 single-operator sample: give real sites with --assets",
+    },
     "subject_spacing": {"zh": "{fitting}平均间距", "en": "{fitting} average spacing"},
     "subject_density": {"zh": "{fitting}密度", "en": "{fitting} density"},
     # co-build explanations

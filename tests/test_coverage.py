@@ -7,15 +7,9 @@ import shapely
 from shapely.geometry import Point, box
 
 from baseline.coverage import find_gaps, gaps_run
-from baseline.coverage.model import (
-    cost231_hata,
-    coverage_radius,
-    covered_fraction,
-    grid_summary,
-    max_path_loss,
-    uma_38901,
-    umi_38901,
-)
+from baseline.coverage.budget import coverage_radius, link_budget, rs_power_dbm
+from baseline.coverage.model import covered_fraction, grid_summary
+from baseline.coverage.pathloss import cost231_hata, uma_38901, umi_38901
 from baseline.coverage.report import gap_report
 from baseline.io.bundled import load
 from baseline.io.partitioned import ingest
@@ -51,11 +45,19 @@ def test_umi_nlos_by_hand():
 
 def test_link_budget_radius(std):
     p = std.coverage.techs["5G_3500"]
-    # 53 dBm - 10 log10(3276) + 17 dBi - 0 dB + 90 dB = 124.847 dB
-    assert max_path_loss(p) == pytest.approx(124.847, abs=1e-3)
-    r = coverage_radius(p)
-    assert float(uma_38901(r, f_mhz=3500, h_bs=25, h_ue=1.5)) == pytest.approx(124.847, abs=0.01)
-    assert 300 < r < 450
+    b = link_budget(p, std.coverage, "urban")
+    # downlink: 53 dBm - 10 log10(3276) + 17 dBi - 0 cable - 3 body - 3 interference + 90 dBm
+    #   = 124.847 - 6 = 118.847 dB before the shadow margin
+    assert rs_power_dbm(p) == pytest.approx(17.847, abs=1e-3)
+    assert b.dl_mapl_db + b.margin_db == pytest.approx(118.847, abs=1e-3)
+    # 98 % of the area with sigma 6 dB (Jakes) needs about 8.4 dB at the edge
+    assert 8.0 < b.margin_db < 9.0
+    r = b.radius_m
+    assert float(uma_38901(r, f_mhz=3500, h_bs=25, h_ue=1.5)) == pytest.approx(
+        b.dl_mapl_db, abs=0.01
+    )
+    assert b.limited_by == "downlink" and r == coverage_radius(p, std.coverage, "urban")
+    assert 140 < r < 175
 
 
 def test_site_outside_the_area_covers_its_edge(std):

@@ -189,7 +189,7 @@ def test_check_on_dask_equals_local(tmp_path, std, dask_engine):
     c = check(plan, std, assets=layer)  # the local engine reading the same parts
     pd.testing.assert_frame_equal(a.findings, b.findings)
     pd.testing.assert_frame_equal(a.findings, c.findings)
-    assert len(a.findings) == 449 and (a.findings["status"] == "fail").sum() == 34
+    assert len(a.findings) == 477 and (a.findings["status"] == "fail").sum() == 36  # issue 15
 
 
 def test_dask_engine_needs_partitioned_input(std):
@@ -209,7 +209,7 @@ def test_gaps_on_dask_equal_local(tmp_path, std, dask_engine):
     layer = ingest(towers, tmp_path / "towers", rows_per_part=200)
     a = find_gaps(towers, area, std.coverage)
     b = find_gaps(layer, area, std.coverage, engine=dask_engine)
-    assert len(a.gaps) == len(b.gaps) > 10
+    assert len(a.gaps) == len(b.gaps) >= 5  # issue 15: margins shrink the footprints
     np.testing.assert_allclose(b.gaps["area_m2"], a.gaps["area_m2"], rtol=1e-9, atol=1e-3)
     assert b.covered_fraction == pytest.approx(a.covered_fraction, abs=1e-12)
     assert b.sites_used == a.sites_used
@@ -265,7 +265,7 @@ def test_cli_ingest_and_check_with_both_engines(tmp_path, cluster):
         outs[name] = pd.read_csv(out)
     pd.testing.assert_frame_equal(outs["local"], outs["dask"])
     pd.testing.assert_frame_equal(outs["local"], outs["cluster"])
-    assert len(outs["local"]) == 449
+    assert len(outs["local"]) == 477  # issue 15: sensor rules
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

@@ -16,13 +16,22 @@ derived from the members and columns were added (costs with their source and the
 caveat, fingerprint, since). The Paris pairs themselves are unchanged (402 and 292).
 
 Issue 14 ("Findings a reviewer can sign") re-wrote ``sample_findings_en.csv`` and
-``sample_findings_zh.csv`` were written again by this branch's CLI with the same command.
+``sample_findings_zh.csv`` with the same command.
 The findings gain ``building_id``; GB 51456-2023 §3.0.3/§3.0.4 are judged per building (the
 sample's multi-building projects PD-B03/B04/B05/B17/B19 now give buildings, the others get a
 ``per-building`` warning); should-clauses (§4.1.4, §4.2.2, GB 50846 §3.2.1) warn instead of
 failing; ``duct-spare-ratio`` is gone (§3.2.4 is about cables); GB 50846 rules outside
 residential became local policy (``*-local``, L); the door height, the feeder-hole sill and
 the roof feeder hole are checked; clauses, units and every sentence of the zh file are Chinese.
+
+Issue 15 (coverage a radio planner would sign) re-wrote ``pudong_gaps.parquet``,
+``pudong_gaps_4g.parquet`` and ``pudong_gaps_summary.csv`` with the same commands
+as below. Each site now has its own budget with shadow-fading margin (98 % of the area),
+body loss, interference margin and an uplink; every place is held to its area class's
+target (urban -90 dBm, suburban -95 dBm, from the bundled illustrative area classes); all
+macro bands use TR 38.901 UMa. The 5G radius of the bundled towers falls from 371 m to 157 m
+(urban) / 212 m (suburban), the covered share of Pudong from 9.07 % to 2.48 %, and the
+summary's area row names the sample and its denominator (``note``).
 """
 
 from __future__ import annotations

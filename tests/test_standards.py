@@ -62,7 +62,10 @@ def test_confidence_marks_follow_the_reference(std):
 
 
 def test_coverage_and_cobuild_parameters_live_in_the_catalogue(std):
-    assert std.coverage.techs["5G_3500"].rsrp_threshold_dbm == -90
+    assert std.coverage.area_classes["urban"].rsrp_dbm == -90
+    assert std.coverage.area_classes["suburban"].rsrp_dbm == -95
+    assert std.coverage.techs["5G_3500"].shadow_sigma_db == 6
+    assert std.coverage.techs["NB-IoT_800"].mcl_db == 164
     assert std.cobuild.buffer_m == 50
     assert std.cobuild.trench_cost_cny_per_m > 0
 
@@ -71,11 +74,11 @@ def test_typed_parameters_are_frozen_and_complete(std):
     tech = std.coverage.techs["4G_1800"]
     assert (tech.id, tech.model, tech.frequency_mhz, tech.environment) == (
         "4G_1800",
-        "cost231_hata",
+        "uma_38901",
         1800,
         "urban",
     )
-    assert tech.cable_loss_db == 2 and tech.at_height(40).bs_height_m == 40
+    assert tech.cable_loss_db == 0.5 and tech.at_height(40).bs_height_m == 40
     assert std.coverage.default_tech == "5G_3500"
     assert std.coverage.grid_cell_m == 1000.0
     assert std.cobuild.demand_rules == ("coverage-outdoor", "bs-site-nearby", "bs-site-present")
@@ -116,7 +119,8 @@ def test_bad_cobuild_and_coverage_parameters_are_listed_at_once(tmp_path):
         "coverage.techs.4G_1800.model: needs a model, one of cost231_hata, uma_38901, umi_38901",
         "coverage.techs.4G_1800.cable_loss_db: bad value -2: a number >= 0",
         "coverage.techs.4G_1800.environment: must be one of urban, suburban",
-        "coverage.default_tech: unknown tech '6G'; known: 4G_1800, 5G_3500, 5G_small_cell",
+        "coverage.default_tech: unknown tech '6G'; known: 5G_700, 4G_1800, 4G_2100, 5G_2600, "
+        "5G_3500, 5G_4900, 5G_small_cell, NB-IoT_800",
         "coverage.grid_cell_m: bad value 0: a number > 0",
     ]
     assert sorted(lines[1:]) == sorted(f"  - {path}: {want}" for want in expected)
@@ -184,9 +188,15 @@ cobuild:
    demand_rules: [b-rule]}
 coverage:
   grid_cell_m: 1000
+  location_probability: 0.9
+  area_classes: {urban: {rsrp_dbm: -90}}
   techs:
     4G: {model: cost231_hata, frequency_mhz: 1800, tx_power_dbm: 46, resource_elements: 1200,
-         antenna_gain_dbi: 17, bs_height_m: 30, ue_height_m: 1.5, rsrp_threshold_dbm: -90}
+         antenna_gain_dbi: 17, bs_height_m: 30, ue_height_m: 1.5, shadow_sigma_db: 8}
+  sources: {model: "COST-231 [M]", frequency_mhz: "band 3 [M]", tx_power_dbm: "[L]",
+            resource_elements: "[M]", antenna_gain_dbi: "[L]", bs_height_m: "[L]",
+            ue_height_m: "[M]", shadow_sigma_db: "[L]", location_probability: "[M]",
+            area_classes: "[M]"}
 """
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from baseline.check.applicability import Applicability, Conditions
-from baseline.check.messages import NEG, OPS, compose, shown, shown_columns
+from baseline.check.messages import NEG, OPS, compose, shown, shown_columns, texts
 from baseline.i18n import attribute_label
 from baseline.standard.context import Measured, Outcome, RuleContext, note_text
 from baseline.standard.registry import RULE_KINDS, RuleKind
@@ -138,7 +138,9 @@ def _outcomes(measured: Measured, status: np.ndarray, left: np.ndarray, w: Wordi
         at = np.flatnonzero(plain & ((status == PASS) == met))
         if len(at):
             m, u = shown_columns(measured.value[at], w.unit, w.lang)
-            out.append((at, compose(key, w.lang, len(at), w.fields, {"m": m, "u": u})))
+            detail = texts(measured.details()[at])
+            out.append((at, compose(key, w.lang, len(at), w.fields,
+                                    {"m": m, "u": u, "detail": detail})))  # fmt: skip
     return out
 
 
@@ -157,7 +159,9 @@ def evaluate(rule: Rule, code: int, rows: np.ndarray, ctx: RuleContext,
         measured.outcome[at] = got.outcome
         notes = np.full(n, "", dtype=object)
         notes[at] = got.notes()
-        measured = Measured(measured.value, measured.outcome, notes)
+        details = np.full(n, "", dtype=object)
+        details[at] = got.details()
+        measured = Measured(measured.value, measured.outcome, notes, details)
         ok[at] = verdict(kind, rule, got)
     status = _status(ok, measured.outcome, when, rule.obligation == "shall")
     unknown = (Outcome.SKIPPED, Outcome.ABSENT, Outcome.UNMEASURED)

@@ -41,7 +41,8 @@ from baseline.check.findings import (
 from baseline.check.messages import compose, texts
 from baseline.check.units import SEP, building_units
 from baseline.check.where import findings_layer
-from baseline.coverage.model import local_covered_fraction, site_footprints
+from baseline.coverage.areas import read_area_classes
+from baseline.coverage.sitemodel import SiteModel
 from baseline.engine import CombinedAssets, Engine, asset_index
 from baseline.i18n import t, unit_label
 from baseline.io.crs import metric_crs
@@ -119,31 +120,31 @@ def status_counts(findings: pd.DataFrame) -> pd.DataFrame:
 # The run
 
 
-def _coverage_function(
-    std: Standard, sites: Callable[[], gpd.GeoDataFrame], crs: Any
-) -> Callable[[np.ndarray, str], np.ndarray]:
-    """Covered share per geometry and technology; the sites are gathered on first use."""
-    cache: dict[str, Any] = {}
+def _coverage_function(std: Standard, sites: Callable[[], gpd.GeoDataFrame], crs: Any) -> SiteModel:
+    """Covered share per geometry and technology, each site with its own budget.
 
-    def fraction(geoms: np.ndarray, tech: str) -> np.ndarray:
-        if "sites" not in cache:
-            cache["sites"] = sites()
-        if tech not in cache:
-            cache[tech] = site_footprints(cache["sites"], std.coverage, crs=crs, tech=tech)
-        return local_covered_fraction(gpd.GeoSeries(geoms, crs=crs), cache[tech]).to_numpy()
-
-    return fraction
+    The sites are gathered on first use; the bundled (illustrative) area-class layer sets the
+    RSRP target (urban -90 dBm, suburban -95 dBm) of each project where it lies.
+    """
+    classes = read_area_classes(None, std.coverage)
+    return SiteModel(sites, std.coverage, crs, classes)
 
 
 def _sites_for_coverage(
     fittings: gpd.GeoDataFrame, assets: CombinedAssets, crs: Any
 ) -> gpd.GeoDataFrame:
-    """Planned base-station sites, then existing towers (in source order), in ``crs``."""
+    """Planned base-station sites, then existing towers (in source order), in ``crs``.
+
+    Each keeps what it says of itself (``tech``, ``band_mhz``, ``height_m``, ``operator`` ...)
+    and its kind (``kind`` of the plan, ``asset_type`` of the assets), which picks the
+    technology of a site that gives none (a pole's radio is a small cell).
+    """
     planned = fittings[fittings["kind"] == "base_station_site"].to_crs(crs)
-    parts = [planned[[c for c in SITE_COLUMNS if c in planned] + ["geometry"]]]
+    parts = [planned[[c for c in (*SITE_COLUMNS, "kind") if c in planned] + ["geometry"]]]
     towers = assets.of_types(["tower"]) if len(assets) else None
     if towers is not None and len(towers):
-        parts.append(towers[[c for c in SITE_COLUMNS if c in towers] + ["geometry"]])
+        keep = [c for c in (*SITE_COLUMNS, "asset_type") if c in towers]
+        parts.append(towers[[*keep, "geometry"]])
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
 
 

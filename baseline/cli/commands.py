@@ -33,7 +33,11 @@ from baseline.cobuild import (
     read_protected,
     summary_line,
 )
-from baseline.coverage import CoverageResult, gaps_run
+from baseline.coverage import CoverageResult, gaps_run, read_area_classes
+from baseline.coverage.calibrate import calibrate as fit_calibration
+from baseline.coverage.operators import OperatorViews, operator_views
+from baseline.coverage.predict import predict as predict_points
+from baseline.coverage.sample import coverage_figure
 from baseline.demo import run_demo
 from baseline.engine import Engine
 from baseline.errors import BaselineError, CRSError, DataWarning
@@ -352,7 +356,31 @@ def check_cmd(
     metavar=CRS_METAVAR,
     help="CRS of the --area file when it does not say its own (never overrides one).",
 )
-@click.option("--tech", default=None, help="Technology: 4G, 5G or a catalogue tech id.")
+@click.option(
+    "--tech",
+    default=None,
+    help="Technology of sites that do not give their own (4G, 5G or a catalogue tech id); "
+    "a site's own tech column, or band_mhz, wins.",
+)
+@click.option(
+    "--area-classes",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Area-class polygons (column area_class: urban -90 dBm, suburban -95 dBm). Default: "
+    "the bundled ILLUSTRATIVE split of Pudong.",
+)
+@click.option(
+    "--no-area-classes", is_flag=True, help="Hold the whole area to the default class's target."
+)
+@click.option(
+    "--operators",
+    "operators_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Per-operator covered share (sites need an operator column), plus 'any': .csv or "
+    ".json; with --grid the cells also get covered_<operator> and operators (how many cover "
+    "at least half of the cell).",
+)
 @click.option(
     "--radius-m",
     type=click.FloatRange(min=0, min_open=True),
@@ -403,6 +431,9 @@ def gaps(
     area: Path | None,
     area_crs: str | None,
     tech: str | None,
+    area_classes: Path | None,
+    no_area_classes: bool,
+    operators_out: Path | None,
     radius_m: float | None,
     projects: Path | None,
     standards: tuple[Path, ...],
@@ -414,22 +445,56 @@ def gaps(
     engine_name: str,
     scheduler: str | None,
 ) -> None:
-    """Model coverage from base-station sites and write the gaps over an area."""
+    """Model coverage from base-station sites and write the gaps over an area.
+
+    Each site has its own budget (its tech or band, else its kind's default); each place is
+    held to its area class's RSRP target. The printed figure names its denominator and what
+    the sites are (the bundled towers are a partial 2014 single-operator sample).
+    """
     std = _standard(standards)
     site_layer = _open(sites, sites_crs, "--sites-crs") if sites else load("towers")
     area_gdf = read_layer(area, crs=area_crs) if area else load("pudong_boundary")
+    classes = None if no_area_classes else read_area_classes(area_classes, std.coverage)
     plan = read_siteplan(projects, std, crs=crs) if projects else None
     with Engine(engine_name, scheduler).session() as engine:
         run = gaps_run(
             site_layer, area_gdf, std.coverage, plan=plan, tech=tech, radius_m=radius_m,
-            engine=engine,
+            engine=engine, area_classes=classes,
         )  # fmt: skip
+    views = _operator_views(operators_out, site_layer, area_gdf, std, tech, classes)
+    grid = views.sharing_grid(area_gdf, std.coverage.grid_cell_m) if views and grid_out else None
+    figure = None
+    if isinstance(site_layer, gpd.GeoDataFrame):
+        bundled = {"bundled_sites": sites is None, "bundled_area": area is None}
+        figure = coverage_figure(run.result, site_layer, area_gdf, std.coverage, **bundled)
+        run.summary["note"] = ""
+        run.summary.loc[run.summary["level"] == "area", "note"] = figure.caption("en")
     write_layer(run.gaps, out, force=force)
     if summary_out:
         write_table(run.summary, summary_out, force=force)
     if grid_out:
-        write_layer(run.grid, grid_out, force=force)
+        write_layer(grid if grid is not None else run.grid, grid_out, force=force)
+    if views is not None and operators_out:
+        write_table(views.summary, operators_out, force=force)
     _print_gaps(run.result, len(run.gaps), out, grid_out, len(run.grid) if grid_out else 0)
+    if figure is not None:
+        click.echo(figure.caption("en"))
+
+
+def _operator_views(
+    out: Path | None,
+    sites: gpd.GeoDataFrame | PartitionedLayer,
+    area: gpd.GeoDataFrame,
+    std: Standard,
+    tech: str | None,
+    classes: gpd.GeoDataFrame | None,
+) -> OperatorViews | None:
+    """Per-operator coverage when asked for (sites in memory only)."""
+    if out is None:
+        return None
+    if not isinstance(sites, gpd.GeoDataFrame):
+        raise BaselineError("--operators reads the sites in memory: pass a file, not a folder")
+    return operator_views(sites, area, std.coverage, tech=tech, area_classes=classes)
 
 
 def _print_gaps(
@@ -437,8 +502,11 @@ def _print_gaps(
 ) -> None:
     if result.sites_skipped:
         click.echo(f"skipped {result.sites_skipped} site(s) with invalid coordinates", err=True)
-    radii = ", ".join(f"{r.tech} {r.radius_m:.0f} m" for r in result.radii.itertuples())
-    for r in result.radii.itertuples():
+    radii = ", ".join(
+        f"{r.tech} {getattr(r, 'area_class', '')} {r.radius_m:.0f} m".replace("  ", " ")
+        for r in result.radii.itertuples()
+    )
+    for r in result.radii.drop_duplicates(["tech", "bs_height_m"]).itertuples():
         if getattr(r, "assumed", ""):
             click.echo(
                 f"assumed: {r.assumed} ({r.tech}, {r.bs_height_m:g} m from the catalogue)", err=True
@@ -449,6 +517,99 @@ def _print_gaps(
     )
     if grid_out:
         click.echo(f"grid: {n_cells:,} cells -> {grid_out}")
+
+
+SITES_OPTION = click.option(
+    "--sites",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Sites (points): site_id, and tech, band_mhz, height_m where known.",
+)
+
+
+@cli.command()
+@SITES_OPTION
+@click.option(
+    "--points",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to predict (points; CSV with lon, lat or any layer); their columns are kept.",
+)
+@click.option("--tech", default=None, help="Technology of sites that do not give their own.")
+@STANDARD_OPTION
+@CRS_OPTION
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The points with rsrp_dbm, serving_site and distance_m: .csv, .geojson, .gpkg, .parquet.",
+)
+@FORCE_OPTION
+def predict(
+    sites: Path,
+    points: Path,
+    tech: str | None,
+    standards: tuple[Path, ...],
+    crs: str | None,
+    out: Path,
+    force: bool,
+) -> None:
+    """Predict the median RSRP of the best server at every point, in input order.
+
+    The median carries no margin (margins belong to coverage decisions): it is what a drive
+    test measures and `baseline calibrate` fits.
+    """
+    std = _standard(standards)
+    result = predict_points(read_layer(sites), read_layer(points, crs=crs), std.coverage,
+                            tech=tech, source=points.name)  # fmt: skip
+    write_layer(result, out, force=force)
+    click.echo(
+        f"predicted {len(result):,} point(s): median RSRP {result['rsrp_dbm'].median():.1f} dBm "
+        f"(from {result['rsrp_dbm'].min():.1f} to {result['rsrp_dbm'].max():.1f}) -> {out}"
+    )
+
+
+@cli.command("calibrate")
+@click.argument("measurements", type=click.Path(path_type=Path))
+@SITES_OPTION
+@click.option("--tech", required=True, help="The catalogue profile to fit (e.g. 5G_3500).")
+@STANDARD_OPTION
+@CRS_OPTION
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The catalogue override to write (.yaml); pass it later with --standard.",
+)
+@FORCE_OPTION
+def calibrate_cmd(
+    measurements: Path,
+    sites: Path,
+    tech: str,
+    standards: tuple[Path, ...],
+    crs: str | None,
+    out: Path,
+    force: bool,
+) -> None:
+    """Fit a profile's offset and distance slope to measured RSRP (lon, lat, rsrp_dbm).
+
+    Writes a catalogue override holding offset_db (measured = predicted + offset),
+    slope_db_per_decade, the sample count and the mean error and RMSE before and after,
+    overall and per distance band. Nothing is written when the input is refused.
+    """
+    if out.exists() and not force:
+        raise BaselineError(f"{out}: exists; pass --force to replace it")
+    std = _standard(standards)
+    samples = read_layer(measurements, crs=crs)
+    cal = fit_calibration(samples, read_layer(sites), std.coverage, tech, source=measurements.name)
+    out.write_text(cal.to_yaml(), encoding="utf-8")
+    click.echo(
+        f"calibrated {cal.tech} on {cal.samples:,} samples ({cal.outliers} outliers): "
+        f"offset {cal.offset_db:+.2f} dB, slope {cal.slope_db_per_decade:+.2f} dB/decade at "
+        f"{cal.reference_distance_m:g} m; RMSE {cal.before['rmse_db']:.2f} -> "
+        f"{cal.after['rmse_db']:.2f} dB, mean error {cal.before['mean_error_db']:+.2f} -> "
+        f"{cal.after['mean_error_db']:+.2f} dB -> {out}"
+    )
 
 
 @cli.command()

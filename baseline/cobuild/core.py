@@ -45,10 +45,13 @@ from baseline.check.run import CheckResult
 from baseline.cobuild import compatibility, costs, memory, timing
 from baseline.cobuild import stretch as stretch_mod
 from baseline.cobuild import zones as zones_mod
+from baseline.coverage.areas import read_area_classes
+from baseline.coverage.colocation import colocation_effect
+from baseline.coverage.sitemodel import SiteModel
 from baseline.errors import DataWarning, SchemaError
 from baseline.i18n import STRINGS, t
 from baseline.io.crs import metric_crs
-from baseline.standard.params import CobuildParams
+from baseline.standard.params import SITE_COLUMNS, CobuildParams
 
 REC_COLUMNS = [
     "rec_id",
@@ -71,6 +74,8 @@ REC_COLUMNS = [
     "cost_source",
     "cost_confidence",
     "cost_note",
+    "covered_before",
+    "covered_after",
     "fingerprint",
     "since",
     "geometry",
@@ -474,11 +479,18 @@ def demands(result: CheckResult, rules: Sequence[str]) -> gpd.GeoDataFrame:
 
 
 def _greedy_colocate(
-    dem: gpd.GeoDataFrame, hosts: gpd.GeoDataFrame, max_d: float
+    dem: gpd.GeoDataFrame, hosts: gpd.GeoDataFrame, max_d: float, effect: Any = None
 ) -> tuple[list[tuple[int, list[int], float]], set[int]]:
-    """Assign demands to hosts greedily (most demands served, then shortest distance)."""
+    """Assign demands to hosts greedily (most demands served, then shortest distance).
+
+    ``effect(d_idx, h_idx)`` (optional) keeps only the pairs where a radio on the host closes
+    the project's coverage gap (see :mod:`baseline.coverage.colocation`).
+    """
     tree = shapely.STRtree(hosts.geometry.values)
     d_idx, h_idx = tree.query(dem.geometry.values, predicate="dwithin", distance=max_d)
+    if effect is not None and len(d_idx):
+        keep = effect(d_idx, h_idx)
+        d_idx, h_idx = d_idx[keep], h_idx[keep]
     dist = shapely.distance(dem.geometry.values[d_idx], hosts.geometry.values[h_idx])
     cand = pd.DataFrame({"d": d_idx, "h": h_idx, "dist": dist})
     chosen = []
@@ -533,39 +545,97 @@ def _owners_text(owners: pd.Series) -> str:
     return ";".join(sorted(set(owners.dropna().astype(str))))
 
 
+def _coverage_rule(result: CheckResult, cob: CobuildParams) -> tuple[str, float] | None:
+    """The technology and threshold of the first coverage rule among the demand rules."""
+    for rid in cob.demand_rules:
+        rule = result.standard.rules.get(rid)
+        if rule is not None and rule.kind == "coverage_min":
+            return str(rule.params["tech"]), float(rule.params["threshold"])
+    return None
+
+
+def _host_model(result: CheckResult, hosts: gpd.GeoDataFrame, crs: Any) -> SiteModel:
+    """The check's sites again: planned base-station sites and the existing towers."""
+    fits = result.fittings[result.fittings["kind"] == "base_station_site"].to_crs(crs)
+    towers = hosts[hosts["asset_type"] == "tower"]
+    keep = [c for c in (*SITE_COLUMNS, "kind", "asset_type") if c in fits or c in towers]
+    frame = pd.concat([fits.reindex(columns=[*keep, "geometry"]),
+                       towers.reindex(columns=[*keep, "geometry"])], ignore_index=True)  # fmt: skip
+    sites = gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
+    std = result.standard
+    return SiteModel(lambda: sites, std.coverage, crs, read_area_classes(None, std.coverage))
+
+
 def _colocate_rows(
-    dem: gpd.GeoDataFrame, assets: gpd.GeoDataFrame | None, cob: CobuildParams, crs: Any
+    dem: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame | None,
+    cob: CobuildParams,
+    crs: Any,
+    result: CheckResult,
 ) -> tuple[list[dict[str, Any]], set[int]]:
-    """Co-location on existing towers and poles: the rows and the demands they serve."""
+    """Co-location on existing towers and poles that close the gap: rows and demands served.
+
+    A host already counted in a project's modelled coverage, or whose new radio would not
+    lift the project's covered share to the coverage rule's threshold, is not offered; each
+    row states the covered share of its members before and after.
+    """
     if assets is None or not len(assets):
         return [], set()
     hosts = assets[assets["asset_type"].isin(["tower", "pole"])].to_crs(crs).reset_index(drop=True)
     if not len(hosts):
         return [], set()
-    chosen, served = _greedy_colocate(dem, hosts, float(cob.colocation_distance_m))
-    rows = []
-    for h, members, dmax in chosen:
-        ids = sorted(dem["project_id"].iloc[members])
-        host = hosts.iloc[h]
-        kind = host["asset_type"]
-        fields = {"host": str(host.get("asset_id", h)), "distance": dmax, "n": len(ids)}
-        zh = t("cobuild_colocate", "zh", asset=asset_name(kind, "zh"), **fields)
-        en = t("cobuild_colocate", "en", asset=kind, **fields)
-        rows.append(
-            {
-                "kind": "colocate",
-                "members": ";".join(ids),
-                "_key": f"{fields['host']}|{';'.join(ids)}",
-                "owners": _owners_text(dem["owner"].iloc[members]),
-                "severity": "",
-                "distance_m": round(dmax, 1),
-                "shared_length_m": np.nan,
-                "saving_cny": float(cob.new_site_cost_cny) * len(ids),
-                "explanation": f"{zh} | {en}",
-                "geometry": host.geometry,
-            }
-        )
-    return rows, served
+    rule = _coverage_rule(result, cob)
+    shares: dict[tuple[int, int], tuple[float, float]] = {}
+
+    def effect(d_idx: np.ndarray, h_idx: np.ndarray) -> np.ndarray:
+        if rule is None:
+            return np.ones(len(d_idx), bool)
+        model = _host_model(result, hosts, crs)
+        e = colocation_effect(dem.geometry, hosts, (d_idx, h_idx), model, rule)
+        for d, h, b, a in zip(d_idx, h_idx, e.before, e.after, strict=True):
+            shares[(int(d), int(h))] = (float(b), float(a))
+        return e.closes
+
+    chosen, served = _greedy_colocate(dem, hosts, float(cob.colocation_distance_m), effect)
+    return [_colocate_row(dem, hosts.iloc[h], h, members, dmax, cob, shares)
+            for h, members, dmax in chosen], served  # fmt: skip
+
+
+def _colocate_row(
+    dem: gpd.GeoDataFrame,
+    host: pd.Series,
+    h: int,
+    members: list[int],
+    dmax: float,
+    cob: CobuildParams,
+    shares: dict[tuple[int, int], tuple[float, float]],
+) -> dict[str, Any]:
+    """One co-location recommendation with its members' covered share before and after."""
+    order = sorted(members, key=lambda m: str(dem["project_id"].iloc[m]))
+    ids = [str(dem["project_id"].iloc[m]) for m in order]
+    before = [shares.get((m, h), (np.nan, np.nan))[0] for m in order]
+    after = [shares.get((m, h), (np.nan, np.nan))[1] for m in order]
+    kind = host["asset_type"]
+    fields = {"host": str(host.get("asset_id", h)), "distance": dmax, "n": len(ids)}
+    zh = t("cobuild_colocate", "zh", asset=asset_name(kind, "zh"), **fields)
+    en = t("cobuild_colocate", "en", asset=kind, **fields)
+    change = "; ".join(
+        f"{i} {b:.0%} -> {a:.0%}" for i, b, a in zip(ids, before, after, strict=True)
+    )
+    return {
+        "kind": "colocate",
+        "members": ";".join(ids),
+        "_key": f"{fields['host']}|{';'.join(ids)}",
+        "owners": _owners_text(dem["owner"].iloc[members]),
+        "severity": "",
+        "distance_m": round(dmax, 1),
+        "shared_length_m": np.nan,
+        "saving_cny": float(cob.new_site_cost_cny) * len(ids),
+        "explanation": f"{zh}（覆盖率 {change}） | {en} (covered share {change})",
+        "covered_before": ";".join(f"{b:.3f}" for b in before),
+        "covered_after": ";".join(f"{a:.3f}" for a in after),
+        "geometry": host.geometry,
+    }
 
 
 def _new_site_rows(rest: gpd.GeoDataFrame, cob: CobuildParams) -> list[dict[str, Any]]:
@@ -600,7 +670,7 @@ def siting_recs(
     if dem.empty:
         return []
     dem = dem.to_crs(crs)
-    rows, served = _colocate_rows(dem, assets, cob, crs)
+    rows, served = _colocate_rows(dem, assets, cob, crs, result)
     rest = dem[~dem.index.isin(served)].reset_index(drop=True)
     if len(rest):
         rows += _new_site_rows(rest, cob)

@@ -3,7 +3,8 @@
 The sites come in parts: a GeoDataFrame is one part, a partitioned layer (from
 :func:`baseline.io.partitioned.ingest`) is its parts. The engine maps one task over the parts;
 each task unions the footprints of its part that reach the area (parts whose boxes lie out of
-reach only count their sites), and the unions are unioned into the gaps.
+reach only count their sites), and the unions are unioned into the gaps. With an area-class
+layer this runs once per class, each class's part of the area covered at its own RSRP target.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import shapely
 
+from baseline.coverage.areas import class_regions
+from baseline.coverage.budget import coverage_radius
 from baseline.coverage.model import (
     CoverageResult,
     area_region,
-    coverage_radius,
     coverage_union,
     gaps_from_union,
     merge_radii,
-    tech_params,
 )
 from baseline.engine.assets import metric_boxes
 from baseline.engine.executor import Engine
@@ -49,8 +50,9 @@ def _union_task(
     radius_m: float | None,
     region: shapely.Geometry,
     near: bool,
+    area_class: str,
 ) -> UnionPart:
-    """The union of one part's footprints (empty when ``near`` is false: counts only)."""
+    """The union of one part's footprints for one area class (empty when not ``near``)."""
     return coverage_union(
         _part_sites(part),
         coverage,
@@ -59,24 +61,26 @@ def _union_task(
         radius_m=radius_m,
         clip=region,
         count_only=not near,
+        area_class=area_class,
     )
 
 
-def _reach_m(
-    layer: PartitionedLayer, coverage: CoverageParams, tech: str | None, radius_m: float | None
-) -> float:
+def _reach_m(layer: PartitionedLayer, coverage: CoverageParams, radius_m: float | None) -> float:
     """Largest footprint radius any site of the layer can have (a safe pruning distance).
 
     The tallest height comes from the Parquet column statistics, without reading any rows;
-    the radius grows with height in every model, and it is doubled for good measure.
+    the radius grows with height in every model, so the largest radius of any profile at
+    that height in any class bounds every site's; it is doubled for good measure.
     """
     if radius_m is not None:
         return float(radius_m)
-    base = tech_params(coverage, tech)
-    heights = [float(base.bs_height_m)]
-    if "height_m" in layer.columns:
-        heights += _column_max(layer, "height_m")
-    return 2 * max(coverage_radius(base.at_height(h)) for h in heights)
+    tallest = max([0.0, *_column_max(layer, "height_m")])
+    radii = [
+        coverage_radius(p.at_height(max(tallest, p.bs_height_m)), coverage, cls)
+        for p in coverage.techs.values()
+        for cls in coverage.area_classes
+    ]
+    return 2 * max(radii)
 
 
 def _column_max(layer: PartitionedLayer, column: str) -> list[float]:
@@ -110,14 +114,22 @@ def _parts(
     return [(str(sites.path / p.file), k in near) for k, p in enumerate(sites.parts)]
 
 
-def _gathered(region: shapely.Geometry, unions: list[UnionPart], crs: Any) -> CoverageResult:
-    """The gaps from the unions of every part (one part's union is taken as it is)."""
-    if len(unions) == 1:
-        return gaps_from_union(region, *unions[0], crs)
-    union = shapely.union_all([u[0] for u in unions]) if unions else shapely.Polygon()
-    used = sum(u[1] for u in unions)
-    skipped = sum(u[2] for u in unions)
-    return gaps_from_union(region, union, used, skipped, merge_radii([u[3] for u in unions]), crs)
+def _class_union(
+    sites: gpd.GeoDataFrame | PartitionedLayer,
+    region: shapely.Geometry,
+    area_class: str,
+    run: tuple[CoverageParams, Any, str | None, float | None, Engine],
+) -> tuple[shapely.Geometry, list[UnionPart]]:
+    """The covered part of one class's region, and every part's answer."""
+    coverage, crs, tech, radius_m, engine = run
+    reach = 0.0 if isinstance(sites, gpd.GeoDataFrame) else _reach_m(sites, coverage, radius_m)
+    calls = [
+        (part, coverage, crs, tech, radius_m, region, near, area_class)
+        for part, near in _parts(sites, region, reach, crs)
+    ]
+    answers = engine.map(_union_task, calls)
+    union = shapely.union_all([u[0] for u in answers]) if answers else shapely.Polygon()
+    return shapely.intersection(union, region), answers
 
 
 def find_gaps(
@@ -129,6 +141,7 @@ def find_gaps(
     radius_m: float | None = None,
     engine: Engine | None = None,
     crs: Any = None,
+    area_classes: gpd.GeoDataFrame | None = None,
 ) -> CoverageResult:
     """Covered share of ``area`` and its gap polygons, on any engine.
 
@@ -152,6 +165,10 @@ def find_gaps(
         Default local (this process). The dask engine needs a partitioned layer.
     crs : CRS-like, optional
         The run's metric CRS; default chosen from ``area``.
+    area_classes : geopandas.GeoDataFrame, optional
+        Polygons with ``area_class`` (:mod:`baseline.coverage.areas`): each class's part of
+        the area is covered by the footprints at its own RSRP target. Default: the whole
+        area in the catalogue's default class.
 
     Returns
     -------
@@ -165,11 +182,14 @@ def find_gaps(
         )
     crs = crs or metric_crs(area)
     region = area_region(area, crs)
-    reach = (
-        0.0 if isinstance(sites, gpd.GeoDataFrame) else _reach_m(sites, coverage, tech, radius_m)
-    )
-    calls = [
-        (part, coverage, crs, tech, radius_m, region, near)
-        for part, near in _parts(sites, region, reach, crs)
-    ]
-    return _gathered(region, engine.map(_union_task, calls), crs)
+    classes = None if radius_m is not None else area_classes
+    covered, tables, counts = [], [], (0, 0)
+    run = (coverage, crs, tech, radius_m, engine)
+    for k, (cls, part) in enumerate(class_regions(region, classes, coverage, crs).items()):
+        union, answers = _class_union(sites, part, cls, run)
+        covered.append(union)
+        tables += [u[3] for u in answers]
+        if k == 0:
+            counts = (sum(u[1] for u in answers), sum(u[2] for u in answers))
+    union = shapely.union_all(covered) if covered else shapely.Polygon()
+    return gaps_from_union(region, union, *counts, merge_radii(tables), crs)

@@ -1,11 +1,10 @@
 """Modelled coverage from base-station sites, and the gaps planners must close.
 
-Each site's footprint follows from a link budget: the maximum allowed path loss (MAPL) is the
-reference-signal power per resource element plus antenna gain, less cable loss, less the RSRP
-threshold; the radius is the distance at which the path-loss model reaches the MAPL. Models:
-COST-231 Hata (urban/suburban) and 3GPP TR 38.901 UMa and UMi (NLOS, which takes the larger of
-the LOS and NLOS formulas). Parameters per technology live in the catalogue's ``coverage``
-section; values a site layer lacks (height) come from there and are reported as assumed.
+Each site's footprint follows from its own link budget (:mod:`baseline.coverage.budget`):
+the site's technology (:mod:`baseline.coverage.sites`) and height give the radius at which its
+path loss reaches the smaller of the downlink's and the uplink's maximum, after the margins.
+Parameters per technology live in the catalogue's ``coverage`` section; values a site layer
+lacks (height) come from there and are reported as assumed.
 
 Footprints are discs, or sectors when the site layer has ``azimuth`` and ``beamwidth``.
 All geometry work happens in a metric CRS; the union is one GEOS ``union_all`` call.
@@ -22,119 +21,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from baseline.errors import BaselineError
-from baseline.standard.params import PATH_LOSS_MODELS, CoverageParams, TechProfile
+from baseline.coverage.budget import link_budget
+from baseline.coverage.sites import heights, site_techs
+from baseline.standard.params import CoverageParams
 
-SPEED_OF_LIGHT = 299_792_458.0
-MODELS = PATH_LOSS_MODELS
-TECH_ALIASES = {"5G": "5G_3500", "NR": "5G_3500", "4G": "4G_1800", "LTE": "4G_1800"}
 _QUAD_SEGS = 8
-
-# --------------------------------------------------------------------------------------------
-# Path-loss models (distances in metres, frequencies in MHz, losses in dB)
-
-
-def cost231_hata(
-    d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float, urban: bool = True
-) -> np.ndarray:
-    """COST-231 Hata path loss (dB).
-
-    ``L = 46.3 + 33.9 log f - 13.82 log hb - a(hm) + (44.9 - 6.55 log hb) log d + Cm`` with
-    ``a(hm) = (1.1 log f - 0.7) hm - (1.56 log f - 0.8)``, d in km, Cm = 3 dB in urban
-    centres, 0 dB in suburbs. Published for 1,500-2,000 MHz and 1-20 km; shorter distances
-    are an extrapolation that planning tools commonly accept.
-
-    Examples
-    --------
-    >>> round(float(cost231_hata(1000, f_mhz=1800, h_bs=30, h_ue=1.5)), 2)
-    139.2
-    """
-    lf = math.log10(f_mhz)
-    a_hm = (1.1 * lf - 0.7) * h_ue - (1.56 * lf - 0.8)
-    cm = 3.0 if urban else 0.0
-    d_km = np.asarray(d_m, float) / 1000.0
-    slope = 44.9 - 6.55 * math.log10(h_bs)
-    return 46.3 + 33.9 * lf - 13.82 * math.log10(h_bs) - a_hm + slope * np.log10(d_km) + cm
-
-
-def _breakpoint(f_mhz: float, h_bs: float, h_ue: float) -> float:
-    return 4 * (h_bs - 1.0) * (h_ue - 1.0) * f_mhz * 1e6 / SPEED_OF_LIGHT
-
-
-def uma_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float) -> np.ndarray:
-    """3GPP TR 38.901 UMa NLOS path loss (dB): max(PL_LOS, PL'_NLOS), d as 2D distance.
-
-    Examples
-    --------
-    >>> round(float(uma_38901(500, f_mhz=3500, h_bs=25, h_ue=1.5)), 2)
-    129.92
-    """
-    d2 = np.asarray(d_m, float)
-    d3 = np.hypot(d2, h_bs - h_ue)
-    fc = f_mhz / 1000.0
-    dbp = _breakpoint(f_mhz, h_bs, h_ue)
-    pl1 = 28.0 + 22 * np.log10(d3) + 20 * math.log10(fc)
-    pl2 = 28.0 + 40 * np.log10(d3) + 20 * math.log10(fc) - 9 * np.log10(dbp**2 + (h_bs - h_ue) ** 2)
-    los = np.where(d2 <= dbp, pl1, pl2)
-    nlos = 13.54 + 39.08 * np.log10(d3) + 20 * math.log10(fc) - 0.6 * (h_ue - 1.5)
-    return np.maximum(los, nlos)
-
-
-def umi_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float) -> np.ndarray:
-    """3GPP TR 38.901 UMi street-canyon NLOS path loss (dB): max(PL_LOS, PL'_NLOS).
-
-    Examples
-    --------
-    >>> round(float(umi_38901(200, f_mhz=3500, h_bs=10, h_ue=1.5)), 2)
-    115.23
-    """
-    d2 = np.asarray(d_m, float)
-    d3 = np.hypot(d2, h_bs - h_ue)
-    fc = f_mhz / 1000.0
-    dbp = _breakpoint(f_mhz, h_bs, h_ue)
-    pl1 = 32.4 + 21 * np.log10(d3) + 20 * math.log10(fc)
-    pl2 = (
-        32.4 + 40 * np.log10(d3) + 20 * math.log10(fc) - 9.5 * np.log10(dbp**2 + (h_bs - h_ue) ** 2)
-    )
-    los = np.where(d2 <= dbp, pl1, pl2)
-    nlos = 35.3 * np.log10(d3) + 22.4 + 21.3 * math.log10(fc) - 0.3 * (h_ue - 1.5)
-    return np.maximum(los, nlos)
-
-
-def path_loss(model: str, d_m: np.ndarray | float, params: TechProfile) -> np.ndarray:
-    """Evaluate the named model with a technology's parameters from the catalogue."""
-    kw = {"f_mhz": params.frequency_mhz, "h_bs": params.bs_height_m, "h_ue": params.ue_height_m}
-    if model == "cost231_hata":
-        return cost231_hata(d_m, urban=params.environment == "urban", **kw)
-    if model == "uma_38901":
-        return uma_38901(d_m, **kw)
-    if model == "umi_38901":
-        return umi_38901(d_m, **kw)
-    msg = f"'{model}' is not a valid path-loss model, must be one of {', '.join(MODELS)}"
-    raise BaselineError(msg)
-
-
-def max_path_loss(params: TechProfile) -> float:
-    """Maximum allowed path loss (dB) from the link budget of a technology."""
-    rs_power = params.tx_power_dbm - 10 * math.log10(params.resource_elements)
-    return rs_power + params.antenna_gain_dbi - params.cable_loss_db - params.rsrp_threshold_dbm
-
-
-def coverage_radius(params: TechProfile) -> float:
-    """Distance (m) at which the model's path loss reaches the maximum allowed path loss.
-
-    Solved by bisection between 1 m and 50 km (path loss grows with distance).
-    """
-    target = max_path_loss(params)
-    lo, hi = 1.0, 50_000.0
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        if float(path_loss(params.model, mid, params)) < target:
-            lo = mid
-        else:
-            hi = mid
-    return round((lo + hi) / 2, 2)
-
 
 # --------------------------------------------------------------------------------------------
 # Footprints and gaps
@@ -170,17 +61,6 @@ class CoverageResult:
     crs: Any
 
 
-def tech_params(coverage: CoverageParams, tech: str | None) -> TechProfile:
-    """Return the technology profile of a tech id or alias such as ``5G``."""
-    techs = coverage.techs
-    key = tech or coverage.default_tech
-    key = TECH_ALIASES.get(str(key), str(key))
-    if key not in techs:
-        msg = f"'{tech}' is not a valid technology, must be one of {', '.join(techs)}, 4G, 5G"
-        raise BaselineError(msg)
-    return techs[key]
-
-
 def valid_sites(sites: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     """Drop sites with empty, non-point or non-finite coordinates; return (kept, skipped)."""
     geom = sites.geometry
@@ -203,45 +83,37 @@ def site_radii(
     *,
     tech: str | None = None,
     radius_m: float | None = None,
+    area_class: str | None = None,
+    source: str = "sites",
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Radius per site and a table of the radii used (tech, height, radius, assumed)."""
+    """Radius per site from its own budget, and a table of the radii used.
+
+    Each site's technology comes from :func:`baseline.coverage.sites.site_techs` (``tech`` is
+    the one for sites that do not say theirs); heights a site lacks come from its profile and
+    are reported as assumed. The table has one row per (tech, height): ``tech``, ``model``,
+    ``bs_height_m``, ``area_class``, ``radius_m``, ``limited_by``, ``sites``,
+    ``sites_assumed``, ``assumed``.
+    """
     if radius_m is not None:
-        table = pd.DataFrame(
-            [
-                {
-                    "tech": "fixed",
-                    "bs_height_m": np.nan,
-                    "radius_m": radius_m,
-                    "assumed": "radius given with --radius-m",
-                }
-            ]
-        )
-        return np.full(len(sites), float(radius_m)), table
-    base = tech_params(coverage, tech)
-    if "height_m" in sites:
-        heights = pd.to_numeric(sites["height_m"], errors="coerce")
-    else:
-        heights = pd.Series(np.nan, index=sites.index)
-    assumed = heights.isna()
-    heights = heights.fillna(base.bs_height_m).clip(lower=base.ue_height_m + 1.5)
+        row = {"tech": "fixed", "bs_height_m": np.nan, "radius_m": radius_m,
+               "assumed": "radius given with --radius-m"}  # fmt: skip
+        return np.full(len(sites), float(radius_m)), pd.DataFrame([row])
+    techs = site_techs(sites, coverage, tech=tech, source=source)
+    given = heights(sites)
+    keys = pd.DataFrame({"tech": techs, "h": given.to_numpy(), "assumed": given.isna().to_numpy()})
+    keys["h"] = keys["h"].fillna(keys["tech"].map(lambda t: coverage.techs[t].bs_height_m))
     radii = np.empty(len(sites))
     rows = []
-    for h in sorted(heights.unique()):
-        r = coverage_radius(base.at_height(float(h)))
-        mask = (heights == h).to_numpy()
-        radii[mask] = r
-        n_assumed = int((mask & assumed.to_numpy()).sum())
-        rows.append(
-            {
-                "tech": base.id,
-                "model": base.model,
-                "bs_height_m": float(h),
-                "radius_m": r,
-                "sites": int(mask.sum()),
-                "sites_assumed": n_assumed,
-                "assumed": assumed_text(n_assumed),
-            }
-        )
+    for (tid, h), group in keys.groupby(["tech", "h"], sort=True):
+        p = coverage.techs[str(tid)]
+        height = max(float(h), p.ue_height_m + 1.5)  # type: ignore[arg-type]
+        b = link_budget(p.at_height(height), coverage, area_class)
+        radii[group.index.to_numpy()] = b.radius_m
+        n_assumed = int(group["assumed"].sum())
+        rows.append({"tech": str(tid), "model": p.model, "bs_height_m": float(h),  # type: ignore[arg-type]
+                     "area_class": b.area_class, "radius_m": b.radius_m,
+                     "limited_by": b.limited_by, "sites": len(group),
+                     "sites_assumed": n_assumed, "assumed": assumed_text(n_assumed)})  # fmt: skip
     return radii, pd.DataFrame(rows)
 
 
@@ -257,7 +129,7 @@ def merge_radii(tables: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame()
     if "sites" not in tables[0]:  # a fixed radius: the same one-row table everywhere
         return tables[0]
-    keys = ["tech", "model", "bs_height_m", "radius_m"]
+    keys = ["tech", "model", "bs_height_m", "area_class", "radius_m", "limited_by"]
     merged = pd.concat(tables).groupby(keys, as_index=False, sort=True)
     out = merged[["sites", "sites_assumed"]].sum()
     out["assumed"] = [assumed_text(int(n)) for n in out["sites_assumed"]]
@@ -315,17 +187,18 @@ def coverage_union(
     radius_m: float | None = None,
     clip: shapely.Geometry | None = None,
     count_only: bool = False,
+    area_class: str | None = None,
 ) -> tuple[shapely.Geometry, int, int, pd.DataFrame]:
     """Union of site footprints in ``crs``; returns (union, used, skipped, radii table).
 
     ``count_only`` skips the footprints (an empty union) for sites known to be out of reach,
-    whose counts and radii still belong in the totals.
+    whose counts and radii still belong in the totals. ``area_class`` picks the RSRP target.
     """
     kept, skipped = valid_sites(sites)
     if kept.empty:
         return shapely.Polygon(), 0, skipped, pd.DataFrame()
     kept_m = kept.to_crs(crs)
-    radii, table = site_radii(kept_m, coverage, tech=tech, radius_m=radius_m)
+    radii, table = site_radii(kept_m, coverage, tech=tech, radius_m=radius_m, area_class=area_class)
     if count_only:
         return shapely.Polygon(), len(kept), skipped, table
     geoms = footprints(kept_m, radii)
@@ -363,14 +236,19 @@ def gaps_from_union(
 
 
 def site_footprints(
-    sites: gpd.GeoDataFrame, coverage: CoverageParams, *, crs: Any, tech: str | None = None
+    sites: gpd.GeoDataFrame,
+    coverage: CoverageParams,
+    *,
+    crs: Any,
+    tech: str | None = None,
+    area_class: str | None = None,
 ) -> np.ndarray:
-    """Footprint polygons of the valid sites in ``crs`` (no union)."""
+    """Footprint polygons of the valid sites in ``crs``, each from its own budget (no union)."""
     kept, _ = valid_sites(sites)
     if kept.empty:
         return np.array([], dtype=object)
     kept_m = kept.to_crs(crs)
-    radii, _ = site_radii(kept_m, coverage, tech=tech)
+    radii, _ = site_radii(kept_m, coverage, tech=tech, area_class=area_class)
     return footprints(kept_m, radii)
 
 

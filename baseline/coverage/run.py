@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -62,24 +61,25 @@ def gaps_run(
     tech: str | None = None,
     radius_m: float | None = None,
     engine: Engine | None = None,
-    crs: Any = None,
+    area_classes: gpd.GeoDataFrame | None = None,
 ) -> GapsRun:
     """Model coverage of ``area`` from ``sites``; rank its gaps and summarise (grid on demand).
 
     Parameters
     ----------
-    sites, area, coverage, tech, radius_m, engine
+    sites, area, coverage, tech, radius_m, engine, area_classes
         As for :func:`baseline.coverage.find_gaps`.
     plan : SitePlan, optional
         Projects that get a covered share and rank the gaps they touch.
-    crs : CRS-like, optional
-        The run's metric CRS, used for every measure; default chosen from ``area``.
 
     Returns
     -------
     GapsRun
     """
-    crs = crs or metric_crs(area)
-    result = find_gaps(sites, area, coverage, tech=tech, radius_m=radius_m, engine=engine, crs=crs)
+    crs = metric_crs(area)
+    result = find_gaps(
+        sites, area, coverage, tech=tech, radius_m=radius_m, engine=engine, crs=crs,
+        area_classes=area_classes,
+    )  # fmt: skip
     ranked, summary = gap_report(result, area, plan)
     return GapsRun(result, ranked, summary, area, coverage.grid_cell_m)

@@ -27,12 +27,9 @@ import yaml
 
 from baseline import settings
 from baseline.errors import CatalogueError
+from baseline.standard.coverage_schema import validate_coverage
 from baseline.standard.params import (
     COBUILD_NUMBERS,
-    ENVIRONMENTS,
-    PATH_LOSS_MODELS,
-    TECH_NUMBERS,
-    TECH_POSITIVE,
     CobuildParams,
     CoverageParams,
     cobuild_problems,
@@ -497,46 +494,7 @@ def _validate_demand_rules(ids: Any, rules: Mapping[str, Any], problems: _Proble
 
 
 def _validate_coverage(cov: Mapping[str, Any], problems: _Problems) -> None:
-    techs = cov.get("techs")
-    if not isinstance(techs, Mapping) or not techs:
-        problems.add("coverage", "", "coverage.techs", "needs a mapping of technology profiles")
-        techs = {}
-    for tid, tech in techs.items():
-        _validate_tech(str(tid), tech, problems)
-    default = cov.get("default_tech")
-    if default is not None and default not in techs:
-        known = ", ".join(map(str, techs))
-        problems.add(
-            "coverage", "", "coverage.default_tech", f"unknown tech '{default}'; known: {known}"
-        )
-    if not _is_number(cov.get("grid_cell_m"), 0, strict=True):
-        value = cov.get("grid_cell_m")
-        problems.add("coverage", "", "coverage.grid_cell_m", f"bad value {value!r}: a number > 0")
-
-
-def _validate_tech(tid: str, tech: Any, problems: _Problems) -> None:
-    where = f"coverage.techs.{tid}"
-    if not isinstance(tech, Mapping):
-        problems.add("coverage", "", where, "must be a mapping of link-budget parameters")
-        return
-    if tech.get("model") not in PATH_LOSS_MODELS:
-        choices = ", ".join(PATH_LOSS_MODELS)
-        problems.add("coverage", "", f"{where}.model", f"needs a model, one of {choices}")
-    for key in TECH_NUMBERS:
-        positive = key in TECH_POSITIVE
-        if key not in tech:
-            problems.add("coverage", "", where, f"missing '{key}'")
-        elif not _is_number(tech[key], 0 if positive else None, strict=True):
-            rule = "a number > 0" if positive else "a number"
-            problems.add("coverage", "", f"{where}.{key}", f"bad value {tech[key]!r}: {rule}")
-    if "cable_loss_db" in tech and not _is_number(tech["cable_loss_db"], 0):
-        value = tech["cable_loss_db"]
-        problems.add(
-            "coverage", "", f"{where}.cable_loss_db", f"bad value {value!r}: a number >= 0"
-        )
-    if tech.get("environment", "urban") not in ENVIRONMENTS:
-        choices = ", ".join(ENVIRONMENTS)
-        problems.add("coverage", "", f"{where}.environment", f"must be one of {choices}")
+    validate_coverage(cov, lambda path, message: problems.add("coverage", "", path, message))
 
 
 # --------------------------------------------------------------------------------------------

@@ -54,18 +54,28 @@ class Measured:
         :class:`Outcome` codes (int8).
     note : str or numpy.ndarray
         Why the ``UNMEASURED`` rows could not be measured (one text, or one per row).
+    detail : str or numpy.ndarray
+        What a measured row's sentence may add (``{detail}`` in a kind's own templates),
+        such as which sensor cannot report and how far it is from a serving site.
     """
 
     value: np.ndarray
     outcome: np.ndarray
     note: str | np.ndarray = ""
+    detail: str | np.ndarray = ""
 
     @classmethod
-    def of(cls, value: Any, outcome: Any = Outcome.MEASURED, note: str = "") -> Measured:
+    def of(
+        cls, value: Any, outcome: Any = Outcome.MEASURED, note: str = "", detail: Any = ""
+    ) -> Measured:
         """Build from a value (or array) and outcome codes; the outcome may be a scalar."""
         value = np.atleast_1d(np.asarray(value, dtype="float64"))
         codes = np.broadcast_to(np.asarray(outcome, dtype=np.int8), value.shape).copy()
-        return cls(value, codes, note)
+        return cls(value, codes, note, detail)
+
+    def details(self) -> np.ndarray:
+        """The detail of every row ('' where there is none)."""
+        return np.broadcast_to(np.asarray(self.detail, dtype=object), self.value.shape).copy()
 
     def notes(self) -> np.ndarray:
         """The note of every row ('' where the row was measured)."""

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+import baseline.standard.kinds_sensor  # noqa: F401  (registers the sensor kinds)
 from baseline.spatial import nearest_distance
 from baseline.standard.context import Measured, Outcome, RuleContext, note
 from baseline.standard.registry import (
@@ -192,7 +193,7 @@ def within_distance(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     threshold="threshold",
     op=">=",
     unit=fixed_unit("share"),
-    subject="subject_coverage",
+    subject=Templates("subject_coverage", unmet="msg_coverage_unmet"),
 )
 def coverage_min(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     """Share of the project's footprint covered by modelled coverage of ``tech``."""
