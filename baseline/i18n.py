@@ -83,6 +83,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit_holes": {"zh": "孔", "en": "holes"},
     "unit_pairs": {"zh": "对", "en": "pairs"},
     "unit_slots": {"zh": "个", "en": "slots"},
+    "unit_sensors": {"zh": "个", "en": "sensors"},
     "unit_households/room": {"zh": "户/间", "en": "households/room"},
     "unit_households/cabinet": {"zh": "户/箱", "en": "households/cabinet"},
     "unit_fibres/household": {"zh": "芯/户", "en": "fibres/household"},

@@ -189,7 +189,7 @@ def test_check_on_dask_equals_local(tmp_path, std, dask_engine):
     c = check(plan, std, assets=layer)  # the local engine reading the same parts
     pd.testing.assert_frame_equal(a.findings, b.findings)
     pd.testing.assert_frame_equal(a.findings, c.findings)
-    assert len(a.findings) == 477 and (a.findings["status"] == "fail").sum() == 36  # issue 15
+    assert len(a.findings) == 522 and (a.findings["status"] == "fail").sum() == 30  # 14, 15
 
 
 def test_dask_engine_needs_partitioned_input(std):
@@ -265,7 +265,7 @@ def test_cli_ingest_and_check_with_both_engines(tmp_path, cluster):
         outs[name] = pd.read_csv(out)
     pd.testing.assert_frame_equal(outs["local"], outs["dask"])
     pd.testing.assert_frame_equal(outs["local"], outs["cluster"])
-    assert len(outs["local"]) == 477  # issue 15: sensor rules
+    assert len(outs["local"]) == 522  # issues 14 and 15
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

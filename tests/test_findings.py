@@ -245,8 +245,8 @@ def test_standards_sources_lists_thresholds_and_what_is_not_encoded():
 
 # ---- 5. Chinese all the way ---------------------------------------------------------------
 
-_STANDARD_CODE = re.compile(r"(GB/T|GB|DG/TJ)\s?[\d.-]+")
-_SYMBOL = re.compile(r"[\d.]*(m|mm|kN|dBm|km|ha|G|H|M|L)")
+_STANDARD_CODE = re.compile(r"(GB/T|GB|DG/TJ|3GPP TR|3GPP TS)\s?[\d.-]+")
+_SYMBOL = re.compile(r"[\d.]*(m|mm|kN|dB|dBm|km|ha|G|H|M|L)")
 """Unit symbols (m, kN, dBm), 5G, and the confidence codes H, M, L."""
 
 
@@ -264,8 +264,12 @@ def identifiers(result) -> set[str]:
     names |= set(std.categories) | set(std.rules) | set(std.fittings) | {"building"}
     for rule in std.rules.values():
         names |= {str(v) for v in rule.params.values() if isinstance(v, str)}
+        names |= {str(v) for v in rule.params.get("types", [])}  # sensor_type codes
         names |= {c.attribute for c in rule.when}
     names |= {"building_id", "use", "gfa_m2", "floors", "catalogue", "category", "per"}
+    names |= {"assets"}  # the option --assets a coverage message points to
+    if "feature_id" in result.fittings:  # the sensors a sentence names
+        names |= set(result.fittings["feature_id"].dropna().astype(str))
     return {part for n in names for part in re.findall(r"[A-Za-z0-9_]+", str(n))}
 
 
@@ -354,5 +358,5 @@ def test_check_writes_findings_layers_in_cgcs2000(tmp_path, ext):
         return
     got = gpd.read_file(out)
     assert got.crs.to_epsg() == (4490 if ext == "gpkg" else 4326)  # GeoJSON is WGS84 (RFC 7946)
-    assert len(got) == 494 and got.geometry.notna().all()
+    assert len(got) == 522 and got.geometry.notna().all()  # one row per finding (issues 14, 15)
     assert set(got.loc[got["building_id"] != "", "project_id"]) >= {"PD-B03", "PD-B05"}

@@ -67,6 +67,8 @@ def test_all_kinds_are_registered():
         "coverage_min",
         "spacing_max",
         "density_min",
+        "sensor_types",
+        "sensor_reach",
     }
 
 

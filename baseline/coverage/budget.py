@@ -113,8 +113,8 @@ def jakes_area_fraction(margin_db: float, sigma_db: float, slope_db: float) -> f
 
     Examples
     --------
-    >>> round(jakes_area_fraction(0.0, 8.0, 35.0), 3)  # 50 % at the edge
-    0.754
+    >>> round(jakes_area_fraction(0.0, 8.0, 35.0), 2)  # 50 % at the edge
+    0.75
     """
     s = sigma_db * math.sqrt(2)
     a = -margin_db / s

@@ -123,6 +123,7 @@ def sensor_reach(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     counts, details = [], []
     for r in rows:
         mine = np.flatnonzero((at == r) & cannot)
+        mine = mine[np.argsort(ids[mine], kind="stable")]  # named in id order, not row order
         counts.append(len(mine))
         details.append(_reach_details(ids[mine], placement[mine], dist[mine], reach[mine]))
     none = ctx.count("sensor")[rows] == 0
