@@ -46,6 +46,7 @@ from baseline.check.run import CheckResult
 from baseline.errors import DataWarning, SchemaError
 from baseline.i18n import STRINGS, t
 from baseline.io.crs import metric_crs
+from baseline.io.values import read_dates, read_ids
 from baseline.standard.params import CobuildParams
 
 REC_COLUMNS = [
@@ -103,9 +104,9 @@ def prepare_works(gdf: gpd.GeoDataFrame, cols: WorksColumns = WorksColumns()) ->
     require_works_columns(gdf.columns, cols)
     out = gpd.GeoDataFrame(
         {
-            "work_id": gdf[cols.id].astype(str).to_numpy(),
-            "start": pd.to_datetime(gdf[cols.start], errors="coerce", utc=False).to_numpy(),
-            "end": pd.to_datetime(gdf[cols.end], errors="coerce", utc=False).to_numpy(),
+            "work_id": read_ids(gdf[cols.id]).fillna("").to_numpy(dtype=object),
+            "start": read_dates(gdf[cols.start]).values.to_numpy(),
+            "end": read_dates(gdf[cols.end]).values.to_numpy(),
             "owner": (
                 gdf[cols.owner].astype("string").fillna("").to_numpy() if cols.owner in gdf else ""
             ),
