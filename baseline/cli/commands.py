@@ -36,7 +36,7 @@ from baseline.io.partitioned import PartitionedLayer, is_partitioned, open_parti
 from baseline.io.partitioned import ingest as write_parts
 from baseline.io.preflight import preflight
 from baseline.io.siteplan import read_siteplan
-from baseline.io.validate import validate_works
+from baseline.io.validate import asset_types, validate_works
 from baseline.io.writers import LAYER_FORMATS, TABLE_FORMATS, write_layer, write_table
 from baseline.reports.check_report import write_check
 from baseline.reports.cobuild_report import write_recommendations
@@ -269,6 +269,8 @@ def _assets(
                 f"{f.name}: an assets layer needs a column 'asset_type' (tower, pole, sensor, duct)"
             )
             raise BaselineError(msg)
+        if isinstance(layer, gpd.GeoDataFrame):
+            layer = asset_types(layer, where=f.name)
         sources.append(layer)
     return sources
 

@@ -612,7 +612,7 @@ def summary(recs: pd.DataFrame) -> pd.DataFrame:
     """Count and saving per kind and per owner (an owner counts once per recommendation)."""
     by_kind = recs.groupby("kind").agg(count=("rec_id", "size"), saving_cny=("saving_cny", "sum"))
     by_kind = by_kind.reset_index().rename(columns={"kind": "group"}).assign(by="kind")
-    exploded = recs.assign(owner=recs["owners"].str.split(";")).explode("owner")
+    exploded = recs.assign(owner=recs["owners"].astype("string").str.split(";")).explode("owner")
     exploded = exploded[exploded["owner"].fillna("") != ""]
     by_owner = exploded.groupby("owner").agg(
         count=("rec_id", "size"), saving_cny=("saving_cny", "sum")

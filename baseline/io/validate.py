@@ -171,3 +171,35 @@ def validate_works(
     raise_all(problems + date_issues, "works layer")
     out[id_col] = read_ids(gdf[id_col]).to_numpy()
     return out
+
+
+# Existing asset types and the names institutes give them (any case).
+ASSET_TYPES: dict[str, tuple[str, ...]] = {
+    "tower": ("tower", "铁塔", "通信铁塔", "基站", "塔", "mast", "macro"),
+    "pole": ("pole", "smart_pole", "灯杆", "杆", "智慧杆", "智慧灯杆", "多功能杆"),
+    "sensor": ("sensor", "传感器", "感知设备"),
+    "duct": ("duct", "管道", "通信管道"),
+}
+_ASSET_LOOKUP = {name.casefold(): kind for kind, names in ASSET_TYPES.items() for name in names}
+
+
+def asset_types(layer: gpd.GeoDataFrame, *, where: str) -> gpd.GeoDataFrame:
+    """``layer`` with ``asset_type`` mapped to tower, pole, sensor or duct.
+
+    Raises
+    ------
+    SchemaError
+        Listing every unknown type and its rows (none is dropped silently).
+    """
+    text = layer["asset_type"].astype("string").str.strip()
+    mapped = text.str.casefold().map(_ASSET_LOOKUP)
+    unknown = mapped.isna().to_numpy().nonzero()[0]
+    if len(unknown):
+        found = sorted(set(text.iloc[unknown].fillna("(empty)").astype(str)))[:10]
+        known = ", ".join(f"{k} ({'/'.join(v[1:3])})" for k, v in ASSET_TYPES.items())
+        msg = (
+            f"{where}: column 'asset_type': unknown type(s) {', '.join(found)} on "
+            f"{rows_text(list(unknown))}; must be one of {known}"
+        )
+        raise SchemaError(msg)
+    return layer.assign(asset_type=mapped.to_numpy())
