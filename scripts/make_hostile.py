@@ -634,8 +634,10 @@ def _crs_cases() -> list[dict]:
 
 def _writer_cases() -> list[dict]:
     formula = works_frame(
-        [work("W1", "2027-01-01", "2027-03-01", owner='=HYPERLINK("http://x","x")'),
-         work("=1+1", "2027-01-01", "2027-03-01", 5, owner="+cmd")]
+        [
+            work("W1", "2027-01-01", "2027-03-01", owner='=HYPERLINK("http://x","x")'),
+            work("=1+1", "2027-01-01", "2027-03-01", 5, owner="+cmd"),
+        ]
     )
     case_names = good_plan().assign(Name="upper")
     text_fid = good_plan().assign(fid=["a", "b"])

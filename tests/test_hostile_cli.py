@@ -4,8 +4,8 @@ after a refusal, a message in the user's words, and the right answer where the i
 from __future__ import annotations
 
 import shutil
-import warnings
 import sys
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -16,10 +16,11 @@ from baseline.cli import main
 from baseline.errors import DataWarning
 from baseline.io.formats import read_layer
 from baseline.io.siteplan import read_siteplan
+from baseline.standard.catalogue import load_standard
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import make_hostile  # noqa: E402
+import make_hostile
 
 SAMPLE = ROOT / "layers" / "sample_siteplan.geojson"
 DEFAULT_OUT = {"check": "out.csv", "cobuild": "recs.csv", "convert": "converted.gpkg"}
@@ -96,8 +97,6 @@ def _crs_arg(case):
 
 
 def _std():
-    from baseline.standard.catalogue import load_standard  # noqa: PLC0415 (test helper)
-
     return load_standard()
 
 
@@ -174,7 +173,7 @@ def test_convert_outputs_read_back(tmp_path, monkeypatch, capsys):
     for name in ("name_and_Name.geojson", "text_fid.geojson", "nested_values.geojson"):
         case = next(c for c in CASES if c["file"] == name)
         (tmp_path / name).write_bytes(case["data"])
-        out = tmp_path / f"{name}.{ 'xlsx' if 'nested' in name else 'gpkg'}"
+        out = tmp_path / f"{name}.{'xlsx' if 'nested' in name else 'gpkg'}"
         code, err = _run(["convert", str(tmp_path / name), str(out)], monkeypatch, capsys)
         assert code == 0, err
         if out.suffix == ".gpkg":

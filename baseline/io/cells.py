@@ -36,7 +36,8 @@ def _text_columns(frame: pd.DataFrame) -> list[Any]:
     return [
         c
         for c in frame.columns
-        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)
+        if pd.api.types.is_object_dtype(frame[c].dtype)
+        or pd.api.types.is_string_dtype(frame[c].dtype)
     ]
 
 
@@ -70,7 +71,7 @@ def local_dates(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(dtype, pd.DatetimeTZDtype):
             out = out.copy() if out is frame else out
             out[col] = frame[col].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
-        elif dtype == object and frame[col].map(_is_aware).any():
+        elif pd.api.types.is_object_dtype(dtype) and frame[col].map(_is_aware).any():
             out = out.copy() if out is frame else out
             out[col] = frame[col].map(_to_local)
     return out
@@ -106,7 +107,7 @@ def for_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 def formula_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
     """(row, column) 0-based positions of text cells that begin with ``=``."""
-    cells = []
+    cells: list[tuple[int, int]] = []
     for k, col in enumerate(frame.columns):
         if col in _text_columns(frame):
             rows = np.flatnonzero(frame[col].map(is_formula_like).to_numpy())

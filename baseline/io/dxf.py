@@ -125,7 +125,13 @@ def read_dxf(path: Path) -> gpd.GeoDataFrame:
         for entity in doc.modelspace():
             geom = _geometry(entity)
             if geom is not None:
-                rows.append({"Layer": decode_cad_text(entity.dxf.layer), **_attributes(entity), "geometry": geom})
+                rows.append(
+                    {
+                        "Layer": decode_cad_text(entity.dxf.layer),
+                        **_attributes(entity),
+                        "geometry": geom,
+                    }
+                )
     except Exception as exc:
         msg = f"{path.name}: the drawing has damaged entities ({exc}); save it again as DXF"
         raise ReadError(msg) from None

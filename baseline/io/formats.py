@@ -285,9 +285,7 @@ def _read_geojson(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
     text = decode(raw, path.name, encoding)
     head = text[:4096].lstrip("\ufeff \t\r\n")
     if not head.startswith(("{", "[")):
-        msg = (
-            f"{path.name}: is not JSON (it starts with {head[:20]!r}); export it as GeoJSON"
-        )
+        msg = f"{path.name}: is not JSON (it starts with {head[:20]!r}); export it as GeoJSON"
         raise ReadError(msg)
     plain = not raw.startswith(b"\xef\xbb\xbf") and text.encode("utf-8") == raw
     source: Any = path if plain else io.BytesIO(text.lstrip("\ufeff").encode("utf-8"))

@@ -184,9 +184,7 @@ def _project_problems(
     for col in NUMERIC_ATTRIBUTES:
         if col in projects:
             problems += number_problems(projects[col], where=label, column=col)
-    dates, read = date_problems(
-        projects, *DATE_ATTRIBUTES, where=label, date_format=date_format
-    )
+    dates, read = date_problems(projects, *DATE_ATTRIBUTES, where=label, date_format=date_format)
     return problems + dates, read
 
 
@@ -217,11 +215,11 @@ def _refuse_shared(hits: pd.DataFrame, fittings: pd.DataFrame, label: str) -> No
     shared = claims[claims.map(len) > 1]
     if shared.empty:
         return
-    positions = [int(fittings.index.get_loc(i)) for i in shared.index]
+    positions = {label_: k for k, label_ in enumerate(fittings.index)}
     problems = [
-        f"{label}: the {fittings.at[i, 'kind']} on {rows_text([p])} of the fittings lies in "
-        f"the boundaries of {' and '.join(ids)}; give it a project_id"
-        for i, p, ids in zip(shared.index, positions, shared, strict=True)
+        f"{label}: the {fittings.at[i, 'kind']!s} on {rows_text([positions[i]])} of the "
+        f"fittings lies in the boundaries of {' and '.join(map(str, ids))}; give it a project_id"
+        for i, ids in shared.items()
     ][:10]
     raise_all(problems, "site plan")
 

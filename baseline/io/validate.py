@@ -98,9 +98,7 @@ def date_problems(
     if start in out and end in out and not reversed_ok:
         reversed_ = (out[end] < out[start]).to_numpy().nonzero()[0]
         if len(reversed_):
-            problems.append(
-                f"{where}: '{end}' is before '{start}' on {rows_text(list(reversed_))}"
-            )
+            problems.append(f"{where}: '{end}' is before '{start}' on {rows_text(list(reversed_))}")
     return problems, out
 
 

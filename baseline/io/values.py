@@ -101,10 +101,9 @@ def is_blank(value: object) -> bool:
         return True
     if isinstance(value, str):
         return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    return value is pd.NA or value is pd.NaT
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,9 +173,7 @@ def _number_with_unit(text: str) -> float | None:
 
 def read_numbers(values: pd.Series) -> Reading:
     """A column as floats (NaN where blank) and a problem for each value that is no number."""
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
-        values.dtype
-    ):
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return Reading(values.astype("float64"))
     out = np.full(len(values), np.nan)
     problems = []
@@ -378,4 +375,6 @@ def describe(problems: list[Problem], *, where: str, column: str, limit: int = 8
     shown = ", ".join(f"row {p.position + 1} '{p.value}'" for p in problems[:limit])
     more = f" and {len(problems) - limit} more" if len(problems) > limit else ""
     reasons = sorted({p.reason for p in problems})
-    return f"{where}: column '{column}': {len(problems)} value(s) {'; '.join(reasons)}: {shown}{more}"
+    return (
+        f"{where}: column '{column}': {len(problems)} value(s) {'; '.join(reasons)}: {shown}{more}"
+    )

@@ -20,10 +20,18 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 
 from baseline.errors import OutputError
-from baseline.io.cells import for_excel, for_text, formula_cells, sheet_chunks, unique_field_names
+from baseline.io.cells import (
+    for_excel,
+    for_text,
+    formula_cells,
+    scalars,
+    sheet_chunks,
+    unique_field_names,
+)
 
 TABLE_FORMATS = (".csv", ".json", ".xlsx", ".html")
 LAYER_FORMATS = (".geojson", ".gpkg", ".parquet", ".csv", ".xlsx")
@@ -120,8 +128,11 @@ def _suffix(path: Path, allowed: tuple[str, ...]) -> str:
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write ``table`` as UTF-8 CSV with a BOM, formulas escaped with a leading apostrophe."""
-    for_text(table).to_csv(path, index=False, encoding="utf-8-sig")
+    """Write ``table`` as UTF-8 CSV with a BOM, formulas escaped with a leading apostrophe.
+
+    Lines end in CRLF (RFC 4180), so a field holding a carriage return or newline is quoted.
+    """
+    for_text(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def _inert(sheet: object, frame: pd.DataFrame) -> None:
@@ -197,6 +208,13 @@ def _write_gdal(gdf: gpd.GeoDataFrame, tmp: Path, driver: str, layer: str, where
         raise OutputError(msg) from None
 
 
+def _parquet(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
+    try:
+        gdf.to_parquet(tmp)
+    except (ValueError, TypeError, pa.ArrowException):
+        scalars(gdf).to_parquet(tmp)  # mixed lists and dicts: as JSON text
+
+
 def write_layer(
     gdf: gpd.GeoDataFrame,
     path: str | Path,
@@ -221,7 +239,7 @@ def write_layer(
         elif suffix == ".gpkg":
             _write_gdal(gdf, tmp, "GPKG", layer or path.stem, path.name)
         elif suffix == ".parquet":
-            gdf.to_parquet(tmp)
+            _parquet(gdf, tmp)
         else:
             table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
             table["wkt"] = gdf.geometry.to_wkt()
