@@ -51,11 +51,18 @@ def _scalar_text(value: object) -> object:
     return value
 
 
+def _all_text(values: pd.Series) -> bool:
+    """True when every value is text or missing (checked in C, no Python loop)."""
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
 def scalars(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with non-scalar cells (lists, dicts, arrays) written as JSON text."""
     out = frame
     for col in _text_columns(frame):
         values = frame[col]
+        if _all_text(values):
+            continue
         nested = values.map(lambda v: isinstance(v, list | tuple | set | dict | np.ndarray))
         if nested.any():
             out = out.copy() if out is frame else out
@@ -87,8 +94,15 @@ def _to_local(value: object) -> object:
     return value
 
 
+def _risky(values: pd.Series) -> pd.Series:
+    """Mask of the values that are text beginning like a formula."""
+    if _all_text(values):
+        return values.astype("string").str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+    return values.map(is_formula_like).astype(bool)
+
+
 def _escaped(values: pd.Series) -> pd.Series:
-    risky = values.map(is_formula_like)
+    risky = _risky(values)
     if not risky.any():
         return values
     return values.where(~risky, "'" + values.astype("string"))
@@ -110,7 +124,7 @@ def formula_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
     cells: list[tuple[int, int]] = []
     for k, col in enumerate(frame.columns):
         if col in _text_columns(frame):
-            rows = np.flatnonzero(frame[col].map(is_formula_like).to_numpy())
+            rows = np.flatnonzero(_risky(frame[col]).to_numpy())
             cells.extend((int(r), k) for r in rows)
     return cells
 

@@ -131,6 +131,9 @@ def read_id(value: object) -> str | None:
 
 def read_ids(values: pd.Series) -> pd.Series:
     """A column of ids as pandas string dtype (NA where blank)."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        text = values.astype("string").str.strip()
+        return text.mask(text == "", pd.NA)
     return pd.Series([read_id(v) for v in values], index=values.index, dtype="string")
 
 
