@@ -61,9 +61,9 @@ def guarded(func: Callable[[], T]) -> T | None:
             warnings.simplefilter("ignore")
             return func()
     except CRSError as exc:
-        st.error(str(exc).replace(CRS_HELP, tr("crs_hint")))
+        st.error(str(exc).replace(CRS_HELP, tr("crs_hint")) + f"\n\n({tr(exc.key)})")
     except BaselineError as exc:
-        st.error(str(exc))
+        st.error(f"{exc}\n\n({tr(exc.key)})")
     except Exception:
         log.exception("unexpected error in the app")
         st.error(tr("unexpected"))

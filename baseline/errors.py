@@ -8,35 +8,55 @@ from __future__ import annotations
 
 
 class BaselineError(Exception):
-    """Base class of every error that ICT Baseline raises on bad input."""
+    """Base class of every error that ICT Baseline raises on bad input.
+
+    ``key`` names the headline of the error in :mod:`baseline.i18n` (``err_*`` keys), shown in
+    Chinese or English above the message where the app shows it.
+    """
+
+    key = "err_input"
 
 
 class CatalogueError(BaselineError):
     """A standards catalogue is malformed; the message lists every problem found."""
 
+    key = "err_catalogue"
+
 
 class ReadError(BaselineError):
     """A file could not be read as a geospatial layer."""
+
+    key = "err_read"
 
 
 class CRSError(BaselineError):
     """A layer's coordinate reference system is missing, unknown or implausible."""
 
+    key = "err_crs"
+
 
 class SchemaError(BaselineError):
     """A layer lacks required columns or holds invalid values; lists every problem."""
+
+    key = "err_schema"
 
 
 class GeometryError(BaselineError):
     """A layer holds invalid or empty geometry and the setting says to refuse it."""
 
+    key = "err_geometry"
+
 
 class UnsafeInputError(ReadError):
     """An archive or file is hostile: path traversal, a link, a bomb or too large."""
 
+    key = "err_unsafe"
+
 
 class OutputError(BaselineError):
     """An output file could not be written (exists, unknown format, unwritable)."""
+
+    key = "err_output"
 
 
 class DataWarning(UserWarning):

@@ -390,6 +390,31 @@ STRINGS: dict[str, dict[str, str]] = {
     "cobuild_summary": {"zh": "汇总", "en": "Summary"},
     "cobuild_recs": {"zh": "全部建议", "en": "Recommendations"},
     "download_report": {"zh": "下载 HTML", "en": "Download HTML"},
+    # input errors
+    "err_input": {"zh": "输入有误", "en": "The input has a problem"},
+    "err_catalogue": {"zh": "标准目录文件有误", "en": "The standards catalogue has problems"},
+    "err_read": {"zh": "无法读取该文件", "en": "The file could not be read"},
+    "err_crs": {"zh": "坐标系有误", "en": "The coordinate system is wrong or missing"},
+    "err_schema": {
+        "zh": "数据内容有误（已列出全部问题）",
+        "en": "The data has problems (all listed)",
+    },
+    "err_geometry": {"zh": "几何图形无效", "en": "The geometry is invalid"},
+    "err_unsafe": {"zh": "文件不安全，已拒绝", "en": "The file is unsafe and was refused"},
+    "err_output": {"zh": "无法写出结果", "en": "The output cannot be written"},
+    "err_empty": {"zh": "文件为空", "en": "The file is empty"},
+    "err_rows_hint": {
+        "zh": "行号从 1 开始，按表头下方的数据行计数",
+        "en": "Rows count from 1, the first row below the header",
+    },
+    "err_date_format": {
+        "zh": "日期的日、月顺序不明确：请说明是“日/月/年”（dmy）还是“月/日/年”（mdy）",
+        "en": "The day/month order of the dates is unclear: say dmy or mdy",
+    },
+    "err_encoding": {
+        "zh": "文字编码无法识别：请另存为 UTF-8，或指明编码（如 GBK）",
+        "en": "The text encoding is not recognised: save as UTF-8 or say the encoding (e.g. GBK)",
+    },
     # attribute labels
     "attr_area_m2": {"zh": "使用面积", "en": "net area"},
     "attr_width_m": {"zh": "净宽", "en": "width"},

@@ -5,6 +5,11 @@ Run from the repository root:  python scripts/make_hostile.py [--out tests/hosti
 Each case is a file and what must happen when it is read as a site plan (or loaded as a
 catalogue): the error class expected, or ``ok`` where the tool must cope (3D geometry, GBK
 text without .cpg, HTML in names, an unknown category giving a warn row).
+
+:func:`cli_cases` adds real-world inputs run through a command (issue 19): encodings, dates,
+numbers and ids as institutes write them, CRS mistakes, outputs that cannot be written and
+text that would become a spreadsheet formula. Each gives the command line, the exit status
+(0 or 2) and, where the input is valid, the name of the answer the tests check.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
-from shapely.geometry import Point, Polygon, box
+import pandas as pd
+from shapely.geometry import LineString, Point, Polygon, box
 
 UTM = "EPSG:32651"
 X0, Y0 = 355_000.0, 3_450_000.0  # UTM 51N metres near Zhangjiang, Pudong
@@ -381,6 +387,293 @@ def cases() -> list[tuple[str, bytes, str, str | None, str]]:
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# Real-world inputs run through a command (issue 19)
+
+
+def work(wid, start, end, x=0.0, owner="Telecom", length=200.0, **attrs) -> dict:
+    return {
+        "project_id": wid,
+        "owner": owner,
+        "utility": "telecom",
+        "start_date": start,
+        "end_date": end,
+        "geometry": LineString([(X0 + x, Y0), (X0 + x + length, Y0)]),
+        **attrs,
+    }
+
+
+def works_frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    return frame(rows)
+
+
+def csv_of(gdf: gpd.GeoDataFrame, encoding: str = "utf-8") -> bytes:
+    table = gdf.assign(wkt=gdf.geometry.to_wkt()).drop(columns="geometry")
+    return table.to_csv(index=False).encode(encoding)
+
+
+def xlsx_of(gdf: gpd.GeoDataFrame) -> bytes:
+    buf = io.BytesIO()
+    gdf.assign(wkt=gdf.geometry.to_wkt()).drop(columns="geometry").to_excel(buf, index=False)
+    return buf.getvalue()
+
+
+def gbk_json(gdf: gpd.GeoDataFrame) -> bytes:
+    return gdf.to_json(ensure_ascii=False).encode("gbk")
+
+
+def cut_names_zip() -> bytes:
+    """A UTF-8 Shapefile whose Chinese field names were cut mid-character (10 bytes kept)."""
+    plan = frame([project()]).rename(columns={"gfa_m2": "GFA_CUT", "name": "NAME_CUT"})
+    cuts = {b"GFA_CUT": "建筑面积", b"NAME_CUT": "项目名称"}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(shp_zip(plan))) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith(".dbf"):
+                for ascii_name, chinese in cuts.items():
+                    cut = chinese.encode("utf-8")[:10]
+                    data = data.replace(ascii_name.ljust(11, b"\x00"), cut.ljust(11, b"\x00"))
+            dst.writestr(info.filename, data)
+    return buf.getvalue()
+
+
+def cpg_lies_zip() -> bytes:
+    """A GBK .dbf with a .cpg saying UTF-8."""
+    gbk = frame([project(name="浦东新区张江路")]).iloc[[0]]
+    data = shp_zip(gbk, encoding="GBK", drop=(".cpg",))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("plan.cpg", "UTF-8")
+    return buf.getvalue()
+
+
+def escaped_dxf() -> bytes:
+    """A drawing whose layer names CAD wrote as \\U+ escapes (用地红线, 通信机房)."""
+    from baseline.io.dxf import write_dxf
+
+    plan = gpd.GeoDataFrame(
+        [
+            {**project(), "Layer": "用地红线", "kind": None},
+            {**room(), "Layer": "通信机房", "kind": None},
+        ],
+        geometry="geometry",
+        crs=UTM,
+    ).drop(columns="kind")
+    tmp = Path(".hostile-tmp.dxf")
+    try:
+        write_dxf(plan, tmp)
+        text = tmp.read_text("utf-8")
+    finally:
+        tmp.unlink(missing_ok=True)
+    for name in ("用地红线", "通信机房"):
+        text = text.replace(name, "".join(f"\\U+{ord(c):04X}" for c in name))
+    return text.encode("utf-8")
+
+
+def crs_csv(x: float, y: float) -> bytes:
+    rows = [
+        {"kind": "boundary", "project_id": "P1", "category": "office", "gfa_m2": 12000,
+         "wkt": box(x, y, x + 100, y + 100).wkt},
+    ]  # fmt: skip
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+def nested_geojson() -> bytes:
+    feature = {
+        "type": "Feature",
+        "properties": {"project_id": "P1", "tags": ["a", "b"], "meta": {"k": 1}},
+        "geometry": {"type": "Point", "coordinates": [121.5, 31.2]},
+    }
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+
+def _case(file, data, command, args, exit_code, what, answer=None, **extra) -> dict:
+    return {
+        "file": file, "data": data, "command": command, "args": args, "exit": exit_code,
+        "what": what, "answer": answer, **extra,
+    }  # fmt: skip
+
+
+def _encoding_cases() -> list[dict]:
+    plan = frame([project(name="浦东新区张江路"), room()])
+    bom = b"\xef\xbb\xbf" + geojson(plan)
+    return [
+        _case("bom.geojson", bom, "check", [], 0, "GeoJSON with a UTF-8 BOM", "name_zh"),
+        _case("gbk.geojson", gbk_json(plan), "check", [], 0, "GeoJSON in GBK", "name_zh"),
+        _case("gbk.csv", csv_of(plan, "gbk"), "check", ["--crs", "wgs84"], 0, "CSV in GBK",
+              "name_zh"),
+        _case("gbk_as_utf8.csv", csv_of(plan, "gbk"), "check",
+              ["--crs", "wgs84", "--encoding", "utf-8"], 2,
+              "GBK CSV declared UTF-8 (named with its line)", message="line 2"),
+        _case("cpg_lies.zip", cpg_lies_zip(), "check", [], 0, ".cpg says UTF-8 over GBK",
+              "name_zh"),
+        _case("cut_names.zip", cut_names_zip(), "check", [], 0,
+              "UTF-8 Chinese field names cut mid-character"),
+        _case("escaped_layers.dxf", escaped_dxf(), "check", ["--crs", UTM], 0,
+              "DXF layer names written as \\U+ escapes", "one_project"),
+        _case("empty_collection.geojson", b'{"type":"FeatureCollection","features":[]}',
+              "check", [], 2, "empty FeatureCollection", message="empty"),
+        _case("header_only.csv", b"kind,project_id,lon,lat\n", "check", ["--crs", "wgs84"], 2,
+              "CSV with a header and no rows", message="empty"),
+        _case("blank.geojson", b"  \n\n ", "check", [], 2, "file of spaces", message="empty"),
+    ]  # fmt: skip
+
+
+def _date_cases() -> list[dict]:
+    serial = works_frame([work("W1", 46023, 46053), work("W2", "2027-01-01", "2027-02-01", 5)])
+    ambiguous = works_frame(
+        [work("W1", "01/03/2027", "02/04/2027"), work("W2", "03/03/2027", "04/04/2027", 5)]
+    )
+    mixed = works_frame(
+        [work("W1", "13/03/2027", "20/04/2027"), work("W2", "03/13/2027", "04/20/2027", 5)]
+    )
+    chinese = works_frame(
+        [work("W1", "2027年3月1日", "2027.4.15"), work("W2", "20270320", "2027/5/1", 5)]
+    )
+    tz = works_frame([work("W1", "2027-03-01T23:30:00-05:00", "2027-04-01T00:00:00Z")])
+    return [
+        _case("excel_serials.xlsx", xlsx_of(serial), "cobuild", ["--crs", "wgs84"], 0,
+              "Excel serial dates a year apart (no shared trench)", "no_trench"),
+        _case("ambiguous_dates.csv", csv_of(ambiguous), "cobuild", ["--crs", "wgs84"], 2,
+              "day/month order not said", message="--date-format"),
+        _case("ambiguous_dates_dmy.csv", csv_of(ambiguous), "cobuild",
+              ["--crs", "wgs84", "--date-format", "dmy"], 0, "day-first dates, said",
+              "one_trench"),
+        _case("mixed_order_dates.csv", csv_of(mixed), "cobuild", ["--crs", "wgs84"], 2,
+              "day-first and month-first in one column", message="day-first"),
+        _case("chinese_dates.geojson", geojson(chinese), "cobuild", [], 0,
+              "2027年3月1日, 2027.4.15, 20270320, 2027/5/1", "one_trench"),
+        _case("junk_dates.geojson", geojson(works_frame([work("W1", "soon", "later")])),
+              "cobuild", [], 2, "dates that are not dates (not called missing)",
+              message="not a date"),
+        _case("tz_dates.geojson", geojson(tz), "convert", [], 0,
+              "tz-aware dates to XLSX", out="tz.xlsx"),
+        _case("dates_to_geojson.geojson", geojson(chinese), "convert", [], 0,
+              "a layer with dates to GeoJSON", out="dates.geojson"),
+    ]  # fmt: skip
+
+
+def _id_cases() -> list[dict]:
+    zero = frame([project("00123"), project(1001, geometry=box(X0 + 500, Y0, X0 + 600, Y0 + 100))])
+    return [
+        _case("leading_zero_ids.csv", csv_of(zero), "check", ["--crs", "wgs84"], 0,
+              "ids 00123 and 1001 come out as written", "ids_as_written"),
+        _case("duplicate_work_ids.geojson",
+              geojson(works_frame([work("W1", "2027-01-01", "2027-02-01"),
+                                   work("W1", "2027-01-01", "2027-02-01", 5)])),
+              "cobuild", [], 2, "one id on two works", message="W1"),
+        _case("work_without_id.geojson",
+              geojson(works_frame([work(None, "2027-01-01", "2027-02-01"),
+                                   work("W2", "2027-01-01", "2027-02-01", 5)])),
+              "cobuild", [], 2, "a work without an id", message="row 1"),
+        _case("two_category_columns.geojson",
+              geojson(frame([project(类别="office"), room()]).rename(
+                  columns={"category": "项目类别"})),
+              "check", [], 2, "项目类别 and 类别 both map to category", message="类别"),
+        _case("id_option_contradicts.geojson",
+              geojson(frame([project(objectid="X1"), room()]).rename(
+                  columns={"project_id": "项目编号"})),
+              "check", ["--id-col", "objectid"], 2, "项目编号 together with --id-col",
+              message="project_id"),
+        _case("category_option_contradicts.geojson",
+              geojson(frame([project(类型="hotel"), room()])),
+              "check", ["--category-col", "类型"], 2,
+              "--category-col when a category column exists", message="category"),
+    ]  # fmt: skip
+
+
+def _number_cases() -> list[dict]:
+    units = frame([project(gfa_m2="1.5万"), {**room(), "area_m2": "２４㎡"}])
+    return [
+        _case("negative_gfa.geojson", geojson(frame([project(gfa_m2=-5000), room()])), "check",
+              [], 2, "gfa −5,000 m²", message="gfa_m2"),
+        _case("huge_gfa.geojson", geojson(frame([project(gfa_m2=1e12), room()])), "check", [],
+              2, "gfa 10¹² m²", message="plausible"),
+        _case("negative_households.geojson",
+              geojson(frame([project(category="residential", households=-10), room()])),
+              "check", [], 2, "−10 households", message="households"),
+        _case("units_and_wan.geojson", geojson(units), "check", [], 0,
+              "1.5万, full-width ２４㎡", "units_read"),
+        _case("fitting_in_two_boundaries.geojson",
+              geojson(frame([project("P1"), project("P2"),
+                             {**room(), "project_id": None}])),
+              "check", [], 2, "a fitting inside two overlapping boundaries",
+              message="P1 and P2"),
+        _case("asset_types_chinese.geojson",
+              geojson(frame([{"asset_type": t, "geometry": Point(X0 + 30 * k, Y0)}
+                             for k, t in enumerate(["铁塔", "Tower", "灯杆", "SENSOR"])])),
+              "check", ["--assets", "{file}", "--no-bundled-assets"], 0,
+              "asset types in Chinese and any case", plan="sample"),
+        _case("asset_types_unknown.geojson",
+              geojson(frame([{"asset_type": "teleporter", "geometry": Point(X0, Y0)}])),
+              "check", ["--assets", "{file}", "--no-bundled-assets"], 2,
+              "an unknown asset type is listed, never dropped", plan="sample",
+              message="teleporter"),
+    ]  # fmt: skip
+
+
+def _crs_cases() -> list[dict]:
+    return [
+        _case("wrong_zone.csv", crs_csv(40_355_000, 3_450_000), "check",
+              ["--crs", "EPSG:4549"], 2, "zone-prefixed eastings declared without the zone",
+              message="zone"),
+        _case("swapped_axes.csv", crs_csv(3_450_000, 355_000), "check",
+              ["--crs", "EPSG:32651"], 2, "x and y swapped", message="swapped"),
+        _case("degrees_as_metres.csv", crs_csv(121.5, 31.2), "check", ["--crs", "EPSG:4549"],
+              2, "degrees declared as Gauss-Krüger metres", message="degrees"),
+        _case("gpkg_says_utm.gpkg", gpkg_bytes(good_plan().to_crs(UTM)), "check",
+              ["--crs", "EPSG:4549"], 2, "--crs contradicting a file's own CRS",
+              message="never overrides"),
+        _case("to_cgcs2000.geojson", geojson(good_plan()), "convert", ["--to", "EPSG:4549"], 0,
+              "convert --to EPSG:4549 writes EPSG:4549 to CSV", "crs_4549", out="cgcs.csv"),
+    ]  # fmt: skip
+
+
+def _writer_cases() -> list[dict]:
+    formula = works_frame(
+        [
+            work("W1", "2027-01-01", "2027-03-01", owner='=HYPERLINK("http://x","x")'),
+            work("=1+1", "2027-01-01", "2027-03-01", 5, owner="+cmd"),
+        ]
+    )
+    case_names = good_plan().assign(Name="upper")
+    text_fid = good_plan().assign(fid=["a", "b"])
+    return [
+        _case("formula_owner.geojson", geojson(formula), "cobuild", [], 0,
+              "owner and id that are formulas, to XLSX", "xlsx_inert", out="recs.xlsx"),
+        _case("formula_members.geojson", geojson(formula), "cobuild", [], 0,
+              "members that are formulas, to CSV", "csv_inert", out="recs.csv"),
+        _case("name_and_Name.geojson", geojson(case_names), "convert", [], 0,
+              "Name and name written to GPKG", out="names.gpkg"),
+        _case("text_fid.geojson", geojson(text_fid), "convert", [], 0,
+              "a text fid written to GPKG", out="fid.gpkg"),
+        _case("nested_values.geojson", nested_geojson(), "convert", [], 0,
+              "lists and objects in properties, to XLSX", out="nested.xlsx"),
+        _case("in_place.gpkg", gpkg_bytes(good_plan()), "convert", ["--force"], 2,
+              "convert a GeoPackage onto itself with --force", out="{file}",
+              message="input"),
+        _case("summary_exists.geojson", geojson(good_plan()), "gaps",
+              ["--summary", "{existing}"], 2,
+              "gaps with an existing --summary writes nothing", message="already exists"),
+        _case("folder_is_file.geojson", geojson(good_plan()), "check", [], 2,
+              "output folder is a file", out="{existing}/out.csv", message="not a folder"),
+        _case("no_recommendation.geojson",
+              geojson(works_frame([work("W1", "2027-01-01", "2027-02-01")])), "cobuild", [],
+              0, "co-build with nothing to recommend, to XLSX", out="none.xlsx"),
+    ]  # fmt: skip
+
+
+def cli_cases() -> list[dict]:
+    """Real-world inputs run through the CLI: the file, its bytes, the command and outcome."""
+    return [
+        *_encoding_cases(), *_date_cases(), *_id_cases(), *_number_cases(), *_crs_cases(),
+        *_writer_cases(),
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("tests/hostile"))
@@ -390,6 +683,9 @@ def main() -> None:
     for name, data, expected, crs, what in cases():
         (args.out / name).write_bytes(data)
         manifest.append({"file": name, "expected": expected, "crs": crs, "what": what})
+    for case in cli_cases():
+        (args.out / case["file"]).write_bytes(case["data"])
+        manifest.append({k: v for k, v in case.items() if k != "data"})
     (args.out / "cases.json").write_text(
         json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -40,14 +40,16 @@ from baseline.coverage.predict import predict as predict_points
 from baseline.coverage.sample import coverage_figure
 from baseline.demo import run_demo
 from baseline.engine import Engine
-from baseline.errors import BaselineError, CRSError, DataWarning
+from baseline.errors import BaselineError, CRSError, DataWarning, OutputError
 from baseline.io.bundled import load, load_assets
 from baseline.io.crs import from_wgs84, parse_crs
 from baseline.io.formats import read_layer
 from baseline.io.partitioned import PartitionedLayer, is_partitioned, open_partitioned
 from baseline.io.partitioned import ingest as write_parts
+from baseline.io.preflight import preflight
 from baseline.io.siteplan import read_siteplan
-from baseline.io.writers import write_layer, write_table
+from baseline.io.validate import asset_types, validate_works
+from baseline.io.writers import LAYER_FORMATS, TABLE_FORMATS, write_layer, write_table
 from baseline.reports.check_report import write_check
 from baseline.reports.cobuild_report import write_recommendations
 from baseline.standard.catalogue import Standard, load_standard
@@ -71,6 +73,60 @@ STANDARD_OPTION = click.option(
     help="Catalogue file(s) overriding the bundled one, in order (repeatable).",
 )
 FORCE_OPTION = click.option("--force", is_flag=True, help="Replace an existing output file.")
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.ensure_object(dict)
+    ctx.obj[str(param.name)] = value
+    return value
+
+
+def input_options(func: Callable[..., None]) -> Callable[..., None]:
+    """Add ``--encoding`` and ``--date-format``, kept in the context for the readers."""
+    func = click.option(
+        "--date-format",
+        "date_format",
+        default=None,
+        metavar="dmy|mdy|PATTERN",
+        expose_value=False,
+        callback=_remember,
+        help="Order of dates such as 01/03/2027 (dmy: 1 March; mdy: 3 January) or a pattern "
+        "such as %d/%m/%Y. ISO, 2027/4/1, 20270420, 2027年3月1日 and Excel dates need none.",
+    )(func)
+    return click.option(
+        "--encoding",
+        default=None,
+        metavar="ENCODING",
+        expose_value=False,
+        callback=_remember,
+        help="Text encoding of the main input (utf-8, gbk, gb18030) when it is detected "
+        "wrong; overrides a Shapefile's .cpg.",
+    )(func)
+
+
+def _reading(key: str) -> Any:
+    """The value of an input option (``encoding``, ``date_format``) of the running command."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.obj or {}).get(key) if ctx is not None else None
+
+
+LAYERS_OUT = (".geojson", ".gpkg", ".parquet")
+FORMATS = {
+    "DST": LAYER_FORMATS,
+    "--out": (),
+    "--summary": (".csv", ".json"),
+    "--grid": LAYERS_OUT,
+}
+
+
+def _check_outputs(
+    outputs: dict[str, Path | None],
+    inputs: list[Path | None],
+    force: bool,
+    out_formats: tuple[str, ...] = (),
+) -> None:
+    """Every command's first step: its outputs, all together, before any computing."""
+    preflight(outputs, inputs=inputs, force=force, formats={**FORMATS, "--out": out_formats})
 
 
 def engine_options(func: Callable[..., None]) -> Callable[..., None]:
@@ -108,7 +164,7 @@ def _open(
     ``crs`` is refused.
     """
     if not is_partitioned(path):
-        return read_layer(path, crs=crs)
+        return read_layer(path, crs=crs, encoding=_reading("encoding"))
     layer = open_partitioned(path)
     spec = parse_crs(crs) if crs else None
     if spec and (spec.is_offset or not _same_crs(spec.pyproj_crs, layer.crs)):
@@ -119,6 +175,15 @@ def _open(
         )
         raise CRSError(msg)
     return layer
+
+
+def _works(
+    layer: gpd.GeoDataFrame | PartitionedLayer, columns: tuple[str, str, str], path: Path
+) -> gpd.GeoDataFrame | PartitionedLayer:
+    """A works file with its ids and dates checked and read (a partitioned folder as it is)."""
+    if isinstance(layer, PartitionedLayer):
+        return layer
+    return validate_works(layer, columns, where=path.name, date_format=_reading("date_format"))
 
 
 def _standard(paths: tuple[Path, ...]) -> Standard:
@@ -211,16 +276,22 @@ def _print_sources(std: Standard, lang: str, as_csv: bool) -> None:
 )
 @click.option("--layer", default=None, help="Layer of a multi-layer SRC.")
 @FORCE_OPTION
+@input_options
 def convert(
     src: Path, dst: Path, src_crs: str | None, dst_crs: str, layer: str | None, force: bool
 ) -> None:
     """Convert a layer between WGS84, GCJ-02, BD-09 and EPSG systems.
 
+    DST is written in the --to CRS in every format (CSV, XLSX and GeoJSON name it in a crs
+    column). SRC is never replaced: write to another file.
+
     Example: baseline convert amap.geojson out.gpkg --from gcj02 --to wgs84
     """
-    gdf = read_layer(src, crs=src_crs, layer=layer)
-    out = from_wgs84(gdf, dst_crs)
-    write_layer(out, dst, force=force)
+    _check_outputs({"DST": dst}, [src], force)
+    target = parse_crs(dst_crs)
+    gdf = read_layer(src, crs=src_crs, layer=layer, encoding=_reading("encoding"))
+    out = from_wgs84(gdf, target)
+    write_layer(out, dst, force=force, crs_name=target.name)
     click.echo(f"wrote {len(out):,} features to {dst} ({dst_crs})")
 
 
@@ -236,6 +307,8 @@ def _assets(
                 f"{f.name}: an assets layer needs a column 'asset_type' (tower, pole, sensor, duct)"
             )
             raise BaselineError(msg)
+        if isinstance(layer, gpd.GeoDataFrame):
+            layer = asset_types(layer, where=f.name)
         sources.append(layer)
     return sources
 
@@ -288,6 +361,7 @@ def _assets(
 )
 @FORCE_OPTION
 @engine_options
+@input_options
 def check_cmd(
     plan: Path,
     standards: tuple[Path, ...],
@@ -309,9 +383,17 @@ def check_cmd(
 
     Exit status 0 when the check ran, whatever it found; 2 when it could not run.
     """
+    _check_outputs({"--out": out}, [plan, *asset_files], force, TABLE_FORMATS)
     std = _standard(standards)
     columns = {k: v for k, v in ((id_col, "project_id"), (category_col, "category")) if k}
-    site = read_siteplan(plan, std, crs=crs, columns=columns)
+    site = read_siteplan(
+        plan,
+        std,
+        crs=crs,
+        columns=columns,
+        encoding=_reading("encoding"),
+        date_format=_reading("date_format"),
+    )
     for note in site.notes:
         click.echo(f"note: {note}", err=True)
     assets = _assets(asset_files, assets_crs, not no_bundled_assets)
@@ -425,6 +507,7 @@ def check_cmd(
 )
 @FORCE_OPTION
 @engine_options
+@input_options
 def gaps(
     sites: Path | None,
     sites_crs: str | None,
@@ -451,11 +534,17 @@ def gaps(
     held to its area class's RSRP target. The printed figure names its denominator and what
     the sites are (the bundled towers are a partial 2014 single-operator sample).
     """
+    outputs = {"--out": out, "--summary": summary_out, "--grid": grid_out}
+    _check_outputs(outputs, [sites, area, projects], force, LAYERS_OUT)
     std = _standard(standards)
     site_layer = _open(sites, sites_crs, "--sites-crs") if sites else load("towers")
     area_gdf = read_layer(area, crs=area_crs) if area else load("pudong_boundary")
     classes = None if no_area_classes else read_area_classes(area_classes, std.coverage)
-    plan = read_siteplan(projects, std, crs=crs) if projects else None
+    plan = (
+        read_siteplan(projects, std, crs=crs, date_format=_reading("date_format"))
+        if projects
+        else None
+    )
     with Engine(engine_name, scheduler).session() as engine:
         run = gaps_run(
             site_layer, area_gdf, std.coverage, plan=plan, tech=tech, radius_m=radius_m,
@@ -668,6 +757,7 @@ def calibrate_cmd(
 )
 @FORCE_OPTION
 @engine_options
+@input_options
 def cobuild(
     works: Path,
     id_col: str,
@@ -695,8 +785,11 @@ def cobuild(
     plan is checked first and co-location, new shared sites and pole mounts are recommended
     too. The column and buffer options apply to both.
     """
+    _check_outputs(
+        {"--out": out}, [works, owner_buffers], force, (".csv", ".xlsx", *LAYERS_OUT, ".html")
+    )
     std = _standard(standards)
-    layer = _open(works, crs)
+    layer = _works(_open(works, crs), (id_col, start_col, end_col), works)
     metres, days = read_owner_buffers(owner_buffers) if owner_buffers else (None, None)
     options = CobuildOptions(
         columns=WorksColumns(id_col, start_col, end_col, owner_col),
@@ -741,6 +834,7 @@ def cobuild(
 @click.option("--layer", default=None, help="Layer of a multi-layer SRC.")
 @CRS_OPTION
 @FORCE_OPTION
+@input_options
 def ingest(
     src: Path, out: Path, rows_per_part: int, layer: str | None, crs: str | None, force: bool
 ) -> None:
@@ -749,7 +843,8 @@ def ingest(
     The parts follow a Hilbert curve, so joins read only the parts whose bounding box can
     match. Example: baseline ingest assets.parquet --out assets.parts
     """
-    gdf = read_layer(src, crs=crs, layer=layer)
+    _check_outputs({"--out": out}, [src], force)
+    gdf = read_layer(src, crs=crs, layer=layer, encoding=_reading("encoding"))
     with click.progressbar(length=max(1, -(-len(gdf) // rows_per_part)), label="parts") as bar:
         done = write_parts(
             gdf,
@@ -775,7 +870,13 @@ def ingest(
 @FORCE_OPTION
 def demo(out_dir: Path, lang: str, force: bool) -> None:
     """Run everything that exists on the bundled Pudong data and write the outputs."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"--out {out_dir}: cannot create the folder ({exc.strerror}); choose another"
+        raise OutputError(msg) from None
+    names = ("findings.csv", "report.html", "gaps.geojson", "cobuild.geojson", "cobuild.csv")
+    _check_outputs({name: out_dir / name for name in names}, [], force)
     for line in run_demo(out_dir, lang=lang, force=force):
         click.echo(line)
 

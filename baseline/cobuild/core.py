@@ -51,6 +51,7 @@ from baseline.coverage.sitemodel import SiteModel
 from baseline.errors import DataWarning, SchemaError
 from baseline.i18n import STRINGS, t
 from baseline.io.crs import metric_crs
+from baseline.io.values import read_dates, read_ids
 from baseline.standard.params import SITE_COLUMNS, CobuildParams
 
 REC_COLUMNS = [
@@ -166,9 +167,9 @@ def prepare_works(
     n = len(gdf)
     out = gpd.GeoDataFrame(
         {
-            "work_id": ids.to_numpy(),
-            "start": _dates(gdf[cols.start]).to_numpy(),
-            "end": _dates(gdf[cols.end]).to_numpy(),
+            "work_id": read_ids(gdf[cols.id]).fillna("").to_numpy(dtype=object),
+            "start": _dates(read_dates(gdf[cols.start]).values).to_numpy(),
+            "end": _dates(read_dates(gdf[cols.end]).values).to_numpy(),
             "owner": (
                 gdf[cols.owner].astype("string").fillna("").to_numpy() if cols.owner in gdf else ""
             ),
@@ -801,7 +802,7 @@ def summary(recs: pd.DataFrame) -> pd.DataFrame:
     """
     by_kind = recs.groupby("kind").agg(count=("rec_id", "size"), saving_cny=("saving_cny", "sum"))
     by_kind = by_kind.reset_index().rename(columns={"kind": "group"}).assign(by="kind")
-    exploded = recs.assign(owner=recs["owners"].str.split(";")).explode("owner")
+    exploded = recs.assign(owner=recs["owners"].astype("string").str.split(";")).explode("owner")
     exploded = exploded[exploded["owner"].fillna("") != ""]
     by_owner = exploded.groupby("owner").agg(
         count=("rec_id", "size"), saving_cny=("saving_cny", "sum")

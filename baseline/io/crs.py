@@ -309,3 +309,73 @@ def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
     if 120 <= cx < 126 and 0 <= cy < 84:
         return pyproj.CRS.from_user_input(SHANGHAI_UTM)
     return wgs.estimate_utm_crs()
+
+
+AREA_MARGIN_DEG = 1.5  # a half zone of slack: real Shanghai data strays past 3-degree zones
+
+
+def _likely_cause(spec: CrsSpec, raw_bounds: np.ndarray) -> str:
+    """A sentence guessing why coordinates do not fit ``spec``: degrees, axes or zone."""
+    minx, miny, maxx, maxy = raw_bounds
+    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
+        return "the coordinates look like degrees: declare --crs wgs84 (or gcj02, bd09)"
+    if minx > 1_000_000 and maxx < 10_000_000 and miny < 1_000_000:
+        return "x and y look swapped (northings in x): swap the columns or the axis order"
+    if minx >= 10_000_000:
+        zone = int(minx // 1_000_000)
+        return (
+            f"the eastings start with a zone number ({zone}): declare the Gauss-Krüger CRS "
+            "with the zone prefix (for example EPSG:4528 for zone 40)"
+        )
+    return (
+        "a Gauss-Krüger zone other than the file's, or metres declared for another system: "
+        "check the central meridian (EPSG:4549 is 120°E, EPSG:4550 is 123°E)"
+    )
+
+
+def check_plausible(
+    wgs84: gpd.GeoDataFrame, spec: CrsSpec, raw_bounds: np.ndarray, label: str
+) -> None:
+    """Refuse coordinates that are non-finite after transformation or outside the CRS's area.
+
+    Parameters
+    ----------
+    wgs84 : geopandas.GeoDataFrame
+        The layer after transformation to WGS84.
+    spec : CrsSpec
+        The CRS the layer was read in.
+    raw_bounds : numpy.ndarray
+        ``total_bounds`` of the coordinates as stored in the file.
+    label : str
+        The file (and layer) for the message.
+
+    Raises
+    ------
+    CRSError
+        Naming the file, the problem and the likely cause.
+    """
+    coords = shapely.get_coordinates(wgs84.geometry.values)
+    if len(coords) == 0 or spec.is_offset:
+        return
+    if not np.isfinite(coords).all():
+        bad = int((~np.isfinite(coords).all(axis=1)).sum())
+        msg = (
+            f"{label}: {bad} of {len(coords)} vertices cannot be placed on Earth in {spec} "
+            f"(coordinates {np.round(raw_bounds, 1).tolist()}); likely cause: "
+            f"{_likely_cause(spec, raw_bounds)}"
+        )
+        raise CRSError(msg)
+    area = spec.pyproj_crs.area_of_use
+    if area is None or spec.pyproj_crs.is_geographic:
+        return
+    west, south, east, north = area.bounds
+    m = AREA_MARGIN_DEG
+    lon, lat = coords[:, 0], coords[:, 1]
+    outside = (lon < west - m) | (lon > east + m) | (lat < south - m) | (lat > north + m)
+    if outside.any():
+        msg = (
+            f"{label}: {int(outside.sum())} of {len(coords)} vertices fall outside the area "
+            f"where {spec} is used ({area.name}: {west}–{east}°E, {south}–{north}°N); likely "
+            f"cause: {_likely_cause(spec, raw_bounds)}"
+        )
+        raise CRSError(msg)

@@ -13,6 +13,7 @@ Drawings carry no CRS: declare it (usually a projected EPSG code).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,33 @@ from shapely.geometry import LineString, Point, Polygon
 from baseline.errors import ReadError
 
 XDATA_APPID = "ICT_BASELINE"
+_UNICODE_ESCAPE = re.compile(r"\\U\+([0-9A-Fa-f]{4})")
+_MIF_ESCAPE = re.compile(r"\\M\+([1-5])([0-9A-Fa-f]{4})")
+_PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$")
+_MIF_CODEPAGES = {"1": "cp932", "2": "cp950", "3": "cp949", "4": "johab", "5": "gb2312"}
+
+
+def _mif(match: re.Match[str]) -> str:
+    try:
+        return bytes.fromhex(match[2]).decode(_MIF_CODEPAGES[match[1]])
+    except (UnicodeDecodeError, LookupError):
+        return match[0]
+
+
+def decode_cad_text(text: str) -> str:
+    r"""Decode the escapes CAD programs write for characters outside a drawing's code page.
+
+    ``\U+7528`` is the Unicode code point U+7528; ``\M+5C3C6`` is the GB2312 bytes C3C6.
+
+    Examples
+    --------
+    >>> decode_cad_text("\\U+7528\\U+5730\\U+7EA2\\U+7EBF")
+    '用地红线'
+    """
+    if "\\" not in text:
+        return text
+    text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    return _MIF_ESCAPE.sub(_mif, text)
 
 
 def _points(entity: Any) -> list[tuple[float, float]]:
@@ -53,25 +81,24 @@ def _geometry(entity: Any) -> Any:
 
 
 def _parse(value: str) -> Any:
+    """A number when the text is a plain number (``00123`` is an id and stays text)."""
     text = value.strip()
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            continue
-    return text
+    if not _PLAIN_NUMBER.match(text):
+        return text
+    number = float(text)
+    return int(number) if re.fullmatch(r"-?\d+", text) else number
 
 
 def _attributes(entity: Any) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     if entity.dxftype() == "INSERT":
         for att in entity.attribs:
-            attrs[att.dxf.tag.strip()] = _parse(att.dxf.text)
+            attrs[decode_cad_text(att.dxf.tag.strip())] = _parse(decode_cad_text(att.dxf.text))
     if entity.has_xdata(XDATA_APPID):
         for code, value in entity.get_xdata(XDATA_APPID):
             if code == 1000 and "=" in str(value):
                 key, _, val = str(value).partition("=")
-                attrs[key.strip()] = _parse(val)
+                attrs[decode_cad_text(key.strip())] = _parse(decode_cad_text(val))
     return attrs
 
 
@@ -98,7 +125,13 @@ def read_dxf(path: Path) -> gpd.GeoDataFrame:
         for entity in doc.modelspace():
             geom = _geometry(entity)
             if geom is not None:
-                rows.append({"Layer": entity.dxf.layer, **_attributes(entity), "geometry": geom})
+                rows.append(
+                    {
+                        "Layer": decode_cad_text(entity.dxf.layer),
+                        **_attributes(entity),
+                        "geometry": geom,
+                    }
+                )
     except Exception as exc:
         msg = f"{path.name}: the drawing has damaged entities ({exc}); save it again as DXF"
         raise ReadError(msg) from None

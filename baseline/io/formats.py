@@ -13,7 +13,9 @@ WGS84 on read, with :mod:`baseline.io.crs` handling GCJ-02 and BD-09.
 
 from __future__ import annotations
 
+import io
 import logging
+import shutil
 import stat
 import tempfile
 import warnings
@@ -37,8 +39,23 @@ from baseline.errors import (
     SchemaError,
     UnsafeInputError,
 )
-from baseline.io.crs import CRS_HELP, CrsSpec, looks_like_degrees, parse_crs, to_wgs84
+from baseline.io.crs import (
+    CRS_HELP,
+    CrsSpec,
+    check_plausible,
+    looks_like_degrees,
+    parse_crs,
+    to_wgs84,
+)
 from baseline.io.dxf import read_dxf
+from baseline.io.encoding import (
+    cpg_encoding,
+    dbf_encoding,
+    decode,
+    first_bad_record,
+    repair_dbf_names,
+)
+from baseline.io.values import read_numbers
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +93,9 @@ def _check_file(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
         msg = f"{path.name}: the file is empty (0 bytes); export it again from its source"
+        raise ReadError(msg)
+    if not path.read_bytes()[:4096].strip():
+        msg = f"{path.name}: the file is empty (only spaces); export it again from its source"
         raise ReadError(msg)
     if size > settings.max_upload_bytes:
         msg = (
@@ -155,35 +175,66 @@ def _gdal_error(path: Path, exc: Exception, kind: str) -> ReadError:
     return ReadError(f"{path.name}: could not be read as {kind} ({text}); is the file complete?")
 
 
-def _dbf_encoding(shp: Path) -> str | None:
-    """Return the encoding for a Shapefile: None when .cpg says, else UTF-8 or GB18030."""
-    if shp.with_suffix(".cpg").exists() or shp.with_suffix(".CPG").exists():
-        return None
-    dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()), None)
-    if dbf is None:
-        return None
-    raw = dbf.read_bytes()
-    header = int.from_bytes(raw[8:10], "little") if len(raw) > 10 else 0
-    body = raw[header:]
-    if body.isascii():
-        return None
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return "GB18030"
-    return "UTF-8"
+def _sidecar(shp: Path, suffix: str) -> Path | None:
+    return next(
+        (p for p in (shp.with_suffix(suffix), shp.with_suffix(suffix.upper())) if p.exists()),
+        None,
+    )
+
+
+def _undecodable(path: Path, dbf: bytes, encoding: str | None) -> ReadError:
+    tried = encoding or cpg_encoding(path) or "UTF-8"
+    row = first_bad_record(dbf, tried)
+    where = f"row {row}" if row else "a field name"
+    msg = (
+        f"{path.name}: {where} holds text that is not {tried}; say the encoding with "
+        "--encoding (for example gbk), or fix the .cpg file"
+    )
+    return ReadError(msg)
+
+
+def _read_dbf_mended(path: Path, dbf: bytes, enc: str | None) -> gpd.GeoDataFrame:
+    """Read a Shapefile whose .dbf field names were cut mid-character, from a mended copy."""
+    mended, names = repair_dbf_names(dbf)
+    with tempfile.TemporaryDirectory(prefix="baseline-shp-") as tmp:
+        copy = Path(tmp) / path.name
+        for f in path.parent.glob(f"{path.stem}.*"):
+            if f.suffix.lower() != ".dbf":
+                shutil.copy(f, Path(tmp) / f.name)
+        copy.with_suffix(".dbf").write_bytes(mended)
+        gdf = _pyogrio_read(copy, enc)
+    warnings.warn(
+        f"{path.name}: field name(s) cut in the middle of a character by the 10-byte dBASE "
+        f"limit, read as {', '.join(names)}",
+        DataWarning,
+        2,
+    )
+    gdf.attrs["cut_names"] = names
+    return gdf
+
+
+def _pyogrio_read(path: Path, enc: str | None) -> gpd.GeoDataFrame:
+    return pyogrio.read_dataframe(path, encoding=enc) if enc else pyogrio.read_dataframe(path)
 
 
 def _read_shapefile(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
-    if not path.with_suffix(".shx").exists() and not path.with_suffix(".SHX").exists():
+    if _sidecar(path, ".shx") is None:
         msg = (
             f"{path.name}: the .shx index file is missing; send the .shp together with its "
             ".shx, .dbf, .prj and .cpg files (zip them together)"
         )
         raise ReadError(msg)
-    enc = encoding or _dbf_encoding(path)
+    dbf_path = _sidecar(path, ".dbf")
+    dbf = dbf_path.read_bytes() if dbf_path else b""
+    enc, note = (encoding, None) if encoding else dbf_encoding(dbf, cpg_encoding(path))
+    if note:
+        warnings.warn(f"{path.name}: {note}", DataWarning, 2)
     try:
-        return pyogrio.read_dataframe(path, encoding=enc) if enc else pyogrio.read_dataframe(path)
+        if repair_dbf_names(dbf)[1]:
+            return _read_dbf_mended(path, dbf, enc)
+        return _pyogrio_read(path, enc)
+    except UnicodeDecodeError:
+        raise _undecodable(path, dbf, enc) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise _gdal_error(path, exc, "a Shapefile") from None
 
@@ -229,13 +280,17 @@ def _read_gdal(path: Path, layer: str | None, kind: str) -> dict[str, gpd.GeoDat
     return out
 
 
-def _read_geojson(path: Path) -> gpd.GeoDataFrame:
-    head = path.read_bytes()[:4096].lstrip()
-    if not head.startswith((b"{", b"[")):
+def _read_geojson(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+    raw = path.read_bytes()
+    text = decode(raw, path.name, encoding)
+    head = text[:4096].lstrip("\ufeff \t\r\n")
+    if not head.startswith(("{", "[")):
         msg = f"{path.name}: is not JSON (it starts with {head[:20]!r}); export it as GeoJSON"
         raise ReadError(msg)
+    plain = not raw.startswith(b"\xef\xbb\xbf") and text.encode("utf-8") == raw
+    source: Any = path if plain else io.BytesIO(text.lstrip("\ufeff").encode("utf-8"))
     try:
-        gdf = pyogrio.read_dataframe(path)
+        gdf = pyogrio.read_dataframe(source)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise _gdal_error(path, exc, "GeoJSON (a FeatureCollection)") from None
     return gdf
@@ -244,6 +299,10 @@ def _read_geojson(path: Path) -> gpd.GeoDataFrame:
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
     lower = {str(c).strip().lower(): c for c in columns}
     return next((lower[n] for n in names if n in lower), None)
+
+
+def _coordinate(df: pd.DataFrame, column: str) -> pd.Series:
+    return read_numbers(df[column]).values
 
 
 def _table_to_gdf(df: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
@@ -266,35 +325,54 @@ def _table_to_gdf(df: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
             f"Columns found: {', '.join(map(str, cols))}"
         )
         raise SchemaError(msg)
-    x = pd.to_numeric(df[lon], errors="coerce")
-    y = pd.to_numeric(df[lat], errors="coerce")
-    bad = int((x.isna() | y.isna()).sum())
-    if bad:
-        rows = ", ".join(str(i + 2) for i in np.flatnonzero((x.isna() | y.isna()).to_numpy())[:10])
+    x, y = _coordinate(df, lon), _coordinate(df, lat)
+    missing = (x.isna() | y.isna()).to_numpy()
+    if missing.any():
+        rows = ", ".join(f"row {i + 1} (line {i + 2})" for i in np.flatnonzero(missing)[:10])
         msg = (
-            f"{path.name}: {bad} row(s) have no numeric {lon}/{lat} (lines {rows}); "
+            f"{path.name}: {int(missing.sum())} row(s) have no numeric {lon}/{lat}: {rows}; "
             "fix or remove them"
         )
         raise SchemaError(msg)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(x, y))
 
 
-def _read_table(path: Path) -> gpd.GeoDataFrame:
+_PLAIN_NUMBER = r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$"
+
+
+def _numbers_as_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """Turn text columns whose every value is a plain number into numbers.
+
+    A column with a leading zero (``00123``) or any other text stays text, exactly as written.
+    """
+    out = df.copy()
+    for col in out.columns:
+        text = out[col].dropna().astype(str).str.strip()
+        text = text[text != ""]
+        if len(text) and text.str.match(_PLAIN_NUMBER).all():
+            out[col] = pd.to_numeric(out[col].where(out[col].astype(str).str.strip() != ""))
+    return out
+
+
+def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
+    text = decode(path.read_bytes(), path.name, encoding).lstrip("\ufeff")
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    return _numbers_as_numbers(df)
+
+
+def _read_table(path: Path, encoding: str | None = None) -> gpd.GeoDataFrame:
     try:
         if path.suffix.lower() == ".xlsx":
             df = pd.read_excel(path, engine="openpyxl")
         else:
-            raw = path.read_bytes()
-            enc = "utf-8-sig"
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                enc = "gb18030"
-            df = pd.read_csv(path, encoding=enc)
+            df = _read_csv(path, encoding)
     except (ValueError, OSError, KeyError, zipfile.BadZipFile, pd.errors.ParserError) as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         msg = f"{path.name}: could not be read as a table ({text}); save it again as CSV or XLSX"
         raise ReadError(msg) from None
+    if df.empty:
+        msg = f"{path.name}: the table is empty (a header and no rows); add the rows"
+        raise ReadError(msg)
     return _table_to_gdf(df, path)
 
 
@@ -316,9 +394,9 @@ def _read_any(
     if suffix == ".shp":
         return {path.stem: _read_shapefile(path, encoding)}
     if suffix in (".geojson", ".json"):
-        return {path.stem: _read_geojson(path)}
+        return {path.stem: _read_geojson(path, encoding)}
     if suffix in (".csv", ".xlsx"):
-        return {path.stem: _read_table(path)}
+        return {path.stem: _read_table(path, encoding)}
     if suffix in (".parquet", ".geoparquet"):
         return {path.stem: _read_parquet(path)}
     if suffix == ".gpkg":
@@ -410,7 +488,7 @@ def resolve_crs(gdf: gpd.GeoDataFrame, path: Path, declared: str | None, label: 
 def _clean_geometry(gdf: gpd.GeoDataFrame, label: str, on_invalid: str) -> gpd.GeoDataFrame:
     if on_invalid not in settings.ON_INVALID_CHOICES:
         choices = ", ".join(settings.ON_INVALID_CHOICES)
-        msg = f"'{on_invalid}' is not a valid on_invalid option, must be one of {choices}"
+        msg = f"'{on_invalid}' is not a valid --on-invalid option, must be one of {choices}"
         raise ValueError(msg)
     gdf = gdf.copy()
     if shapely.has_z(gdf.geometry.values).any() or shapely.has_m(gdf.geometry.values).any():
@@ -419,13 +497,13 @@ def _clean_geometry(gdf: gpd.GeoDataFrame, label: str, on_invalid: str) -> gpd.G
     invalid = ~missing & ~gdf.geometry.is_valid
     if not (missing.any() or invalid.any()):
         return gdf
-    rows = ", ".join(str(i) for i in np.flatnonzero((missing | invalid).to_numpy())[:10])
+    rows = ", ".join(str(i + 1) for i in np.flatnonzero((missing | invalid).to_numpy())[:10])
     problem = (
         f"{label}: {int(missing.sum())} feature(s) with empty geometry and {int(invalid.sum())} "
         f"with invalid geometry (rows {rows})"
     )
     if on_invalid == "raise":
-        msg = f"{problem}; repair them in the source, or read with on_invalid='fix' (make_valid)"
+        msg = f"{problem}; repair them in the source, or run with --on-invalid fix (make_valid)"
         raise GeometryError(msg)
     if on_invalid == "fix":
         fixed = gdf.geometry.copy()
@@ -437,17 +515,40 @@ def _clean_geometry(gdf: gpd.GeoDataFrame, label: str, on_invalid: str) -> gpd.G
     return gdf[~missing]
 
 
+def _label(path: Path, name: str) -> str:
+    return path.name if name == path.stem else f"{path.name}:{name}"
+
+
 def _finish(gdf: Any, path: Path, name: str, crs: str | None, on_invalid: str) -> gpd.GeoDataFrame:
-    label = path.name if name == path.stem else f"{path.name}:{name}"
+    label = _label(path, name)
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         msg = f"{label}: has no geometry column; is it a spatial layer?"
         raise ReadError(msg)
+    if gdf.empty:
+        msg = f"{label}: is empty (no features); export the layer again with its features"
+        raise ReadError(msg)
     gdf = _clean_geometry(gdf, label, on_invalid)
     spec = resolve_crs(gdf, path, crs, label)
+    raw_bounds = gdf.total_bounds
     out = to_wgs84(gdf, spec, label=label)
+    check_plausible(out, spec, raw_bounds, label)
     out.attrs.update({"source": str(path), "layer": name, "source_crs": str(spec)})
+    out.attrs["cut_names"] = gdf.attrs.get("cut_names", [])
     log.info("Read %s features from %s (CRS %s)", f"{len(out):,}", label, spec)
     return out
+
+
+def _without_empty(path: Path, layers: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty layers of a multi-layer file with a warning; all empty is refused."""
+    full = {k: v for k, v in layers.items() if len(v)}
+    if not full:
+        names = ", ".join(layers)
+        msg = f"{path.name}: is empty (no features in {names}); export it again with its features"
+        raise ReadError(msg)
+    if len(full) < len(layers):
+        empty = ", ".join(k for k in layers if k not in full)
+        warnings.warn(f"{path.name}: empty layer(s) skipped: {empty}", DataWarning, 2)
+    return full
 
 
 @without_gc
@@ -465,10 +566,11 @@ def read_layers(
     path : str or pathlib.Path
         Any supported file; see :data:`VECTOR_SUFFIXES`.
     crs : str, optional
-        The CRS the coordinates are really in (``wgs84``, ``gcj02``, ``bd09``,
-        ``EPSG:NNNN``); overrides the file's own.
+        The CRS the coordinates are in (``wgs84``, ``gcj02``, ``bd09``, ``EPSG:NNNN``) when
+        the file does not say; a file that says another CRS is refused.
     encoding : str, optional
-        Attribute text encoding of a Shapefile without ``.cpg`` (detected when omitted).
+        Text encoding of a Shapefile's ``.dbf`` (over its ``.cpg``), a GeoJSON or a CSV;
+        detected when omitted (BOM, UTF-8, else GB18030).
     on_invalid : {"raise", "warn", "fix"}, optional
         Invalid-geometry policy; defaults to ``settings.on_invalid``.
 
@@ -485,7 +587,7 @@ def read_layers(
     path = Path(path)
     _check_file(path)
     policy = on_invalid or settings.on_invalid
-    layers = _read_any(path, encoding=encoding)
+    layers = _without_empty(path, _read_any(path, encoding=encoding))
     return {name: _finish(g, path, name, crs, policy) for name, g in layers.items()}
 
 
@@ -516,7 +618,7 @@ def read_layer(
     layers = _read_any(path, encoding=encoding, layer=layer)
     if len(layers) > 1:
         names = ", ".join(layers)
-        msg = f"{path.name}: has {len(layers)} layers ({names}); choose one with layer="
+        msg = f"{path.name}: has {len(layers)} layers ({names}); choose one with --layer"
         raise ReadError(msg)
     name, gdf = next(iter(layers.items()))
     return _finish(gdf, path, name, crs, policy)

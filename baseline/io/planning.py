@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from baseline.io.values import read_numbers
+
 NUMERIC_ATTRIBUTES = (
     "gfa_m2",
     "gfa_above_m2",
@@ -41,7 +43,7 @@ def with_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for col in NUMERIC_ATTRIBUTES:
-        out[col] = pd.to_numeric(out[col], errors="coerce") if col in out else np.nan
+        out[col] = read_numbers(out[col]).values if col in out else np.nan
     parts = out["gfa_above_m2"] + out["gfa_below_m2"]
     out["gfa_m2"] = out["gfa_m2"].fillna(parts)
     return out

@@ -25,9 +25,34 @@ from baseline.io.buildings import assign_buildings, read_buildings
 from baseline.io.crs import metric_crs
 from baseline.io.formats import read_layers
 from baseline.io.planning import NUMERIC_ATTRIBUTES, with_numbers
+from baseline.io.validate import (
+    alias_collisions,
+    date_problems,
+    id_problems,
+    number_problems,
+    raise_all,
+    rows_text,
+)
+from baseline.io.values import read_ids, read_numbers
 from baseline.standard.catalogue import FEATURE_KINDS, Standard
 
 PROJECT_KINDS = ("boundary", "centreline")
+FITTING_NUMBERS = (
+    "area_m2",
+    "width_m",
+    "clear_height_m",
+    "floor_load_kn_m2",
+    "feeder_hole_m2",
+    "door_width_m",
+    "holes",
+    "spare_holes",
+    "operators",
+    "fibres",
+    "fibre_pairs",
+    "height_m",
+    "slots",
+    "underground_floors",
+)
 DATE_ATTRIBUTES = ("start_date", "end_date")
 CENTRELINE_SNAP_M = 50.0
 POLYGONS = ("Polygon", "MultiPolygon")
@@ -104,8 +129,15 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _rename(gdf: gpd.GeoDataFrame, aliases: Mapping[str, str]) -> gpd.GeoDataFrame:
-    mapping = {c: aliases[c] for c in gdf.columns if c in aliases and aliases[c] not in gdf}
+def _rename(
+    gdf: gpd.GeoDataFrame, aliases: Mapping[str, str], label: str, problems: list[str]
+) -> gpd.GeoDataFrame:
+    """Rename columns to the interchange names; two columns for one field are a problem."""
+    mapping = {c: aliases[c] for c in gdf.columns if c in aliases and aliases[c] != c}
+    clashes = alias_collisions(list(gdf.columns), mapping, where=label)
+    problems.extend(clashes)
+    if clashes:
+        return gdf
     return gdf.rename(columns=mapping)
 
 
@@ -142,47 +174,42 @@ def _with_kind(
         is_line = gdf.geometry.geom_type.isin(["LineString", "MultiLineString"])
         return gdf.assign(kind=np.where(is_line, "centreline", "boundary"))
     msg = (
-        f"{label}: cannot tell what the features are; add a column 'kind' "
+        f"{label} (layer '{name}'): cannot tell what the features are; add a column 'kind' "
         f"({', '.join(FEATURE_KINDS)}), name GeoPackage layers after the kinds, or give "
         "projects a 'category' column"
     )
     raise SchemaError(msg)
 
 
-def _project_problems(projects: pd.DataFrame, label: str) -> list[str]:
+def _project_problems(
+    projects: pd.DataFrame, label: str, date_format: str | None
+) -> tuple[list[str], pd.DataFrame]:
+    """Every problem of the project rows, and the rows with their dates read."""
     problems = []
     if "project_id" not in projects:
-        problems.append("no 'project_id' column on the boundary/centreline features")
+        problems.append(f"{label}: no 'project_id' column on the boundary/centreline features")
     else:
-        ids = projects["project_id"]
-        if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
-            problems.append(f"{int(ids.isna().sum())} project(s) without a project_id")
-        dup = sorted(ids[ids.duplicated()].dropna().astype(str).unique())
-        if dup:
-            problems.append(f"duplicate project_id: {', '.join(dup[:10])}")
+        problems += id_problems(projects["project_id"], where=label, column="project_id")
     if "category" not in projects:
-        problems.append("no 'category' column on the boundary/centreline features")
+        problems.append(f"{label}: no 'category' column on the boundary/centreline features")
     for col in NUMERIC_ATTRIBUTES:
         if col in projects:
-            raw = projects[col]
-            num = pd.to_numeric(raw, errors="coerce")
-            bad = raw.notna() & num.isna() & (raw.astype(str).str.strip() != "")
-            if bad.any():
-                vals = ", ".join(repr(v) for v in raw[bad].astype(str).unique()[:5])
-                problems.append(f"'{col}' must be a number, found {vals}")
-    if set(DATE_ATTRIBUTES) <= set(projects.columns):
-        start = pd.to_datetime(projects["start_date"], errors="coerce")
-        end = pd.to_datetime(projects["end_date"], errors="coerce")
-        rev = end < start
-        if rev.any():
-            listed = ", ".join(projects.loc[rev, "project_id"].astype(str).head(10))
-            problems.append(f"end_date before start_date for project(s) {listed}")
-    return [f"{label}: {p}" for p in problems]
+            problems += number_problems(projects[col], where=label, column=col)
+    dates, read = date_problems(projects, *DATE_ATTRIBUTES, where=label, date_format=date_format)
+    return problems + dates, read
+
+
+def _fitting_problems(fittings: pd.DataFrame, label: str) -> list[str]:
+    problems = []
+    for col in FITTING_NUMBERS:
+        if col in fittings:
+            problems += number_problems(fittings[col], where=f"{label} (fittings)", column=col)
+    return problems
 
 
 def _clean_projects(projects: gpd.GeoDataFrame, std: Standard) -> gpd.GeoDataFrame:
     out = projects.copy()
-    out["project_id"] = out["project_id"].astype(str).str.strip()
+    out["project_id"] = read_ids(out["project_id"]).astype(object)
     cat = out["category"].astype("string").str.strip()
     out["category"] = cat.map(lambda c: std.category_aliases.get(c, c) if c is not pd.NA else c)
     out = with_numbers(out)
@@ -192,6 +219,21 @@ def _clean_projects(projects: gpd.GeoDataFrame, std: Standard) -> gpd.GeoDataFra
     return out.reset_index(drop=True)
 
 
+def _refuse_shared(hits: pd.DataFrame, fittings: pd.DataFrame, label: str) -> None:
+    """Refuse fittings without a project_id that lie in two or more boundaries."""
+    claims = hits.groupby(level=0)["project_id"].agg(lambda ids: sorted(set(ids)))
+    shared = claims[claims.map(len) > 1]
+    if shared.empty:
+        return
+    positions = {label_: k for k, label_ in enumerate(fittings.index)}
+    problems = [
+        f"{label}: the {fittings.at[i, 'kind']!s} on {rows_text([positions[i]])} of the "
+        f"fittings lies in the boundaries of {' and '.join(map(str, ids))}; give it a project_id"
+        for i, ids in shared.items()
+    ][:10]
+    raise_all(problems, "site plan")
+
+
 def _assign_fittings(
     fittings: gpd.GeoDataFrame, projects: gpd.GeoDataFrame, notes: list[str], label: str
 ) -> gpd.GeoDataFrame:
@@ -199,7 +241,10 @@ def _assign_fittings(
     out = fittings.copy()
     if "project_id" not in out:
         out["project_id"] = pd.NA
-    out["project_id"] = out["project_id"].astype("string").str.strip().replace("", pd.NA)
+    out["project_id"] = read_ids(out["project_id"])
+    for col in FITTING_NUMBERS:
+        if col in out:
+            out[col] = read_numbers(out[col]).values
     todo = out["project_id"].isna()
     if todo.any() and len(projects):
         crs = metric_crs(projects)
@@ -207,6 +252,7 @@ def _assign_fittings(
         fit_m = out.loc[todo, ["geometry"]].to_crs(crs)
         polys = proj_m[proj_m["kind"] == "boundary"]
         hits = gpd.sjoin(fit_m, polys, predicate="intersects", how="inner")
+        _refuse_shared(hits, out, label)
         hits = hits.sort_values("project_id").groupby(level=0)["project_id"].first()
         out.loc[hits.index, "project_id"] = hits
         rest = out["project_id"].isna() & todo
@@ -235,6 +281,7 @@ def siteplan_from_frames(
     *,
     label: str = "site plan",
     columns: Mapping[str, str] | None = None,
+    date_format: str | None = None,
 ) -> SitePlan:
     """Build a :class:`SitePlan` from already-read WGS84 layers.
 
@@ -248,12 +295,23 @@ def siteplan_from_frames(
         The file name, for messages.
     columns : mapping, optional
         User column mapping, e.g. ``{"objectid": "project_id"}``.
+    date_format : str, optional
+        ``dmy``, ``mdy`` or a strftime pattern for dates such as ``01/03/2027``.
+
+    Raises
+    ------
+    SchemaError
+        Listing every problem: two columns for one field, ids missing or repeated, numbers
+        unreadable or implausible, dates unreadable or reversed, a fitting in two projects.
     """
     notes: list[str] = []
+    problems: list[str] = []
     frames = []
     for name, gdf in layers.items():
-        g = _rename(gdf, {**std.column_aliases, **(columns or {})})
-        frames.append(_with_kind(name, g, std, label, notes))
+        where = label if len(layers) == 1 else f"{label}:{name}"
+        g = _rename(gdf, {**std.column_aliases, **(columns or {})}, where, problems)
+        frames.append(_with_kind(name, g, std, where, notes))
+    raise_all(problems, "site plan")
     feats = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
     unknown = sorted(set(feats["kind"].dropna().astype(str)) - set(FEATURE_KINDS))
     if unknown or feats["kind"].isna().any():
@@ -262,10 +320,7 @@ def siteplan_from_frames(
             f"kind must be one of {', '.join(FEATURE_KINDS)}"
         )
         raise SchemaError(msg)
-    geometry_problems = _geometry_problems(feats, label)
-    if geometry_problems:
-        msg = "the site plan has problems:\n  - " + "\n  - ".join(geometry_problems)
-        raise SchemaError(msg)
+    raise_all(_geometry_problems(feats, label), "site plan")
     projects = feats[feats["kind"].isin(PROJECT_KINDS)]
     if projects.empty:
         msg = (
@@ -273,10 +328,9 @@ def siteplan_from_frames(
             "centreline feature carrying project_id and category"
         )
         raise SchemaError(msg)
-    problems = _project_problems(projects, label)
-    if problems:
-        msg = "the site plan has problems:\n  - " + "\n  - ".join(problems)
-        raise SchemaError(msg)
+    problems, projects = _project_problems(projects, label, date_format)
+    problems += _fitting_problems(feats[~feats["kind"].isin(PROJECT_KINDS)], label)
+    raise_all(problems, "site plan")
     projects = _clean_projects(projects, std)
     buildings, problems = read_buildings(feats[feats["kind"] == "building"], projects, std)
     rest = feats[~feats["kind"].isin((*PROJECT_KINDS, "building"))]
@@ -300,6 +354,8 @@ def read_siteplan(
     crs: str | None = None,
     columns: Mapping[str, str] | None = None,
     on_invalid: str | None = None,
+    encoding: str | None = None,
+    date_format: str | None = None,
 ) -> SitePlan:
     """Read a site plan file (any supported format) into projects and fittings.
 
@@ -316,6 +372,10 @@ def read_siteplan(
         Extra column renames, e.g. ``{"objectid": "project_id"}``.
     on_invalid : {"raise", "warn", "fix"}, optional
         Invalid-geometry policy.
+    encoding : str, optional
+        Text encoding (detected when omitted).
+    date_format : str, optional
+        ``dmy``, ``mdy`` or a strftime pattern for dates such as ``01/03/2027``.
 
     Returns
     -------
@@ -329,8 +389,10 @@ def read_siteplan(
     path = Path(path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        layers = read_layers(path, crs=crs, on_invalid=on_invalid)
-        plan = siteplan_from_frames(layers, std, label=path.name, columns=columns)
+        layers = read_layers(path, crs=crs, on_invalid=on_invalid, encoding=encoding)
+        plan = siteplan_from_frames(
+            layers, std, label=path.name, columns=columns, date_format=date_format
+        )
     plan.notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
     plan.source = path.name
     plan.sha256 = file_sha256(path)

@@ -3,6 +3,10 @@
 Every writer renders into a temporary file beside the target and renames it into place, so a
 crash never leaves a half-written output; an existing file is only replaced with
 ``force=True``. CSV is written with a byte-order mark so Excel shows Chinese text right.
+Every CSV and XLSX cell from user text is inert (:mod:`baseline.io.cells`): a leading ``=``,
+``+``, ``-``, ``@``, tab or carriage return never becomes a live formula. GeoJSON and
+GeoPackage go through GDAL's own drivers; a layer keeps its CRS in every format, and the text
+formats (CSV, XLSX, GeoJSON) carry it in a ``crs`` column when it is not WGS84.
 """
 
 from __future__ import annotations
@@ -17,8 +21,18 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyogrio
 
 from baseline.errors import OutputError
+from baseline.io.cells import (
+    for_excel,
+    for_text,
+    formula_cells,
+    scalars,
+    sheet_chunks,
+    unique_field_names,
+)
 
 TABLE_FORMATS = (".csv", ".json", ".xlsx", ".html")
 LAYER_FORMATS = (".geojson", ".gpkg", ".parquet", ".csv", ".xlsx", ".zip")
@@ -36,10 +50,25 @@ def _writable(path: str | Path, force: bool) -> Path:
     if path.exists() and not force:
         msg = f"{path}: already exists; choose another name or pass --force to replace it"
         raise OutputError(msg)
-    if not path.parent.exists():
-        msg = f"{path}: folder {path.parent} does not exist; create it first"
+    if not path.parent.is_dir():
+        what = "is a file" if path.parent.exists() else "does not exist"
+        msg = f"{path}: folder {path.parent} {what}; choose a folder that exists"
         raise OutputError(msg)
     return path
+
+
+def _temp_beside(path: Path) -> Path:
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent
+        )
+    except OSError as exc:
+        msg = f"{path}: cannot write in folder {path.parent} ({exc.strerror}); choose another"
+        raise OutputError(msg) from None
+    os.close(fd)
+    tmp_path = Path(tmp)
+    tmp_path.unlink()
+    return tmp_path
 
 
 @contextlib.contextmanager
@@ -52,12 +81,7 @@ def atomic_path(path: str | Path, *, force: bool = False) -> Iterator[Path]:
         When ``path`` exists and ``force`` is false, or its folder does not exist.
     """
     path = _writable(path, force)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent
-    )
-    os.close(fd)
-    tmp_path = Path(tmp)
-    tmp_path.unlink()
+    tmp_path = _temp_beside(path)
     try:
         yield tmp_path
         tmp_path.replace(path)
@@ -79,7 +103,11 @@ def atomic_dir(path: str | Path, *, force: bool = False) -> Iterator[Path]:
         When ``path`` exists and ``force`` is false, or its parent folder does not exist.
     """
     path = _writable(path, force)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as exc:
+        msg = f"{path}: cannot write in folder {path.parent} ({exc.strerror}); choose another"
+        raise OutputError(msg) from None
     try:
         yield tmp
         if path.exists():
@@ -106,6 +134,32 @@ def _suffix(path: Path, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write ``table`` as UTF-8 CSV with a BOM, formulas escaped with a leading apostrophe.
+
+    Lines end in CRLF (RFC 4180), so a field holding a carriage return or newline is quoted.
+    """
+    for_text(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def _inert(sheet: object, frame: pd.DataFrame) -> None:
+    """Make text cells that begin with ``=`` string cells, never formulas."""
+    for row, col in formula_cells(frame):
+        cell = sheet.cell(row=row + 2, column=col + 1)  # type: ignore[attr-defined]
+        cell.value = frame.iat[row, col]
+        cell.data_type = "s"
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
+    """Write each frame on its own sheet (split past Excel's row limit), text inert."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            for title, part in sheet_chunks(frame, name):
+                safe = for_excel(part.reset_index(drop=True), title)
+                safe.to_excel(writer, sheet_name=title, index=False)
+                _inert(writer.sheets[title], safe)
+
+
 def write_table(
     table: pd.DataFrame,
     path: str | Path,
@@ -125,16 +179,13 @@ def write_table(
         raise OutputError(msg)
     with atomic_path(path, force=force) as tmp:
         if suffix == ".csv":
-            table.to_csv(tmp, index=False, encoding="utf-8-sig")
+            write_csv(table, tmp)
         elif suffix == ".json":
-            tmp.write_text(table.to_json(orient="records", force_ascii=False, indent=1), "utf-8")
+            text = table.to_json(orient="records", force_ascii=False, indent=1, date_format="iso")
+            tmp.write_text(text, "utf-8")
         elif suffix == ".xlsx":
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for name, sheet in (sheets or {}).items():
-                    sheet.to_excel(writer, sheet_name=name[:31], index=False)
-                table.to_excel(
-                    writer, sheet_name="findings" if sheets is None else "rows", index=False
-                )
+            main = "findings" if sheets is None else "rows"
+            write_xlsx({**(sheets or {}), main: table}, tmp)
         elif html is not None:  # checked above: .html always comes with a renderer
             tmp.write_text(html(), "utf-8")
     return path
@@ -180,6 +231,37 @@ def _shapefile_zip(gdf: gpd.GeoDataFrame, path: Path, stem: str, encoding: str) 
                 zf.write(f, f.name)
 
 
+def _with_crs_column(table: pd.DataFrame, crs_name: str | None) -> pd.DataFrame:
+    if crs_name is None:
+        return table
+    return table.assign(crs=crs_name)
+
+
+def _crs_name(gdf: gpd.GeoDataFrame, crs_name: str | None) -> str | None:
+    """The name text formats record: the one given, else the layer's CRS unless WGS84."""
+    if crs_name is not None:
+        return None if crs_name == "wgs84" else crs_name
+    if gdf.crs is None or gdf.crs.equals("EPSG:4326"):
+        return None
+    return gdf.crs.to_string()
+
+
+def _write_gdal(gdf: gpd.GeoDataFrame, tmp: Path, driver: str, layer: str, where: str) -> None:
+    out = unique_field_names(gdf, where=where)
+    try:
+        pyogrio.write_dataframe(out, tmp, driver=driver, layer=layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError) as exc:
+        msg = f"{where}: could not be written as {driver} ({exc}); use .gpkg or .parquet"
+        raise OutputError(msg) from None
+
+
+def _parquet(gdf: gpd.GeoDataFrame, tmp: Path) -> None:
+    try:
+        gdf.to_parquet(tmp)
+    except (ValueError, TypeError, pa.ArrowException):
+        scalars(gdf).to_parquet(tmp)  # mixed lists and dicts: as JSON text
+
+
 def write_layer(
     gdf: gpd.GeoDataFrame,
     path: str | Path,
@@ -188,34 +270,33 @@ def write_layer(
     layer: str | None = None,
     sheets: Mapping[str, pd.DataFrame] | None = None,
     encoding: str = "UTF-8",
+    crs_name: str | None = None,
 ) -> Path:
     """Write a layer as GeoJSON, GeoPackage, GeoParquet, CSV (WKT), XLSX (WKT) or zipped SHP.
 
-    GeoJSON is always written in WGS84 (RFC 7946); other formats keep the layer's CRS.
+    GeoJSON, GeoPackage, GeoParquet and Shapefile keep the layer's CRS; CSV, XLSX and GeoJSON
+    say which it is in a ``crs`` column unless it is WGS84; ``crs_name`` names it when the
+    numbers are in an offset system (``gcj02``, ``bd09``) that no CRS code describes.
     ``encoding`` is the text encoding of a zipped Shapefile (``GBK`` for older GIS).
     """
     path = Path(path)
     suffix = _suffix(path, LAYER_FORMATS)
+    named = _crs_name(gdf, crs_name)
     with atomic_path(path, force=force) as tmp:
         if suffix == ".zip":
             _shapefile_zip(gdf, tmp, layer or path.name.split(".")[0], encoding)
         elif suffix == ".geojson":
-            out = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
-            tmp.write_text(out.to_json(drop_id=True, ensure_ascii=False), "utf-8")
+            _write_gdal(_with_crs_column(gdf, named), tmp, "GeoJSON", layer or path.stem, path.name)
         elif suffix == ".gpkg":
-            gdf.to_file(tmp, driver="GPKG", layer=layer or path.stem, engine="pyogrio")
+            _write_gdal(gdf, tmp, "GPKG", layer or path.stem, path.name)
         elif suffix == ".parquet":
-            gdf.to_parquet(tmp)
+            _parquet(gdf, tmp)
         else:
             table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-            table["wkt"] = (
-                gdf.to_crs("EPSG:4326").geometry.to_wkt() if gdf.crs else gdf.geometry.to_wkt()
-            )
+            table["wkt"] = gdf.geometry.to_wkt()
+            table = _with_crs_column(table, named)
             if suffix == ".csv":
-                table.to_csv(tmp, index=False, encoding="utf-8-sig")
+                write_csv(table, tmp)
             else:
-                with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                    for name, sheet in (sheets or {}).items():
-                        sheet.to_excel(writer, sheet_name=name[:31], index=False)
-                    table.to_excel(writer, sheet_name="rows", index=False)
+                write_xlsx({**(sheets or {}), "rows": table}, tmp)
     return path

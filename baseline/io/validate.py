@@ -1,0 +1,203 @@
+"""Validation of attribute values that lists every problem of a layer at once.
+
+Ids (present, unique, text as written), numbers (readable, within plausible bounds), dates
+(readable, day/month order clear, end not before start), columns (two that map to one
+field, an option that contradicts a column). Each check returns sentences naming the file,
+the column and the 1-based rows; the callers raise one :class:`~baseline.errors.SchemaError`
+with all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import pandas as pd
+
+from baseline.errors import SchemaError
+from baseline.io.values import describe, read_dates, read_ids, read_numbers
+
+# Plausible ranges of project attributes; a value outside is a typo or a unit mistake
+# (the largest buildings in the world have about 1.7 million m2 of floor area).
+BOUNDS: dict[str, tuple[float, float]] = {
+    "gfa_m2": (0.0, 5_000_000.0),
+    "floors": (-20.0, 200.0),  # below zero: a station or car park wholly underground
+    "underground_floors": (0.0, 20.0),
+    "households": (0.0, 100_000.0),
+    "seats": (0.0, 200_000.0),
+    "height_m": (0.0, 1_000.0),
+    "area_m2": (0.0, 100_000.0),
+    "width_m": (0.0, 1_000.0),
+    "buffer_m": (0.0, 10_000.0),
+}
+
+
+def rows_text(positions: Sequence[int], limit: int = 10) -> str:
+    """``rows 1, 4, 9`` (1-based) with ``and N more`` past ``limit``."""
+    shown = ", ".join(str(p + 1) for p in positions[:limit])
+    more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
+    return f"row{'s' if len(positions) > 1 else ''} {shown}{more}"
+
+
+def id_problems(values: pd.Series, *, where: str, column: str) -> list[str]:
+    """Missing and duplicate ids, with their rows."""
+    ids = read_ids(values).reset_index(drop=True)
+    problems = []
+    missing = ids.isna().to_numpy().nonzero()[0]
+    if len(missing):
+        problems.append(f"{where}: column '{column}': no id on {rows_text(list(missing))}")
+    dup = ids[ids.duplicated(keep=False) & ids.notna()]
+    for value, group in list(dup.groupby(dup, sort=True))[:10]:
+        problems.append(
+            f"{where}: column '{column}': id '{value}' is on {rows_text(list(group.index))}; "
+            "ids must be unique"
+        )
+    return problems
+
+
+def number_problems(values: pd.Series, *, where: str, column: str) -> list[str]:
+    """Values that are not numbers, and numbers outside :data:`BOUNDS`."""
+    reading = read_numbers(values.reset_index(drop=True))
+    problems = []
+    if reading.problems:
+        problems.append(describe(reading.problems, where=where, column=column))
+    low, high = BOUNDS.get(column, (float("-inf"), float("inf")))
+    out = reading.values[(reading.values < low) | (reading.values > high)]
+    if len(out):
+        found = ", ".join(f"{v:,.10g}" for v in out.head(5))
+        problems.append(
+            f"{where}: column '{column}': {rows_text(list(out.index))} hold(s) {found}, "
+            f"outside the plausible range {low:,.10g} to {high:,.10g}; check the value and unit"
+        )
+    return problems
+
+
+def date_problems(
+    frame: pd.DataFrame,
+    start: str,
+    end: str,
+    *,
+    where: str,
+    date_format: str | None,
+    reversed_ok: bool = False,
+) -> tuple[list[str], pd.DataFrame]:
+    """Unreadable dates and end before start; and ``frame`` with both columns as datetimes.
+
+    ``reversed_ok`` leaves rows whose end is before their start to the caller (co-build
+    skips them with a warning).
+    """
+    out = frame.copy()
+    problems = []
+    for column in (start, end):
+        if column not in out:
+            continue
+        reading = read_dates(out[column].reset_index(drop=True), date_format)
+        if reading.problems:
+            problems.append(describe(reading.problems, where=where, column=column))
+        out[column] = reading.values.to_numpy()
+    if start in out and end in out and not reversed_ok:
+        reversed_ = (out[end] < out[start]).to_numpy().nonzero()[0]
+        if len(reversed_):
+            problems.append(f"{where}: '{end}' is before '{start}' on {rows_text(list(reversed_))}")
+    return problems, out
+
+
+def alias_collisions(
+    columns: Sequence[str], aliases: Mapping[str, str], *, where: str
+) -> list[str]:
+    """Two columns of a layer that map to one field (项目类别 and 类别, or 项目编号 and the id).
+
+    ``aliases`` maps a column name to its field; a column already named as a field maps to
+    itself.
+    """
+    fields: dict[str, list[str]] = {}
+    for col in columns:
+        target = aliases.get(col, col)
+        fields.setdefault(target, []).append(str(col))
+    return [
+        f"{where}: columns {' and '.join(repr(c) for c in cols)} both map to '{field}'; keep one "
+        "(or map another column with the option)"
+        for field, cols in fields.items()
+        if len(cols) > 1 and field in set(aliases.values())
+    ]
+
+
+def raise_all(problems: list[str], what: str) -> None:
+    """Raise one SchemaError listing every problem, if there are any."""
+    if problems:
+        raise SchemaError(f"the {what} has problems:\n  - " + "\n  - ".join(problems))
+
+
+def validate_works(
+    gdf: gpd.GeoDataFrame,
+    columns: tuple[str, str, str],
+    *,
+    where: str,
+    date_format: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Check a works layer's ids and dates; return it with ids as text and dates read.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The works layer.
+    columns : tuple of str
+        The id, start and end columns (as the command's options name them).
+    where : str
+        The file, for messages.
+    date_format : str, optional
+        ``dmy``, ``mdy`` or a strftime pattern for dates such as ``01/03/2027``.
+
+    Raises
+    ------
+    SchemaError
+        Listing every missing or duplicate id and every unreadable or reversed date.
+    """
+    id_col, start, end = columns
+    if "kind" in gdf:  # a site plan: its projects are checked when the plan is built
+        issues, out = date_problems(
+            gdf, start, end, where=where, date_format=date_format, reversed_ok=True
+        )
+        raise_all(issues, "site plan")
+        return out
+    if id_col not in gdf or start not in gdf or end not in gdf:
+        return gdf  # the co-build funnel names the missing columns and the options
+    problems = id_problems(gdf[id_col], where=where, column=id_col)
+    date_issues, out = date_problems(
+        gdf, start, end, where=where, date_format=date_format, reversed_ok=True
+    )
+    raise_all(problems + date_issues, "works layer")
+    out[id_col] = read_ids(gdf[id_col]).to_numpy()
+    return out
+
+
+# Existing asset types and the names institutes give them (any case).
+ASSET_TYPES: dict[str, tuple[str, ...]] = {
+    "tower": ("tower", "铁塔", "通信铁塔", "基站", "塔", "mast", "macro"),
+    "pole": ("pole", "smart_pole", "灯杆", "杆", "智慧杆", "智慧灯杆", "多功能杆"),
+    "sensor": ("sensor", "传感器", "感知设备"),
+    "duct": ("duct", "管道", "通信管道"),
+}
+_ASSET_LOOKUP = {name.casefold(): kind for kind, names in ASSET_TYPES.items() for name in names}
+
+
+def asset_types(layer: gpd.GeoDataFrame, *, where: str) -> gpd.GeoDataFrame:
+    """``layer`` with ``asset_type`` mapped to tower, pole, sensor or duct.
+
+    Raises
+    ------
+    SchemaError
+        Listing every unknown type and its rows (none is dropped silently).
+    """
+    text = layer["asset_type"].astype("string").str.strip()
+    mapped = text.str.casefold().map(_ASSET_LOOKUP)
+    unknown = mapped.isna().to_numpy().nonzero()[0]
+    if len(unknown):
+        found = sorted(set(text.iloc[unknown].fillna("(empty)").astype(str)))[:10]
+        known = ", ".join(f"{k} ({'/'.join(v[1:3])})" for k, v in ASSET_TYPES.items())
+        msg = (
+            f"{where}: column 'asset_type': unknown type(s) {', '.join(found)} on "
+            f"{rows_text(list(unknown))}; must be one of {known}"
+        )
+        raise SchemaError(msg)
+    return layer.assign(asset_type=mapped.to_numpy())
