@@ -175,7 +175,9 @@ def test_paris_exports_open_and_carry_rows(paris_raw, std, tmp_path):
 def test_every_kind_occurs_on_the_pudong_sample(sample_result, std):
     recs = recommend(sample_result, std, assets=load_assets())
     pair_kinds = {"shared_trench", "align_dates", "shared_traffic_management"}
-    assert set(recs["kind"]) == pair_kinds | {"colocate", "new_shared_site", "pole_mount"}
+    # no co-location: no existing tower near a failing project lifts it to its threshold
+    # (issue 15), so those projects get new shared sites
+    assert set(recs["kind"]) == pair_kinds | {"new_shared_site", "pole_mount"}
     assert set(recs["kind"]) <= set(REC_KINDS)
     assert list(recs.columns) == REC_COLUMNS
     shared_site = recs[recs["kind"] == "new_shared_site"].iloc[0]
@@ -232,7 +234,7 @@ def test_demand_rules_come_from_the_catalogue(sample_result, std):
     all_kinds = recommend(sample_result, std, assets=load_assets())["kind"].value_counts()
     some = recommend(sample_result, fewer, assets=load_assets())["kind"].value_counts()
     assert some.get("colocate", 0) + some.get("new_shared_site", 0) < (
-        all_kinds["colocate"] + all_kinds["new_shared_site"]
+        all_kinds.get("colocate", 0) + all_kinds["new_shared_site"]
     )
     assert some["shared_trench"] == all_kinds["shared_trench"]
 
@@ -244,6 +246,8 @@ def test_explanations_come_from_the_i18n_templates(sample_result, std):
     en = t("cobuild_new_site", "en", n=2, avoided=1)
     assert site["explanation"] == f"{zh} | {en}"
     assert zh == "新建1处共享站址服务 2 个项目，少建 1 处"
-    host = recs[recs["kind"] == "colocate"].iloc[0]["explanation"]
-    assert host.startswith("现状铁塔 ") or host.startswith("现状杆 ")
-    assert " | existing tower " in host or " | existing pole " in host
+    host = t("cobuild_colocate", "zh", asset="铁塔", host="SHT1", distance=12.0, n=2)
+    assert host.startswith("现状铁塔 SHT1 ")
+    assert t("cobuild_colocate", "en", asset="tower", host="SHT1", distance=12.0, n=2).startswith(
+        "existing tower SHT1"
+    )

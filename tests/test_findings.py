@@ -357,6 +357,6 @@ def test_check_writes_findings_layers_in_cgcs2000(tmp_path, ext):
         assert got["message"].str.contains("按单体建筑判定").any()
         return
     got = gpd.read_file(out)
-    assert got.crs.to_epsg() == (4490 if ext == "gpkg" else 4326)  # GeoJSON is WGS84 (RFC 7946)
+    assert got.crs.to_epsg() == 4490  # the CRS asked for, in GeoJSON too (issue 19)
     assert len(got) == 522 and got.geometry.notna().all()  # one row per finding (issues 14, 15)
     assert set(got.loc[got["building_id"] != "", "project_id"]) >= {"PD-B03", "PD-B05"}

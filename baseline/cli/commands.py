@@ -349,8 +349,8 @@ def _assets(
     "--out-crs",
     default=None,
     metavar="EPSG:NNNN",
-    help="CRS of a .gpkg or .zip findings layer (default WGS84); EPSG:4490 (CGCS2000) for "
-    "the planning one map. GeoJSON is always WGS84.",
+    help="CRS of a .gpkg, .geojson or .zip findings layer (default WGS84); EPSG:4490 "
+    "(CGCS2000) for the planning one map.",
 )
 @click.option(
     "--shp-encoding",
@@ -383,7 +383,7 @@ def check_cmd(
 
     Exit status 0 when the check ran, whatever it found; 2 when it could not run.
     """
-    _check_outputs({"--out": out}, [plan, *asset_files], force, TABLE_FORMATS)
+    _check_outputs({"--out": out}, [plan, *asset_files], force, (*TABLE_FORMATS, *SPATIAL_FINDINGS))
     std = _standard(standards)
     columns = {k: v for k, v in ((id_col, "project_id"), (category_col, "category")) if k}
     site = read_siteplan(
