@@ -736,10 +736,13 @@ def _building(spec, anchor) -> list[dict]:
                 pid,
                 "sensor",
                 Point(c.x + r * math.cos(ang), c.y + r * math.sin(ang)),
-                sensor_type=("environment", "traffic", "manhole")[i % 3],
+                sensor_type=SENSOR_TYPES[i % 3],
             )
         )
     return rows
+
+
+SENSOR_TYPES = ("environment", "traffic", "manhole")
 
 
 def _road(spec, anchor) -> list[dict]:
@@ -794,7 +797,7 @@ def _road(spec, anchor) -> list[dict]:
             p = line.offset_curve(-12).interpolate((i + 0.5) * 300)
             # every other sensor is 4 m from a pole: a pole-mount opportunity
             q = Point(p.x + (4 if i % 2 == 0 else 40), p.y)
-            rows.append(_base(pid, "sensor", q, sensor_type="traffic"))
+            rows.append(_base(pid, "sensor", q, sensor_type=SENSOR_TYPES[(i + 1) % 3]))
     return rows
 
 

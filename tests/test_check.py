@@ -196,7 +196,10 @@ def test_every_rule_kind_passes_and_fails_somewhere_on_the_sample(sample_result,
     table = pd.crosstab(kinds, f["status"])
     assert set(table.index) == set(RULE_KINDS)
     assert (table["pass"] > 0).all(), table
-    assert ((table["fail"] + table["warn"]) > 0).all(), table  # should-rules warn
+    # should-rules warn; every sensor of the sample is within NB-IoT reach of the bundled
+    # towers, so sensor_reach fails only on hand-made plans (tests/test_radio.py)
+    unmet = (table["fail"] + table["warn"]).drop("sensor_reach")
+    assert (unmet > 0).all(), table
 
 
 def test_sample_numbers(sample_result):

@@ -32,6 +32,13 @@ target (urban -90 dBm, suburban -95 dBm, from the bundled illustrative area clas
 macro bands use TR 38.901 UMa. The 5G radius of the bundled towers falls from 371 m to 157 m
 (urban) / 212 m (suburban), the covered share of Pudong from 9.07 % to 2.48 %, and the
 summary's area row names the sample and its denominator (``note``).
+
+The four issues landed together, so every file was finally written again from the merged code
+(the same commands): the findings carry issue 15's coverage budgets and sensor rules beside
+issue 14's per-building rules (522 rows), and the sample's road sensors now cycle through
+traffic, environment and manhole types (``scripts/build_layers.py``); the co-build files gain
+issue 15's ``covered_before``/``covered_after`` columns (no pair changed); CSV lines end in
+CRLF (issue 19).
 """
 
 from __future__ import annotations
