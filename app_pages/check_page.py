@@ -6,24 +6,31 @@ import functools
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app_pages.common import (
     assets,
     basemap,
+    category_label,
     guarded,
+    headers,
     lang,
     show_map,
     standard,
     status_label,
     tr,
+    words,
 )
+from baseline import settings
 from baseline.check.run import check
 from baseline.io.formats import VECTOR_SUFFIXES
 from baseline.io.siteplan import read_siteplan
+from baseline.maps.palette import STATUS_GLYPHS, STATUS_ORDER
 from baseline.maps.plan import plan_map
 from baseline.reports.check_report import check_bytes, render_html
+from baseline.reports.figures import project_verdicts, sorted_findings
 from baseline.standard.catalogue import load_standard
 from baseline.workspace.store import Workspace
 
@@ -32,15 +39,25 @@ UPLOAD_TYPES = [suffix.lstrip(".") for suffix in VECTOR_SUFFIXES]  # every forma
 
 
 def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
+    w = words()
     upload = st.file_uploader(
         tr("upload"), type=UPLOAD_TYPES, help=tr("upload_help"), key="plan_file"
+    )
+    template = settings.layers_dir / "sample_siteplan.geojson"
+    st.download_button(
+        tr("template_download"),
+        template.read_bytes(),
+        "siteplan-template.geojson",
+        "application/geo+json",
+        help=tr("template_help"),
+        key="plan_template",
     )
     c1, c2 = st.columns(2)
     choice = c1.selectbox(
         tr("crs_declare"),
         CRS_CHOICES,
         key="plan_crs",
-        format_func=lambda c: tr("crs_auto") if c == "auto" else c.upper(),
+        format_func=lambda c: w("crs_auto") if c == "auto" else c.upper(),
     )
     epsg = c1.text_input(tr("epsg_code"), "EPSG:32651", key="plan_epsg") if choice == "epsg" else ""
     std_choice = c2.radio(
@@ -48,7 +65,7 @@ def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
         ["bundled", "upload"],
         horizontal=True,
         key="plan_std",
-        format_func=lambda c: tr(f"standard_{c}"),
+        format_func=lambda c: w(f"standard_{c}"),
     )
     override = (
         c2.file_uploader(tr("standard_upload"), type=["yaml", "yml"], key="plan_override")
@@ -101,10 +118,21 @@ def _results(run: dict) -> None:
     second) are made after the results are on screen, and their line fills in above.
     """
     result = run["result"]
-    counts = result.findings["status"].value_counts()
+    verdicts = project_verdicts(result.findings)
+    counts = verdicts["verdict"].value_counts()
     cols = st.columns(4)
-    for col, s in zip(cols, ("fail", "warn", "pass", "not_applicable"), strict=True):
-        col.metric(tr(s), int(counts.get(s, 0)))
+    for col, s in zip(cols, STATUS_ORDER, strict=True):
+        col.metric(f"{STATUS_GLYPHS[s]} {tr(s)}", int(counts.get(s, 0)), help=tr("col_verdict"))
+    st.caption(
+        tr(
+            "check_counts",
+            projects=len(verdicts),
+            fail=int(counts.get("fail", 0)),
+            warn=int(counts.get("warn", 0)),
+            pass_=int(counts.get("pass", 0)),
+            rows=len(result.findings),
+        )
+    )
     saved = st.empty()
     for note in run["notes"]:
         st.caption(f"ℹ️ {note}")
@@ -131,14 +159,46 @@ def _results(run: dict) -> None:
     )
     st.caption(tr("plan_map"))
     show_map(plan_map(result, basemap=basemap(), lang=lang()), key="plan_map", height=480)
-    table = result.findings.assign(status=status_label(result.findings["status"]))
-    st.dataframe(table, hide_index=True, width="stretch", height=420)
+    _tables(result.findings, verdicts)
     guarded(lambda: _save(run))
     if run["run_id"] is None:  # the save failed, and guarded showed why
         return
     saved.caption(
         f"{tr('saved_run')} #{run['run_id']} · {result.standard.id} {result.standard.version} · "
         f"sha256 {result.standard.short_hash()} · {result.source}"
+    )
+
+
+def _tables(findings: pd.DataFrame, verdicts: pd.DataFrame) -> None:
+    """The verdict per project (worst first), then every finding, fail → warn → pass → n/a."""
+    order = {s: k for k, s in enumerate(STATUS_ORDER)}
+    per = verdicts.reset_index().sort_values("verdict", key=lambda v: v.map(order), kind="stable")
+    per = per.assign(verdict=status_label(per["verdict"]))
+    st.subheader(tr("verdicts_title"))
+    st.dataframe(
+        headers(per),
+        hide_index=True,
+        width="stretch",
+        column_config={tr("col_why"): st.column_config.TextColumn(width="large")},
+    )
+    st.subheader(tr("findings_title"))
+    table = sorted_findings(findings)
+    table = table.assign(
+        status=status_label(table["status"]),
+        category=category_label(table["category"]),
+        obligation=table["obligation"].map(lambda o: tr(f"obligation_{o}") if o else ""),
+    )
+    st.dataframe(
+        headers(table),
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={
+            tr("col_message"): st.column_config.TextColumn(width="large"),
+            tr("col_confidence"): st.column_config.TextColumn(
+                help=" · ".join(tr(f"conf_{c}") for c in "HML")
+            ),
+        },
     )
 
 

@@ -53,6 +53,16 @@ def tr(key: str, **fields: object) -> str:
     return t(key, lang(), **fields)
 
 
+def words() -> Callable[[str], str]:
+    """A translator bound to the language of this run (for a widget's ``format_func``).
+
+    Streamlit may call a ``format_func`` outside the run that made the widget, where the
+    session's language cannot be read; this one keeps the language it was made with.
+    """
+    language = lang()
+    return lambda key: t(key, language)
+
+
 def basemap() -> str:
     """The chosen basemap."""
     return st.session_state.get("basemap", default_basemap())

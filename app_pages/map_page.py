@@ -42,6 +42,7 @@ from app_pages.common import (
     status_label,
     techs,
     tr,
+    words,
 )
 from baseline.check.run import CheckResult
 from baseline.maps.palette import (
@@ -87,19 +88,20 @@ FINDING_COLUMNS = ["status", "rule_id", "message", "measured", "required", "unit
 def _filters(result: CheckResult) -> tuple[gpd.GeoDataFrame, str]:
     std = standard()
     p = result.projects
+    language = lang()
     with st.sidebar.expander(tr("filters"), expanded=False):
         cats = sorted(p["category"].dropna().unique())
         pick_cat = st.multiselect(
             tr("category"),
             cats,
-            format_func=lambda c: std.category_label(c, lang()),
+            format_func=lambda c: std.category_label(c, language),
             key="map_cat",
             placeholder=tr("choose_any"),
         )
         pick_status = st.multiselect(
             tr("status"),
             list(STATUSES),
-            format_func=tr,
+            format_func=words(),
             key="map_status",
             placeholder=tr("choose_any"),
         )
@@ -171,6 +173,7 @@ def _search(result: CheckResult) -> Place | None:
     if not query.strip():
         return None
     stations = layer("metro_stations")
+    w = words()
     hits = search(query, projects=result.projects, stations=stations)
     if not hits:
         st.caption(tr("search_none", q=query))
@@ -178,7 +181,7 @@ def _search(result: CheckResult) -> Place | None:
     pick = st.radio(
         tr("search_pick"),
         range(len(hits)),
-        format_func=lambda k: f"{tr('place_' + hits[k].kind)} · {hits[k].label}",
+        format_func=lambda k: f"{w('place_' + hits[k].kind)} · {hits[k].label}",
         key=f"map_hit_{query}",
         horizontal=False,
     )

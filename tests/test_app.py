@@ -1,10 +1,12 @@
 """The app's pages through Streamlit's AppTest (widgets, uploads, language, filters)."""
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from baseline.i18n import STRINGS
 from baseline.workspace.store import Workspace
 from tests.conftest import ROOT
 from tests.plans import write_all
@@ -46,9 +48,21 @@ def test_map_page_headline_map_and_findings(app):
     assert "/app/static/vendor/leaflet/leaflet.js" in script
     assert "cdn.jsdelivr" not in script
     assert "PD-B02" in script
+    assert "ict-legend" in script and "imperial: false" in script
     app.selectbox(key="map_project").select("PD-B02").run()
     table = app.dataframe[0].value
-    assert "room-area" in set(table["rule_id"])
+    assert "room-area" in set(table["规则"])
+    # sorted fail first, full messages, blanks (not None) where nothing was measured
+    assert table["结果"].iloc[0] == "不通过"
+    order = {"不通过": 0, "提示": 1, "通过": 2, "不适用": 3}
+    assert table["结果"].map(order).is_monotonic_increasing
+    assert "None" not in set(table["实测值"]) and "nan" not in set(table["实测值"])
+    verdict = app.error[0].value
+    assert verdict.startswith("**结论：不通过**") and "通信机房使用面积15 m²" in verdict
+    # the map zooms to the chosen project and rings it; the address keeps it
+    script = folium_script(app)
+    assert "fitBounds" in script and "maxZoom: 16" in script
+    assert app.query_params["project"] == "PD-B02"
 
 
 def test_language_switch_changes_labels(app):
@@ -59,7 +73,7 @@ def test_language_switch_changes_labels(app):
         "Co-build saving",
     ]
     app.selectbox(key="map_project").select("PD-B02").run()
-    messages = " ".join(app.dataframe[0].value["message"])
+    messages = " ".join(app.dataframe[0].value["Message"])
     assert "telecom room net area 15 m² < 20 m² required" in messages
 
 
@@ -75,7 +89,12 @@ def test_map_offers_the_catalogues_technologies(app, std):
 def test_map_filters_reduce_projects(app):
     app.multiselect(key="map_status").set_value(["fail"]).run()
     options = app.selectbox(key="map_project").options
-    assert len(options) == 1 + 21
+    assert len(options) == 21
+    assert app.metric[1].value == "21 / 21"  # the headline follows the filter
+    app.multiselect(key="map_status").set_value(["pass"]).run()
+    assert app.metric[1].value == "0 / 9"
+    script = folium_script(app)
+    assert "PD-B02" not in script  # a failing project is not drawn under a pass filter
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "zip", "dxf", "kml", "parquet", "csv", "xlsx"])
@@ -94,7 +113,7 @@ def test_upload_each_format_and_check(app, tmp_path, fmt):
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     findings = at.dataframe[-1].value
-    assert set(findings["project_id"]) == {"PD-B02", "PD-B06"}
+    assert set(findings["项目编号"]) == {"PD-B02", "PD-B06"}
     runs = Workspace.default().runs()
     assert len(runs) == 1 and runs["file_name"].item() == path.name
 
@@ -109,7 +128,7 @@ def test_upload_takes_every_suffix_the_reader_reads(app, tmp_path):
     at.run()
     at.button(key="run_check").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert set(at.dataframe[-1].value["project_id"]) == {"PD-B02", "PD-B06"}
+    assert set(at.dataframe[-1].value["项目编号"]) == {"PD-B02", "PD-B06"}
 
 
 def test_check_results_match_between_geojson_and_gpkg(app, tmp_path):
@@ -123,11 +142,9 @@ def test_check_results_match_between_geojson_and_gpkg(app, tmp_path):
         )
         at.run()
         at.button(key="run_check").click().run()
-        results.append(
-            at.dataframe[-1].value[["project_id", "rule_id", "status"]].reset_index(drop=True)
-        )
+        results.append(at.dataframe[-1].value[["项目编号", "规则", "结果"]].reset_index(drop=True))
     assert results[0].equals(results[1])
-    assert (results[0]["status"] == "不通过").sum() >= 3
+    assert (results[0]["结果"] == "不通过").sum() >= 3
 
 
 def test_broken_file_shows_the_readers_message(app, tmp_path):
@@ -146,7 +163,7 @@ def test_cobuild_filter_by_kind(app):
     assert len(full) == 28
     at.multiselect(key="cb_kind").set_value(["pole_mount"]).run()
     table = at.dataframe[0].value
-    assert len(table) == 18 and set(table["kind"]) == {"杆上挂载"}
+    assert len(table) == 18 and set(table["类型"]) == {"杆上挂载"}
     at.multiselect(key="cb_kind").set_value(["shared_trench"]).run()
     at.multiselect(key="cb_severity").set_value(["heavy"]).run()
     assert len(at.dataframe[0].value) == 2
@@ -157,7 +174,7 @@ def test_cobuild_filter_by_kind(app):
 def test_standards_and_history_pages(app, tmp_path):
     at = page(app, "standards_page")
     at.selectbox(key="std_cat").select("residential").run()
-    assert "ftth-households-per-zone" in set(at.dataframe[0].value["rule_id"])
+    assert "ftth-households-per-zone" in set(at.dataframe[0].value["规则"])
     at = page(app, "history_page")
     assert any("单用户模式" in i.value for i in at.info)
 
@@ -221,3 +238,100 @@ def test_warm_up_leaves_the_first_map_visit_nothing_to_compute(tmp_path, monkeyp
     assert not at.error, [e.value for e in at.error]
     assert "PD-B02" in folium_script(at)
     assert at.metric[1].value == "21 / 33"
+
+
+# --- Chinese everywhere: no untranslated UI string in either language ---------------------
+
+PAGES = ("map_page", "check_page", "cobuild_page", "standards_page", "history_page")
+CJK = re.compile(r"[\u3400-\u9fff]")
+FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # saving_cny, not_applicable, col_kind
+ENGLISH_ONLY = {v["en"] for k, v in STRINGS.items() if v.get("zh") and v["zh"] != v["en"]}
+
+
+def ui_strings(at) -> list[str]:
+    """Every label, placeholder, header and option text the page shows (not data values)."""
+    out: list[str] = []
+    for kind in ("selectbox", "multiselect", "radio", "text_input", "number_input",
+                 "date_input", "button", "download_button", "file_uploader"):  # fmt: skip
+        for w in at.get(kind):
+            proto = w.proto
+            out.append(proto.label)
+            if getattr(proto, "placeholder", ""):
+                out.append(proto.placeholder)
+            if kind in ("selectbox", "multiselect", "radio"):
+                out += list(w.options)
+    out += [m.label for m in at.metric]
+    out += [h.value for h in at.subheader] + [h.value for h in at.header]
+    for df in at.dataframe:
+        out += [str(c) for c in df.value.columns]
+    return [s for s in out if s]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_no_untranslated_ui_strings(app, tmp_path, language):
+    if language == "en":
+        app.radio(key="lang_choice").set_value("English").run()
+    # a saved run, so the history page has its tables and selectors
+    path, _ = write_all(tmp_path)["geojson"]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    at.run()
+    at.button(key="run_check").click().run()
+    seen = {"check_page": ui_strings(at)}
+    for name in PAGES:
+        at = page(app, name)
+        if name == "map_page":
+            at.selectbox(key="map_project").select("PD-B02").run()
+        if name == "standards_page":
+            at.selectbox(key="std_rule").select_index(0).run()
+        seen[name] = seen.get(name, []) + ui_strings(at)
+    problems = []
+    for name, texts in seen.items():
+        for text in texts:
+            if "Choose an option" in text or FIELD_NAME.search(text):
+                problems.append((name, text))
+            if language == "zh" and text in ENGLISH_ONLY:
+                problems.append((name, text))
+            own = text == "中文" or "语言" in text or re.search(r"PD-[A-Z]\d+", text)
+            if language == "en" and CJK.search(text) and not own:  # own: names, not words
+                problems.append((name, text))
+    assert problems == []
+    assert len(seen["map_page"]) > 20 and len(seen["check_page"]) > 20
+
+
+def test_search_goes_to_coordinates_and_projects(app):
+    app.text_input(key="map_search").input("121.5,31.24").run()
+    hits = app.radio(key="map_hit_121.5,31.24")
+    assert [o.split("(")[-1] for o in hits.options] == ["WGS84)", "GCJ-02)", "BD-09)"]
+    assert "[31.24, 121.5]" in folium_script(app)  # centred on the WGS84 reading
+    app.text_input(key="map_search").input("PD-B06").run()
+    assert app.selectbox(key="map_project").value == "PD-B06"
+
+
+def test_permalink_opens_the_language_and_project(tmp_path, monkeypatch):
+    monkeypatch.setenv("BASELINE_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["lang"] = "en"
+    at.query_params["project"] = "PD-B02"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.metric[0].label == "Covered share of Pudong"
+    assert at.selectbox(key="map_project").value == "PD-B02"
+    assert at.query_params["lang"] == "en"
+
+
+def test_check_page_counts_projects_and_rows(app, tmp_path):
+    path, _ = write_all(tmp_path)["geojson"]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    at.run()
+    at.button(key="run_check").click().run()
+    assert [m.label for m in at.metric] == ["✕ 不通过", "! 提示", "✓ 通过", "– 不适用"]
+    verdicts = at.dataframe[0].value
+    assert set(verdicts["项目编号"]) == {"PD-B02", "PD-B06"}
+    counts = {m.label: int(m.value) for m in at.metric}
+    assert sum(counts.values()) == 2  # projects, not rows
+    rows = len(at.dataframe[-1].value)
+    assert any(f"共 {rows} 条检查结果" in c.value for c in at.caption)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载方案模板（GeoJSON 示例）" in labels

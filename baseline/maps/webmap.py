@@ -889,7 +889,8 @@ class Legend(MacroElement):
                     s = '<span class="ln" style="border-top:3px ' + kind + e.colour
                         + '"></span>';
                 } else if (e.shape === 'dot') {
-                    s = '<span class="dot" style="background:' + e.colour + '"></span>';
+                    s = '<span class="dot" style="border:1px solid #555;background:'
+                        + e.colour + '"></span>';
                 } else if (e.shape === 'marker' || e.shape === 'cluster') {
                     s = '<span class="mk" style="background:' + e.colour
                         + (e.colour.toLowerCase() === '#f0e442' ? ';color:#222' : '')

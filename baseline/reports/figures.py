@@ -148,7 +148,7 @@ def project_verdicts(findings: pd.DataFrame) -> pd.DataFrame:
         return "\n".join(rows.loc[rows["project_id"] == pid, "message"].astype(str))
 
     out = counts.assign(verdict=verdict)
-    out["why"] = [why(pid) if v in ("fail", "warn") else "" for pid, v in verdict.items()]
+    out["why"] = [why(str(pid)) if v in ("fail", "warn") else "" for pid, v in verdict.items()]
     return out[["verdict", *STATUS_ORDER, "why"]]
 
 
@@ -221,3 +221,26 @@ def gap_pieces(
         crs=crs,
     )
     return out.to_crs("EPSG:4326")
+
+
+def compare_runs(old: pd.DataFrame, new: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Failing findings of two check runs compared, by project and rule.
+
+    Returns
+    -------
+    dict
+        ``resolved`` (failing in ``old``, not in ``new``), ``new`` (failing in ``new``
+        only) and ``still`` (failing in both): frames of ``project_id`` and ``rule_id``,
+        sorted.
+    """
+    key = ["project_id", "rule_id"]
+
+    def failing(findings: pd.DataFrame) -> set[tuple[str, str]]:
+        rows = findings.loc[findings["status"] == "fail", key].astype(str)
+        return set(rows.itertuples(index=False, name=None))
+
+    a, b = failing(old), failing(new)
+    return {
+        name: pd.DataFrame(sorted(rows), columns=key)
+        for name, rows in (("resolved", a - b), ("new", b - a), ("still", a & b))
+    }
