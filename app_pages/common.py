@@ -26,6 +26,7 @@ from baseline.io import bundled as bdata
 from baseline.io.crs import CRS_HELP
 from baseline.maps.tiles import TilePackage, unpack_mbtiles
 from baseline.maps.webmap import (
+    TileSource,
     add_polygons,
     base_map,
     display_copy,
@@ -88,26 +89,26 @@ def new_map(center: tuple[float, float], zoom: int) -> folium.Map:
     ``--basemap FILE``), served by this app; ``custom`` an intranet URL template.
     """
     base = basemap()
-    url, attr, top = "", "", 18
+    source = None
     if base == "local":
         path = st.session_state.get("basemap_file") or os.environ.get("BASELINE_BASEMAP", "")
         package = guarded(lambda: local_package(path)) if path else None
         if package is not None:
-            url, attr, top = (
+            source = TileSource(
                 package.url("/app/static/basemap"),
                 package.attribution,
                 package.max_zoom,
+                package.bounds,
             )
     elif base.startswith("custom"):
         url = st.session_state.get("basemap_url") or os.environ.get("BASELINE_TILE_URL", "")
+        source = TileSource(url)
     return base_map(
         center,
         zoom,
         basemap=base,
         tianditu_key=st.session_state.get("tianditu_key", ""),
-        tile_url=url,
-        attribution=attr,
-        max_zoom=top,
+        tiles=source,
         tile_notice=tr("tile_notice", name=tr(f"basemap_{base}")),
     )
 

@@ -27,6 +27,7 @@ from baseline.maps.webmap import (
     LegendEntry,
     ShowFromZoom,
     TiledGeoJson,
+    TileSource,
     add_clustered_points,
     add_polygons,
     add_status_markers,
@@ -240,11 +241,19 @@ def test_tile_package_is_unpacked_with_rows_flipped_and_drawn(tmp_path):
     again = unpack_mbtiles(path, tmp_path / "static")  # unchanged package: not unpacked again
     assert again == package
     html = (
-        base_map((31.2, 121.6), 12, basemap="local", tile_url=url, max_zoom=13, tile_notice="x!")
+        base_map(
+            (31.2, 121.6),
+            12,
+            basemap="local",
+            tiles=TileSource(url, "© District", package.max_zoom, package.bounds),
+            tile_notice="x!",
+        )
         .get_root()
         .render()
     )
     assert url in html and '"maxNativeZoom": 13' in html and "tileerror" in html
+    bounds = re.search(r'"bounds": (\[.*?\]),\n\}', html, re.S).group(1)
+    assert [float(v) for v in re.findall(r"[\d.]+", bounds)] == [31.0, 121.0, 32.0, 122.0]
     with pytest.raises(BaselineError, match="not an MBTiles file"):
         unpack_mbtiles(tmp_path / "static" / package.name / "package.json", tmp_path / "s2")
 

@@ -14,9 +14,11 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from baseline.errors import BaselineError
 from baseline.io.writers import atomic_dir
+from baseline.maps.webmap import tile_bounds
 
 __all__ = ["TilePackage", "read_mbtiles_metadata", "unpack_mbtiles", "write_mbtiles"]
 
@@ -78,11 +80,17 @@ def read_mbtiles_metadata(path: Path) -> dict[str, str]:
         raise BaselineError(f"{Path(path).name}: not an MBTiles file ({exc})") from exc
 
 
-def _bounds(meta: Mapping[str, str]) -> tuple[float, float, float, float]:
+def _bounds(meta: Mapping[str, str], info: Mapping[str, Any]) -> tuple[float, float, float, float]:
+    """The package's bounds: its metadata's, else those of its tiles at the deepest zoom."""
     try:
         w, s, e, n = (float(v) for v in meta["bounds"].split(","))
     except (KeyError, ValueError):
-        return (-180.0, -85.0511, 180.0, 85.0511)
+        extent = info.get("extent")
+        if not extent:
+            return (-180.0, -85.0511, 180.0, 85.0511)
+        z, x0, y0, x1, y1 = extent
+        w, _, _, n = tile_bounds(x0, y0, z)
+        _, s, e, _ = tile_bounds(x1, y1, z)
     return (w, s, e, n)
 
 
@@ -115,6 +123,8 @@ def unpack_mbtiles(path: Path, root: Path) -> TilePackage:
         info = json.loads(done.read_text("utf-8"))
     else:
         count, zooms = 0, set()
+        cols: dict[int, set[int]] = {}
+        rows_seen: dict[int, set[int]] = {}
         folder.parent.mkdir(parents=True, exist_ok=True)
         with (
             atomic_dir(folder, force=True) as tmp,
@@ -128,10 +138,22 @@ def unpack_mbtiles(path: Path, root: Path) -> TilePackage:
                 (target / f"{y}.{ext}").write_bytes(data)
                 count += 1
                 zooms.add(z)
+                cols.setdefault(z, set()).add(x)
+                rows_seen.setdefault(z, set()).add(y)
+            top = max(zooms, default=0)
             info = {
                 "count": count,
                 "min_zoom": min(zooms, default=0),
-                "max_zoom": max(zooms, default=0),
+                "max_zoom": top,
+                "extent": [
+                    top,
+                    min(cols[top]),
+                    min(rows_seen[top]),
+                    max(cols[top]),
+                    max(rows_seen[top]),
+                ]
+                if zooms
+                else None,
             }
             (tmp / "package.json").write_text(json.dumps(info), encoding="utf-8")
     return TilePackage(
@@ -140,7 +162,7 @@ def unpack_mbtiles(path: Path, root: Path) -> TilePackage:
         ext=ext,
         min_zoom=int(info["min_zoom"]),
         max_zoom=int(info["max_zoom"]),
-        bounds=_bounds(meta),
+        bounds=_bounds(meta, info),
         attribution=meta.get("attribution") or meta.get("name") or path.stem,
         count=int(info["count"]),
     )

@@ -57,6 +57,7 @@ __all__ = [
     "PointStyle",
     "ShowFromZoom",
     "TileNotice",
+    "TileSource",
     "TiledGeoJson",
     "ViewInUrl",
     "ZoomSwitch",
@@ -146,23 +147,42 @@ def simplify(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
     return out.to_crs("EPSG:4326")
 
 
+@dataclass(frozen=True)
+class TileSource:
+    """Where a ``local`` or ``custom`` basemap's tiles come from.
+
+    Attributes
+    ----------
+    url : str
+        Leaflet URL template (``{z}/{x}/{y}``).
+    attribution : str
+        Shown in the corner of the map.
+    max_zoom : int
+        The deepest zoom with tiles; deeper views scale them.
+    extent : tuple of float, optional
+        West, south, east, north: no tile is asked for outside.
+    """
+
+    url: str
+    attribution: str = ""
+    max_zoom: int = 18
+    extent: tuple[float, float, float, float] | None = None
+
+
 def base_map(
     center: tuple[float, float],
     zoom: int,
     *,
     basemap: str = "none",
     tianditu_key: str = "",
-    tile_url: str = "",
-    attribution: str = "",
-    max_zoom: int = 18,
+    tiles: TileSource | None = None,
     tile_notice: str = "",
 ) -> folium.Map:
     """An empty map on a canvas renderer with the chosen basemap (or none), metric scale.
 
-    ``tile_url`` is the URL template of a ``local`` or ``custom`` basemap (``{z}/{x}/{y}``);
-    without one, those basemaps draw no tiles. Tiles are drawn up to ``max_zoom`` (the
-    deepest zoom of a local package), then scaled. ``tile_notice`` is the text shown on
-    the map when tiles fail to load (:class:`TileNotice`).
+    ``tiles`` says where a ``local`` or ``custom`` basemap's tiles come from; without it,
+    those basemaps draw no tiles. ``tile_notice`` is the text shown on the map when tiles
+    fail to load (:class:`TileNotice`).
     """
     if basemap not in BASEMAPS:
         msg = f"'{basemap}' is not a valid basemap, must be one of {', '.join(BASEMAPS)}"
@@ -170,21 +190,26 @@ def base_map(
     fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, prefer_canvas=True)
     fmap.options["maxZoom"] = 18  # marker clusters need one; folium sets it only on tiles
     MetricScale().add_to(fmap)
-    url, attr = _TILES.get(basemap, (tile_url, attribution))
+    source = tiles or TileSource("")
+    url, attr = _TILES.get(basemap, (source.url, source.attribution))
     if basemap in ("local", "custom", "custom_gcj02"):
-        url, attr = tile_url, attribution
+        url, attr = source.url, source.attribution
     if basemap == "tianditu" and not tianditu_key:
         url = ""
     if basemap != "none" and url:
         url = url.replace("{key}", tianditu_key)
-        folium.TileLayer(
+        layer = folium.TileLayer(
             url,
             attr=attr or basemap,
             name=basemap,
             subdomains="1234" if "{s}" in url else "abc",
             max_zoom=18,
-            max_native_zoom=max_zoom,
-        ).add_to(fmap)
+            max_native_zoom=source.max_zoom,
+        )
+        if source.extent:
+            w, s, e, n = source.extent
+            layer.options["bounds"] = [[s, w], [n, e]]
+        layer.add_to(fmap)
         if tile_notice:
             TileNotice(tile_notice).add_to(fmap)
     return fmap
