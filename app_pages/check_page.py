@@ -35,7 +35,33 @@ from baseline.standard.catalogue import load_standard
 from baseline.workspace.store import Workspace
 
 CRS_CHOICES = ["auto", "wgs84", "gcj02", "bd09", "epsg"]
+MAPPED = ("project_id", "kind", "category")  # the columns a plan must have, or be told
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in VECTOR_SUFFIXES]  # every format the reader reads
+
+
+def _mapping() -> dict[str, str]:
+    """Columns of the file to read as the required ones (``--id-col`` and friends).
+
+    The fields sit below the check's message and open by themselves after a check that
+    failed (a required column may be missing); their values serve the next check.
+    """
+    with st.expander(tr("column_mapping"), expanded=bool(st.session_state.get("plan_failed"))):
+        cols = st.columns(len(MAPPED))
+        for col, target in zip(cols, MAPPED, strict=True):
+            col.text_input(
+                tr("column_for", target=tr(f"col_{target}")), key=f"plan_col_{target}", help=target
+            )
+    return _mapped()
+
+
+def _mapped() -> dict[str, str]:
+    """The column mapping the fields hold: file column → required column."""
+    out: dict[str, str] = {}
+    for target in MAPPED:
+        source = str(st.session_state.get(f"plan_col_{target}") or "").strip()
+        if source and source != target:
+            out[source] = target
+    return out
 
 
 def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
@@ -76,7 +102,9 @@ def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
     return upload, crs, override
 
 
-def _run(upload: UploadedFile, crs: str | None, override: UploadedFile | None) -> dict:
+def _run(
+    upload: UploadedFile, crs: str | None, override: UploadedFile | None, columns: dict[str, str]
+) -> dict:
     """Read and check the upload; the report and the saved run come after the results."""
     with tempfile.TemporaryDirectory(prefix="baseline-upload-") as tmp:
         path = Path(tmp) / Path(upload.name).name
@@ -89,7 +117,7 @@ def _run(upload: UploadedFile, crs: str | None, override: UploadedFile | None) -
         slot = st.empty()
         try:
             slot.progress(0.0, text=tr("step_read"))
-            plan = read_siteplan(path, std, crs=crs)
+            plan = read_siteplan(path, std, crs=crs, columns=columns or None)
             slot.progress(0.4, text=tr("step_check"))
             result = check(plan, std, assets=assets(), lang=lang())
         finally:
@@ -206,11 +234,14 @@ def render() -> None:
     """Draw the check page."""
     st.header(tr("page_check"))
     upload, crs, override = _form()
+    columns = _mapped()
     if upload is not None and st.button(tr("run_check"), type="primary", key="run_check"):
-        out = guarded(lambda: _run(upload, crs, override))
+        out = guarded(lambda: _run(upload, crs, override, columns))
         st.session_state["last_check"] = out
+        st.session_state["plan_failed"] = out is None
     elif upload is None:
         st.session_state.pop("last_check", None)
+    _mapping()
     if st.session_state.get("last_check"):
         _results(st.session_state["last_check"])
 

@@ -109,6 +109,7 @@ def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
             colour_col="kind",
             radius=7,
             tooltip=tip,
+            aliases=aliases,
         )
     members = _members(rec)
     if len(members):

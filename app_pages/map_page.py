@@ -58,6 +58,7 @@ from baseline.maps.webmap import (
     Highlight,
     Legend,
     LegendEntry,
+    NorthArrow,
     ShowFromZoom,
     TiledGeoJson,
     ViewInUrl,
@@ -267,6 +268,7 @@ def _context(fmap: folium.Map, base: str, parts: dict[str, Any]) -> None:
         colour="#555555",
         radius=3,
         tooltip=["name", "line"],
+        aliases=[tr("tip_station"), tr("tip_line")],
     )
     parts["stations"] = stations
     ShowFromZoom(stations, STATION_ZOOM).add_to(fmap)
@@ -323,6 +325,7 @@ def _assets(fmap: folium.Map, parts: dict[str, Any]) -> None:
         colour=SENSOR_COLOUR,
         radius=5,
         tooltip=["name", "asset_id"],
+        aliases=[tr("tip_sensor"), tr("col_id")],
     )
 
 
@@ -409,6 +412,7 @@ def _map(
             tooltip=place.label,
         ).add_to(fmap)
     _legend(parts, selected, tech).add_to(fmap)
+    NorthArrow().add_to(fmap)
     ViewInUrl().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
@@ -485,9 +489,44 @@ def _permalink(pick: str | None, tech: str) -> None:
         del st.query_params["tech"]
 
 
+PRINT_CSS = """<style>
+@page { size: A4 landscape; margin: 8mm; }
+[data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+[data-testid="stSidebarCollapsedControl"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0.5rem 1rem !important;
+    max-width: 100% !important; }
+@media print { a.ict-back { display: none; } }
+</style>"""
+
+
+def _print_view(result: CheckResult) -> None:
+    """The current map on one A4 landscape page: legend, scale, north arrow, date, sources."""
+    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    projects, tech = result.projects, st.query_params.get("tech", default_tech())
+    pick = st.query_params.get("project")
+    today = pd.Timestamp.now(tz="Asia/Shanghai")
+    st.markdown(
+        f"**{tr('print_title')}** · {tr('print_date', date=f'{today:%Y-%m-%d %H:%M}')} · "
+        f"{tr('covered_share')} {coverage(tech).covered_fraction:.1%} ({tech})"
+    )
+    show_map(_map(projects, tech, pick, None), key="print_map", height=560)
+    std = standard()
+    st.caption(f"{tr('illustrative')} {tr('print_sources', std=f'{std.id} {std.version}')}")
+
+
+def _print_link() -> None:
+    """A link to the print view of what is shown now (the address's view and project)."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "print"}
+    query = "&".join(f"{k}={v}" for k, v in {**params, "print": "1"}.items())
+    st.markdown(f"[🖨 {tr('print_view')}](?{query})")
+
+
 def render() -> None:
     """Draw the map page."""
     result = sample_result(lang())
+    if st.query_params.get("print") == "1":
+        _print_view(result)
+        return
     if "map_project" not in st.session_state and st.query_params.get("project"):
         st.session_state["map_project"] = st.query_params["project"]
     st.caption(tr("illustrative"))
@@ -501,6 +540,7 @@ def render() -> None:
     with left:
         show_map(_map(projects, tech, pick, place), key="overview_map", height=640)
     _permalink(pick, tech)
+    _print_link()
     _charts(result, tech)
 
 

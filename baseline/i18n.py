@@ -393,6 +393,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_standard_id": {"zh": "标准", "en": "Standard"},
     "col_standard_version": {"zh": "标准版本", "en": "Version"},
     "col_standard_sha256": {"zh": "标准哈希", "en": "Standard SHA-256"},
+    "print_view": {"zh": "打印视图（单页 PDF）", "en": "Print view (one-page PDF)"},
+    "print_title": {"zh": "浦东信息基础设施地图", "en": "Pudong ICT infrastructure map"},
+    "print_date": {"zh": "制图日期 {date}（上海时间）", "en": "Made {date} (Shanghai time)"},
+    "print_sources": {
+        "zh": "来源：基站、地铁、区界与空气质量监测站为公开数据（layers/SOURCES.md）；"
+        "覆盖为按标准 {std} 的模型估算；项目为示意数据。",
+        "en": "Sources: towers, metro, district boundary and air-quality stations are public "
+        "data (layers/SOURCES.md); coverage is modelled under standard {std}; projects are "
+        "illustrative.",
+    },
+    "print_back": {"zh": "返回地图", "en": "Back to the map"},
+    "column_mapping": {
+        "zh": "列映射（文件缺少必需列时）",
+        "en": "Column mapping (when a required column is missing)",
+    },
+    "column_for": {"zh": "文件中作为“{target}”的列", "en": "Column of the file holding '{target}'"},
     # attribute labels
     "attr_area_m2": {"zh": "使用面积", "en": "net area"},
     "attr_width_m": {"zh": "净宽", "en": "width"},

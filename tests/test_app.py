@@ -335,3 +335,40 @@ def test_check_page_counts_projects_and_rows(app, tmp_path):
     assert any(f"共 {rows} 条检查结果" in c.value for c in at.caption)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "下载方案模板（GeoJSON 示例）" in labels
+
+
+def test_column_mapping_rescues_a_plan_without_project_id(app, tmp_path):
+    path, _ = write_all(tmp_path)["geojson"]
+    text = path.read_text(encoding="utf-8")
+    assert '"project_id"' in text
+    renamed = tmp_path / "renamed.geojson"
+    renamed.write_text(text.replace('"project_id"', '"objectid"'), encoding="utf-8")
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value(
+        (renamed.name, renamed.read_bytes(), "application/geo+json")
+    )
+    at.run()
+    at.button(key="run_check").click().run()
+    assert len(at.error) == 1 and not at.exception
+    mapping = at.expander[0]
+    assert mapping.label == "列映射（文件缺少必需列时）" and mapping.proto.expanded
+    at.text_input(key="plan_col_project_id").input("objectid").run()
+    at.button(key="run_check").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert set(at.dataframe[-1].value["项目编号"]) == {"PD-B02", "PD-B06"}
+
+
+def test_print_view_has_map_legend_scale_north_date_and_sources(tmp_path, monkeypatch):
+    monkeypatch.setenv("BASELINE_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["print"] = "1"
+    at.query_params["project"] = "PD-B02"
+    at.run()
+    assert not at.exception, at.exception
+    script = folium_script(at)
+    for part in ("ict-north", "ict-legend", "imperial: false", "fitBounds"):
+        assert part in script
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "制图日期" in text and "上海时间" in text and "layers/SOURCES.md" in text
+    assert "示意数据" in text and "@page { size: A4 landscape" in text
+    assert not at.metric  # the print view is the map, its legend and notes only

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import time
 import zlib
@@ -230,4 +231,29 @@ def test_a_cobuild_row_draws_its_works_and_timeline(server, chromium):
     assert "所选建议涉及的工程" in legend and "共用段" in legend
     assert "虚线：轻" in legend and "实线：重" in legend
     page.screenshot(path=str(SHOTS / "cobuild-row.png"), full_page=True)
+    page.close()
+
+
+def test_print_view_prints_to_one_pdf_page(server, chromium, tmp_path):
+    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server + "/?print=1&project=PD-B02")
+    wait_map_drawn(page)
+    frame = _frame(page)
+    frame.locator(".ict-north").wait_for(timeout=30000)
+    page.get_by_text("制图日期").wait_for(timeout=30000)
+    page.wait_for_timeout(1500)
+    assert frame.locator(".ict-legend").is_visible()
+    assert frame.locator(".leaflet-control-scale-line").is_visible()
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    page.screenshot(path=str(SHOTS / "map-print.png"))
+    pdf = tmp_path / "map.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True)
+    data = pdf.read_bytes()
+    pages = re.findall(rb"/Type\s*/Page(?![s\w])", data)
+    assert data.startswith(b"%PDF") and len(pages) == 1
+    (SHOTS / "map-print.pdf").write_bytes(data)
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
     page.close()

@@ -54,6 +54,7 @@ __all__ = [
     "Legend",
     "LegendEntry",
     "MetricScale",
+    "NorthArrow",
     "PointStyle",
     "ShowFromZoom",
     "TileNotice",
@@ -410,12 +411,14 @@ def add_points(
     *,
     name: str,
     tooltip: list[str] | None = None,
+    aliases: list[str] | None = None,
     show: bool = True,
     **style: Unpack[PointStyle],
 ) -> folium.GeoJson:
     """Add points as canvas circle markers (fast for thousands of points).
 
-    ``style`` holds the :class:`PointStyle` keys (dark grey, radius 3 unless given).
+    ``style`` holds the :class:`PointStyle` keys (dark grey, radius 3 unless given);
+    ``aliases`` words the tooltip's fields.
     """
     data = _layer_data(gdf, tooltip, style.get("colour_col"))
     radius = style.get("radius", 3)
@@ -424,7 +427,12 @@ def add_points(
         c = _colour(feature, style, "#333")
         return {"color": c, "fillColor": c, "fillOpacity": 0.8, "weight": 1, "radius": radius}
 
-    tip = folium.GeoJsonTooltip(fields=_present(data, tooltip)) if tooltip else None
+    tip = None
+    if tooltip:
+        present = _present(data, tooltip)
+        tip = folium.GeoJsonTooltip(
+            fields=present, aliases=aliases[: len(present)] if aliases else None
+        )
     layer = folium.GeoJson(
         data,
         name=name,
@@ -988,3 +996,31 @@ class ViewInUrl(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "ViewInUrl"
+
+
+class NorthArrow(MacroElement):
+    """A north arrow in a corner of the map (web maps are drawn north up)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var c = L.control({position: {{ this.position|tojson }}});
+            c.onAdd = function() {
+                var d = L.DomUtil.create('div', 'ict-north');
+                d.style.cssText = 'background:rgba(255,255,255,0.9);padding:2px 6px;'
+                    + 'font:bold 14px sans-serif;text-align:center;border-radius:4px;'
+                    + 'box-shadow:0 1px 4px rgba(0,0,0,0.35);line-height:1.1';
+                d.innerHTML = '&#9650;<br>N';
+                return d;
+            };
+            c.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, position: str = "topleft") -> None:
+        super().__init__()
+        self._name = "NorthArrow"
+        self.position = position
