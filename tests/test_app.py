@@ -372,3 +372,23 @@ def test_print_view_has_map_legend_scale_north_date_and_sources(tmp_path, monkey
     assert "制图日期" in text and "上海时间" in text and "layers/SOURCES.md" in text
     assert "示意数据" in text and "@page { size: A4 landscape" in text
     assert not at.metric  # the print view is the map, its legend and notes only
+
+
+def test_history_names_runs_and_compares_two(app, tmp_path):
+    path, _ = write_all(tmp_path)["geojson"]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    at.run()
+    for _ in range(2):
+        at.button(key="run_check").click().run()
+        assert not at.error, [e.value for e in at.error]
+    at = page(app, "history_page")
+    run = at.selectbox(key="hist_run")
+    assert run.value == 2 and run.options[0].startswith(f"#2 {path.name} · ")
+    assert "2 个项目" in run.options[0] and "条不通过" in run.options[0]
+    at.selectbox(key="hist_other").select(1).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert metrics["已解决"] == 0 and metrics["新增问题"] == 0 and metrics["仍不通过"] >= 3
+    assert at.expander[0].label == "哈希与来源"
+    assert "输入文件哈希" in at.dataframe[-1].value.columns
