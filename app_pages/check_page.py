@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from pathlib import Path
 
@@ -140,10 +139,10 @@ def _report_bytes(run: dict) -> bytes:
 
 
 def _results(run: dict) -> None:
-    """Counts, downloads, the plan map and the table first; then the report is saved.
+    """Counts, the plan map and the tables first; then the report, the run and exports.
 
-    Downloads are built on click. The HTML report and the saved run (a few tenths of a
-    second) are made after the results are on screen, and their line fills in above.
+    The HTML report, the saved run and the exports (a few tenths of a second) are made
+    after the results are on screen; their line and the download buttons fill in above.
     """
     result = run["result"]
     verdicts = project_verdicts(result.findings)
@@ -164,37 +163,42 @@ def _results(run: dict) -> None:
     saved = st.empty()
     for note in run["notes"]:
         st.caption(f"ℹ️ {note}")
-    d1, d2, d3 = st.columns(3)
-    d1.download_button(
-        tr("download_csv"),
-        functools.partial(check_bytes, result, "csv"),
-        "findings.csv",
-        "text/csv",
-        key="dl_csv",
-    )
-    d2.download_button(
-        tr("download_xlsx"),
-        functools.partial(check_bytes, result, "xlsx"),
-        "findings.xlsx",
-        key="dl_xlsx",
-    )
-    d3.download_button(
-        tr("download_html"),
-        functools.partial(_report_bytes, run),
-        "report.html",
-        "text/html",
-        key="dl_html",
-    )
+    first, later = st.columns([1, 2])
+    with first:
+        _downloads(run, ("csv",))  # a CSV takes a few hundredths of a second
     st.caption(tr("plan_map"))
     show_map(plan_map(result, basemap=basemap(), lang=lang()), key="plan_map", height=480)
     _tables(result.findings, verdicts)
     guarded(lambda: _save(run))
+    with later:  # the workbook and the report once the results are on screen
+        _downloads(run, ("xlsx", "html"))
     if run["run_id"] is None:  # the save failed, and guarded showed why
         return
     saved.caption(
         f"{tr('saved_run')} #{run['run_id']} · {result.standard.id} {result.standard.version} · "
         f"sha256 {result.standard.short_hash()} · {result.source}"
     )
+
+
+EXPORTS = (
+    ("csv", "download_csv", "findings.csv", "text/csv"),
+    ("xlsx", "download_xlsx", "findings.xlsx", None),
+    ("html", "download_html", "report.html", "text/html"),
+)
+
+
+def _downloads(run: dict, exts: tuple[str, ...]) -> None:
+    """Download buttons for ``exts``, their bytes made once per check and kept with it.
+
+    Bytes, not callables Streamlit defers: a deferred download is forgotten by the next
+    rerun, and a second click soon after the first then did nothing.
+    """
+    exports = run.setdefault("exports", {})
+    shown = [e for e in EXPORTS if e[0] in exts]
+    for col, (ext, label, name, mime) in zip(st.columns(len(shown)), shown, strict=True):
+        if ext not in exports:
+            exports[ext] = _report_bytes(run) if ext == "html" else check_bytes(run["result"], ext)
+        col.download_button(tr(label), exports[ext], name, mime, key=f"dl_{ext}")
 
 
 def _tables(findings: pd.DataFrame, verdicts: pd.DataFrame) -> None:

@@ -187,8 +187,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "rule_count": {"zh": "条规则", "en": "rules"},
     "plan_map": {
-        "zh": "方案地图（红色为不满足要求的设施）",
-        "en": "The plan (failing fittings in red)",
+        "zh": "方案地图（橙红色 ✕ 为不满足要求的设施）",
+        "en": "The plan (failing fittings in vermilion)",
     },
     "shared_trench": {"zh": "共沟", "en": "shared trench"},
     "colocate": {"zh": "共址挂载", "en": "co-locate"},
