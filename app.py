@@ -4,32 +4,47 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import current_user
+from app_pages.common import current_user, default_basemap, page_language
 from baseline.i18n import t
 from baseline.maps.webmap import BASEMAPS, configure_offline
 
 configure_offline()
+LANGS = {"zh": "中文", "en": "English"}  # each language named in itself
 
+if "lang_choice" not in st.session_state:  # a permalink's language, once per session
+    st.session_state["lang_choice"] = LANGS.get(st.query_params.get("lang", "zh"), "中文")
 with st.sidebar:
     choice = st.radio(
         t("language_switch"),  # the same words in both languages: a widget keeps its label
-        ["中文", "English"],  # each language named in itself
+        list(LANGS.values()),
         horizontal=True,
         key="lang_choice",
     )
     st.session_state["lang"] = "zh" if choice == "中文" else "en"
     lang = st.session_state["lang"]
+    st.query_params["lang"] = lang
     st.selectbox(
         t("basemap", lang),
         BASEMAPS,
+        index=BASEMAPS.index(default_basemap()),
         key="basemap",
-        format_func=lambda b: t("basemap_none", lang) if b == "none" else b,
+        format_func=lambda b: t(f"basemap_{b}", lang),
     )
-    if st.session_state.get("basemap") == "tianditu":
+    base = st.session_state.get("basemap")
+    if base == "tianditu":
         st.text_input(t("tianditu_key", lang), type="password", key="tianditu_key")
+    elif base == "local":
+        st.text_input(t("basemap_file", lang), key="basemap_file", placeholder="district.mbtiles")
+    elif base in ("custom", "custom_gcj02"):
+        st.text_input(
+            t("basemap_url", lang),
+            key="basemap_url",
+            placeholder="http://tiles.intranet/{z}/{x}/{y}.png",
+        )
     st.session_state["user"] = current_user()
 
 st.set_page_config(page_title=t("app_title", lang), layout="wide", page_icon="📡")
+page_language(lang)
 
 pages = [
     st.Page(

@@ -2,45 +2,87 @@
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app_pages.common import (
     assets,
     basemap,
+    category_label,
     guarded,
+    headers,
     lang,
     show_map,
     standard,
     status_label,
     tr,
+    words,
 )
+from baseline import settings
 from baseline.check.run import check
 from baseline.io.formats import VECTOR_SUFFIXES
 from baseline.io.siteplan import read_siteplan
+from baseline.maps.palette import STATUS_GLYPHS, STATUS_ORDER
 from baseline.maps.plan import plan_map
 from baseline.reports.check_report import check_bytes, render_html
+from baseline.reports.figures import project_verdicts, sorted_findings
 from baseline.standard.catalogue import load_standard
 from baseline.workspace.store import Workspace
 
 CRS_CHOICES = ["auto", "wgs84", "gcj02", "bd09", "epsg"]
+MAPPED = ("project_id", "kind", "category")  # the columns a plan must have, or be told
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in VECTOR_SUFFIXES]  # every format the reader reads
 
 
+def _mapping() -> dict[str, str]:
+    """Columns of the file to read as the required ones (``--id-col`` and friends).
+
+    The fields sit below the check's message and open by themselves after a check that
+    failed (a required column may be missing); their values serve the next check.
+    """
+    with st.expander(tr("column_mapping"), expanded=bool(st.session_state.get("plan_failed"))):
+        cols = st.columns(len(MAPPED))
+        for col, target in zip(cols, MAPPED, strict=True):
+            col.text_input(
+                tr("column_for", target=tr(f"col_{target}")), key=f"plan_col_{target}", help=target
+            )
+    return _mapped()
+
+
+def _mapped() -> dict[str, str]:
+    """The column mapping the fields hold: file column → required column."""
+    out: dict[str, str] = {}
+    for target in MAPPED:
+        source = str(st.session_state.get(f"plan_col_{target}") or "").strip()
+        if source and source != target:
+            out[source] = target
+    return out
+
+
 def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
+    w = words()
     upload = st.file_uploader(
         tr("upload"), type=UPLOAD_TYPES, help=tr("upload_help"), key="plan_file"
+    )
+    template = settings.layers_dir / "sample_siteplan.geojson"
+    st.download_button(
+        tr("template_download"),
+        template.read_bytes(),
+        "siteplan-template.geojson",
+        "application/geo+json",
+        help=tr("template_help"),
+        key="plan_template",
     )
     c1, c2 = st.columns(2)
     choice = c1.selectbox(
         tr("crs_declare"),
         CRS_CHOICES,
         key="plan_crs",
-        format_func=lambda c: tr("crs_auto") if c == "auto" else c.upper(),
+        format_func=lambda c: w("crs_auto") if c == "auto" else c.upper(),
     )
     epsg = c1.text_input(tr("epsg_code"), "EPSG:32651", key="plan_epsg") if choice == "epsg" else ""
     std_choice = c2.radio(
@@ -48,7 +90,7 @@ def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
         ["bundled", "upload"],
         horizontal=True,
         key="plan_std",
-        format_func=lambda c: tr(f"standard_{c}"),
+        format_func=lambda c: w(f"standard_{c}"),
     )
     override = (
         c2.file_uploader(tr("standard_upload"), type=["yaml", "yml"], key="plan_override")
@@ -59,7 +101,9 @@ def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
     return upload, crs, override
 
 
-def _run(upload: UploadedFile, crs: str | None, override: UploadedFile | None) -> dict:
+def _run(
+    upload: UploadedFile, crs: str | None, override: UploadedFile | None, columns: dict[str, str]
+) -> dict:
     """Read and check the upload; the report and the saved run come after the results."""
     with tempfile.TemporaryDirectory(prefix="baseline-upload-") as tmp:
         path = Path(tmp) / Path(upload.name).name
@@ -72,7 +116,7 @@ def _run(upload: UploadedFile, crs: str | None, override: UploadedFile | None) -
         slot = st.empty()
         try:
             slot.progress(0.0, text=tr("step_read"))
-            plan = read_siteplan(path, std, crs=crs)
+            plan = read_siteplan(path, std, crs=crs, columns=columns or None)
             slot.progress(0.4, text=tr("step_check"))
             result = check(plan, std, assets=assets(), lang=lang())
         finally:
@@ -95,45 +139,39 @@ def _report_bytes(run: dict) -> bytes:
 
 
 def _results(run: dict) -> None:
-    """Counts, downloads, the plan map and the table first; then the report is saved.
+    """Counts, the plan map and the tables first; then the report, the run and exports.
 
-    Downloads are built on click. The HTML report and the saved run (a few tenths of a
-    second) are made after the results are on screen, and their line fills in above.
+    The HTML report, the saved run and the exports (a few tenths of a second) are made
+    after the results are on screen; their line and the download buttons fill in above.
     """
     result = run["result"]
-    counts = result.findings["status"].value_counts()
+    verdicts = project_verdicts(result.findings)
+    counts = verdicts["verdict"].value_counts()
     cols = st.columns(4)
-    for col, s in zip(cols, ("fail", "warn", "pass", "not_applicable"), strict=True):
-        col.metric(tr(s), int(counts.get(s, 0)))
+    for col, s in zip(cols, STATUS_ORDER, strict=True):
+        col.metric(f"{STATUS_GLYPHS[s]} {tr(s)}", int(counts.get(s, 0)), help=tr("col_verdict"))
+    st.caption(
+        tr(
+            "check_counts",
+            projects=len(verdicts),
+            fail=int(counts.get("fail", 0)),
+            warn=int(counts.get("warn", 0)),
+            pass_=int(counts.get("pass", 0)),
+            rows=len(result.findings),
+        )
+    )
     saved = st.empty()
     for note in run["notes"]:
         st.caption(f"ℹ️ {note}")
-    d1, d2, d3 = st.columns(3)
-    d1.download_button(
-        tr("download_csv"),
-        functools.partial(check_bytes, result, "csv"),
-        "findings.csv",
-        "text/csv",
-        key="dl_csv",
-    )
-    d2.download_button(
-        tr("download_xlsx"),
-        functools.partial(check_bytes, result, "xlsx"),
-        "findings.xlsx",
-        key="dl_xlsx",
-    )
-    d3.download_button(
-        tr("download_html"),
-        functools.partial(_report_bytes, run),
-        "report.html",
-        "text/html",
-        key="dl_html",
-    )
+    first, later = st.columns([1, 2])
+    with first:
+        _downloads(run, ("csv",))  # a CSV takes a few hundredths of a second
     st.caption(tr("plan_map"))
     show_map(plan_map(result, basemap=basemap(), lang=lang()), key="plan_map", height=480)
-    table = result.findings.assign(status=status_label(result.findings["status"]))
-    st.dataframe(table, hide_index=True, width="stretch", height=420)
+    _tables(result.findings, verdicts)
     guarded(lambda: _save(run))
+    with later:  # the workbook and the report once the results are on screen
+        _downloads(run, ("xlsx", "html"))
     if run["run_id"] is None:  # the save failed, and guarded showed why
         return
     saved.caption(
@@ -142,15 +180,72 @@ def _results(run: dict) -> None:
     )
 
 
+EXPORTS = (
+    ("csv", "download_csv", "findings.csv", "text/csv"),
+    ("xlsx", "download_xlsx", "findings.xlsx", None),
+    ("html", "download_html", "report.html", "text/html"),
+)
+
+
+def _downloads(run: dict, exts: tuple[str, ...]) -> None:
+    """Download buttons for ``exts``, their bytes made once per check and kept with it.
+
+    Bytes, not callables Streamlit defers: a deferred download is forgotten by the next
+    rerun, and a second click soon after the first then did nothing.
+    """
+    exports = run.setdefault("exports", {})
+    shown = [e for e in EXPORTS if e[0] in exts]
+    for col, (ext, label, name, mime) in zip(st.columns(len(shown)), shown, strict=True):
+        if ext not in exports:
+            exports[ext] = _report_bytes(run) if ext == "html" else check_bytes(run["result"], ext)
+        col.download_button(tr(label), exports[ext], name, mime, key=f"dl_{ext}")
+
+
+def _tables(findings: pd.DataFrame, verdicts: pd.DataFrame) -> None:
+    """The verdict per project (worst first), then every finding, fail → warn → pass → n/a."""
+    order = {s: k for k, s in enumerate(STATUS_ORDER)}
+    per = verdicts.reset_index().sort_values("verdict", key=lambda v: v.map(order), kind="stable")
+    per = per.assign(verdict=status_label(per["verdict"]))
+    st.subheader(tr("verdicts_title"))
+    st.dataframe(
+        headers(per),
+        hide_index=True,
+        width="stretch",
+        column_config={tr("col_why"): st.column_config.TextColumn(width="large")},
+    )
+    st.subheader(tr("findings_title"))
+    table = sorted_findings(findings)
+    table = table.assign(
+        status=status_label(table["status"]),
+        category=category_label(table["category"]),
+        obligation=table["obligation"].map(lambda o: tr(f"obligation_{o}") if o else ""),
+    )
+    st.dataframe(
+        headers(table),
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={
+            tr("col_message"): st.column_config.TextColumn(width="large"),
+            tr("col_confidence"): st.column_config.TextColumn(
+                help=" · ".join(tr(f"conf_{c}") for c in "HML")
+            ),
+        },
+    )
+
+
 def render() -> None:
     """Draw the check page."""
     st.header(tr("page_check"))
     upload, crs, override = _form()
+    columns = _mapped()
     if upload is not None and st.button(tr("run_check"), type="primary", key="run_check"):
-        out = guarded(lambda: _run(upload, crs, override))
+        out = guarded(lambda: _run(upload, crs, override, columns))
         st.session_state["last_check"] = out
+        st.session_state["plan_failed"] = out is None
     elif upload is None:
         st.session_state.pop("last_check", None)
+    _mapping()
     if st.session_state.get("last_check"):
         _results(st.session_state["last_check"])
 

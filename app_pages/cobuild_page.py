@@ -1,26 +1,29 @@
-"""Co-build page: recommendations on a map and in a table, filtered, exported."""
+"""Co-build page: recommendations on a map and in a table, filtered, chosen, exported."""
 
 from __future__ import annotations
 
-import functools
-
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
     PUDONG_CENTRE,
     add_boundary,
-    basemap,
+    headers,
     lang,
+    new_map,
     recommendations,
+    sample_result,
     show_map,
     shown,
     tr,
+    words,
 )
 from baseline.cobuild.core import REC_KINDS, summary
 from baseline.maps.palette import KIND_COLOURS
-from baseline.maps.webmap import add_points, add_polygons, base_map
+from baseline.maps.webmap import Highlight, Legend, LegendEntry, add_points, add_polygons
+from baseline.reports.charts import timeline
 from baseline.reports.cobuild_report import recs_bytes
 
 DOWNLOADS = (
@@ -30,14 +33,28 @@ DOWNLOADS = (
     ("gpkg", "download_gpkg", None),
     ("html", "download_report", "text/html"),
 )
+DASH = {"light": "8 6"}
+MEMBER_COLOUR = "#000000"
 
 
 def _filters(recs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     c1, c2, c3, c4 = st.columns(4)
-    kinds = c1.multiselect(tr("kind"), list(REC_KINDS), format_func=tr, key="cb_kind")
+    kinds = c1.multiselect(
+        tr("kind"),
+        list(REC_KINDS),
+        format_func=words(),
+        key="cb_kind",
+        placeholder=tr("choose_any"),
+    )
     owners = sorted({o for v in recs["owners"] for o in str(v).split(";") if o})
-    pick_owner = c2.multiselect(tr("owner"), owners, key="cb_owner")
-    severity = c3.multiselect(tr("severity"), ["heavy", "light"], key="cb_severity")
+    pick_owner = c2.multiselect(tr("owner"), owners, key="cb_owner", placeholder=tr("choose_any"))
+    severity = c3.multiselect(
+        tr("severity"),
+        ["heavy", "light"],
+        format_func=words(),
+        key="cb_severity",
+        placeholder=tr("choose_any"),
+    )
     top = float(recs["saving_cny"].max() or 0)
     min_saving = c4.number_input(
         tr("min_saving"), 0.0, max(top, 1.0), 0.0, step=10000.0, key="cb_min"
@@ -52,13 +69,25 @@ def _filters(recs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return recs[keep]
 
 
-def _map(recs: gpd.GeoDataFrame) -> folium.Map:
-    fmap = base_map(PUDONG_CENTRE, 10, basemap=basemap())
+def _members(rec: pd.Series | None) -> gpd.GeoDataFrame:
+    """The projects (works) a recommendation names."""
+    projects = sample_result(lang()).projects
+    if rec is None:
+        return projects.iloc[0:0]
+    ids = [m for m in str(rec["members"]).split(";") if m]
+    return projects[projects["project_id"].isin(ids)]
+
+
+def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
+    fmap = new_map(PUDONG_CENTRE, 10)
     add_boundary(fmap)
     lines = recs[recs.geom_type != "Point"]
     pts = recs[recs.geom_type == "Point"]
+    tip = ["rec_id", "members", "saving_cny"]
+    aliases = [tr("col_rec_id"), tr("col_members"), tr("col_saving_cny")]
+    layers = {}
     if len(lines):
-        add_polygons(
+        layers["lines"] = add_polygons(
             fmap,
             shown(lines),
             name=tr("shared_trench"),
@@ -66,23 +95,109 @@ def _map(recs: gpd.GeoDataFrame) -> folium.Map:
             colour_col="kind",
             fill_opacity=0.6,
             weight=4,
-            tooltip=["rec_id", "members", "saving_cny"],
+            dash_col="severity",
+            dash_by=DASH,
+            tooltip=tip,
+            aliases=aliases,
         )
     if len(pts):
-        add_points(
+        layers["points"] = add_points(
             fmap,
             shown(pts),
             name=tr("layer_recs"),
             colour_by=KIND_COLOURS,
             colour_col="kind",
             radius=7,
-            tooltip=["rec_id", "kind", "members", "saving_cny"],
+            tooltip=tip,
+            aliases=aliases,
         )
-    if len(recs):
+    members = _members(rec)
+    if len(members):
+        add_polygons(
+            fmap,
+            shown(members),
+            name=tr("layer_members"),
+            colour=MEMBER_COLOUR,
+            fill_opacity=0.15,
+            weight=3,
+            tooltip=["project_id", "name"],
+            aliases=[tr("project_id"), tr("project_name")],
+        )
+        chosen = recs[recs["rec_id"] == rec["rec_id"]]
+        stretch = chosen[chosen.geom_type != "Point"]
+        if len(stretch):
+            add_polygons(
+                fmap,
+                shown(stretch),
+                name=tr("layer_shared"),
+                colour="#ffd700",
+                fill_opacity=0.6,
+                weight=8,
+            )
+        w, s, e, n = gpd.GeoSeries(
+            [*shown(members).geometry, *shown(chosen).geometry], crs=4326
+        ).total_bounds
+        Highlight((s, w, n, e), max_zoom=17).add_to(fmap)
+    elif len(recs):
         b = recs.total_bounds
         fmap.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    entries = [LegendEntry(tr(k), c, "line") for k, c in KIND_COLOURS.items()]
+    entries += [
+        LegendEntry(tr("legend_heavy"), "#333", "line"),
+        LegendEntry(tr("legend_light"), "#333", "line", dashed=True),
+    ]
+    if len(members):
+        entries += [
+            LegendEntry(tr("layer_members"), MEMBER_COLOUR, "line"),
+            LegendEntry(tr("layer_shared"), "#ffd700", "line"),
+        ]
+    Legend(tr("legend"), entries).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
+
+
+def _table(recs: gpd.GeoDataFrame) -> pd.Series | None:
+    """The recommendations in words; the chosen row (if any) is returned."""
+    table = recs.drop(columns="geometry").assign(
+        kind=lambda r: r["kind"].map(tr), severity=lambda r: r["severity"].map(tr)
+    )
+    event = st.dataframe(
+        headers(table),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="cb_table",
+        column_config={tr("col_explanation"): st.column_config.TextColumn(width="large")},
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    return recs.iloc[rows[0]] if rows and rows[0] < len(recs) else None
+
+
+def _timeline(rec: pd.Series | None) -> None:
+    """The works of the chosen recommendation on a timeline, their overlap shaded."""
+    members = _members(rec)
+    if rec is None or members.empty:
+        return
+    works = pd.DataFrame(
+        {
+            "label": members["project_id"],
+            "start": members["start_date"],
+            "end": members["end_date"],
+        }
+    )
+    window = []
+    if rec.get("overlap_start") and rec.get("overlap_end"):
+        window = [(pd.Timestamp(rec["overlap_start"]), pd.Timestamp(rec["overlap_end"]))]
+    st.caption(tr("timeline"))
+    st.markdown(timeline(works, window, title=tr("timeline")), unsafe_allow_html=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _export(ids: tuple[str, ...], ext: str, language: str) -> bytes:
+    """The export of recommendations ``ids``, made once per filter (downloads never wait)."""
+    recs = recommendations()
+    return recs_bytes(recs[recs["rec_id"].isin(ids)], ext, language)
 
 
 def render() -> None:
@@ -91,22 +206,26 @@ def render() -> None:
     st.caption(tr("illustrative"))
     recs = _filters(recommendations())
     st.write(tr("recs_total", count=len(recs), cny=float(recs["saving_cny"].sum())))
-    legend = " &nbsp; ".join(
-        f"<span style='color:{c}'>■</span> {tr(k)}" for k, c in KIND_COLOURS.items()
+    st.caption(tr("cobuild_pick"))
+    slot = st.container()
+    rec = _table(recs)
+    with slot:
+        show_map(_map(recs, rec), key="cobuild_map", height=460)
+        _timeline(rec)
+    st.caption(tr("summary_title"))
+    totals = summary(recs)
+    totals = totals.assign(
+        group=[
+            tr(g) if b == "kind" else g for b, g in zip(totals["by"], totals["group"], strict=True)
+        ],
+        by=totals["by"].map(lambda b: tr(f"col_{b}")),
     )
-    st.markdown(legend, unsafe_allow_html=True)
-    show_map(_map(recs), key="cobuild_map", height=460)
-    table = recs.drop(columns="geometry").assign(kind=lambda r: r["kind"].map(tr))
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.dataframe(summary(recs), hide_index=True)
+    st.dataframe(headers(totals), hide_index=True)
+    ids = tuple(recs["rec_id"])
     cols = st.columns(len(DOWNLOADS))
     for col, (ext, label, mime) in zip(cols, DOWNLOADS, strict=True):
         col.download_button(
-            tr(label),
-            functools.partial(recs_bytes, recs, ext, lang()),  # built on click, not every rerun
-            f"cobuild.{ext}",
-            mime,
-            key=f"cb_dl_{ext}",
+            tr(label), _export(ids, ext, lang()), f"cobuild.{ext}", mime, key=f"cb_dl_{ext}"
         )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import folium
@@ -22,14 +24,17 @@ from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
 from baseline.io import bundled as bdata
 from baseline.io.crs import CRS_HELP
+from baseline.maps.tiles import TilePackage, unpack_mbtiles
 from baseline.maps.webmap import (
+    TileSource,
     add_polygons,
+    base_map,
     display_copy,
     geojson_text,
     simplify,
     write_tiles,
 )
-from baseline.reports.figures import grid_by_class
+from baseline.reports.figures import gap_pieces, grid_by_class
 from baseline.standard.catalogue import Standard, load_standard
 
 log = logging.getLogger("baseline.app")
@@ -49,9 +54,63 @@ def tr(key: str, **fields: object) -> str:
     return t(key, lang(), **fields)
 
 
+def words() -> Callable[[str], str]:
+    """A translator bound to the language of this run (for a widget's ``format_func``).
+
+    Streamlit may call a ``format_func`` outside the run that made the widget, where the
+    session's language cannot be read; this one keeps the language it was made with.
+    """
+    language = lang()
+    return lambda key: t(key, language)
+
+
 def basemap() -> str:
     """The chosen basemap."""
-    return st.session_state.get("basemap", "none")
+    return st.session_state.get("basemap", default_basemap())
+
+
+def default_basemap() -> str:
+    """``local`` when a tile package is given (``baseline app --basemap FILE``), else ``none``."""
+    if os.environ.get("BASELINE_BASEMAP"):
+        return "local"
+    return "custom" if os.environ.get("BASELINE_TILE_URL") else "none"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def local_package(path: str) -> TilePackage:
+    """The tile package at ``path`` unpacked under ``static/basemap`` (once per package)."""
+    return unpack_mbtiles(Path(path), settings.ROOT / "static" / "basemap")
+
+
+def new_map(center: tuple[float, float], zoom: int) -> folium.Map:
+    """An empty map on the chosen basemap, with a notice if its tiles fail to load.
+
+    A ``local`` basemap draws the tile package given in the sidebar (or by
+    ``--basemap FILE``), served by this app; ``custom`` an intranet URL template.
+    """
+    base = basemap()
+    source = None
+    if base == "local":
+        path = st.session_state.get("basemap_file") or os.environ.get("BASELINE_BASEMAP", "")
+        package = guarded(lambda: local_package(path)) if path else None
+        if package is not None:
+            source = TileSource(
+                package.url("/app/static/basemap"),
+                package.attribution,
+                package.max_zoom,
+                package.bounds,
+            )
+    elif base.startswith("custom"):
+        url = st.session_state.get("basemap_url") or os.environ.get("BASELINE_TILE_URL", "")
+        source = TileSource(url)
+    return base_map(
+        center,
+        zoom,
+        basemap=base,
+        tianditu_key=st.session_state.get("tianditu_key", ""),
+        tiles=source,
+        tile_notice=tr("tile_notice", name=tr(f"basemap_{base}")),
+    )
 
 
 def guarded(func: Callable[[], T]) -> T | None:
@@ -165,6 +224,17 @@ def projects_json(language: str, base: str, ids: tuple[str, ...]) -> str:
     return geojson_text(display_copy(p, base), [*PROJECT_TIP, "status"])
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def project_points_json(language: str, base: str, ids: tuple[str, ...]) -> str:
+    """A point per project ``ids`` (inside its site or on its road), as map GeoJSON."""
+    p = sample_result(language).projects
+    p = p[p["project_id"].isin(ids)]
+    p = p.assign(status_text=p["status"].map(lambda s: t(str(s), language)))
+    shown = display_copy(p, base)
+    shown = shown.set_geometry(shown.geometry.representative_point())
+    return geojson_text(shown, [*PROJECT_TIP, "status"])
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def recs_json(base: str) -> str:
     """Co-build recommendations drawn as lines and areas, as map GeoJSON."""
@@ -172,21 +242,26 @@ def recs_json(base: str) -> str:
     return geojson_text(display_copy(recs[recs.geom_type != "Point"], base), list(REC_TIP))
 
 
+GAP_FIELDS = ("piece_km2", "cell_pct", "gap_km2", "projects")
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def gap_tiles(tech: str, base: str) -> tuple[str, list[str]]:
-    """Gap polygons written as per-tile GeoJSON under ``static/`` for loading in view.
+    """Gap pieces (gaps cut along the grid) written as per-tile GeoJSON under ``static/``.
 
     Returns the URL of the folder and the tiles written; ("", []) when ``static/`` cannot
     be written, and the map then shows the overview grid only.
     """
-    gaps = coverage(tech).gaps.assign(area_km2=lambda g: (g["area_m2"] / 1e6).round(3))
-    name = f"gaps-{tech}-{base}-{standard().short_hash()}"
+    run = gaps_run(tech)
+    pieces = gap_pieces(run.result.gaps, run.grid, sample_result("zh").projects)
+    pieces = pieces.assign(cell_pct=(pieces["cell_covered"] * 100).round().astype(int))
+    name = f"gaps-{tech}-{base}-{standard().short_hash()}-v2"
     try:
         keys = write_tiles(
-            display_copy(simplify(gaps, 15), base),
+            display_copy(simplify(pieces, 15), base),
             settings.ROOT / "static" / "tiles" / name,
             zoom=TILE_ZOOM,
-            fields=["area_km2"],
+            fields=list(GAP_FIELDS),
             id_col="gap_id",
         )
     except OSError:
@@ -197,7 +272,8 @@ def gap_tiles(tech: str, base: str) -> tuple[str, list[str]]:
 
 MAP_LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pudong_boundary", ()),
-    ("metro_lines", ()),
+    ("metro_lines", ("line",)),
+    ("metro_stations", ("name", "line")),
     ("aq_sensors", ("asset_id", "name")),
 )
 
@@ -222,7 +298,10 @@ def warm(language: str = "zh", tech: str | None = None, base: str = "none") -> d
     tech = tech or default_tech()
     steps: dict[str, Callable[[], object]] = {
         "standard": standard,
-        "check": lambda: projects_json(language, base, sample_ids(language)),
+        "check": lambda: [
+            projects_json(language, base, sample_ids(language)),
+            project_points_json(language, base, sample_ids(language)),
+        ],
         "coverage": lambda: coverage_grid(tech),
         "grid": lambda: grid_json(tech, base),
         "tiles": lambda: gap_tiles(tech, base),
@@ -277,6 +356,17 @@ def status_label(series: pd.Series) -> pd.Series:
     return series.map(lambda s: tr(str(s)))
 
 
+def headers(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its columns named in words of the chosen language (``col_<name>``)."""
+    return table.rename(columns={c: tr(f"col_{c}") for c in table.columns})
+
+
+def category_label(series: pd.Series) -> pd.Series:
+    """Category codes as the catalogue names them in the chosen language."""
+    std = standard()
+    return series.map(lambda c: std.category_label(str(c), lang()) if pd.notna(c) else "")
+
+
 def current_user() -> str | None:
     """The logged-in user's e-mail when Streamlit OIDC login is configured, else None."""
     try:
@@ -286,3 +376,17 @@ def current_user() -> str | None:
     except Exception:
         return None
     return None
+
+
+_LANG_SCRIPT = """<script>
+(function() {{
+    try {{ window.top.document.documentElement.lang = "{code}"; }} catch (e) {{}}
+    document.documentElement.lang = "{code}";
+}})();
+</script>"""
+
+
+def page_language(language: str) -> None:
+    """Set ``<html lang>`` of the page to the chosen language (``zh-CN`` or ``en``)."""
+    code = "zh-CN" if language == "zh" else "en"
+    st.html(_LANG_SCRIPT.format(code=code), unsafe_allow_javascript=True)

@@ -1,4 +1,9 @@
-"""Map page for planners: coverage gaps, compliance, assets and co-build on one map."""
+"""Map page for planners: projects, coverage gaps, assets and co-build on one map.
+
+Thin: the widgets, the cached layers of ``common`` and calls into the library. The map is
+built on every run from cached GeoJSON; what it shows follows the filters, the search and
+the chosen project (which the map zooms to and rings).
+"""
 
 from __future__ import annotations
 
@@ -10,20 +15,23 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
+    GAP_FIELDS,
     PROJECT_TIP,
     PUDONG_CENTRE,
     REC_TIP,
     TILE_ZOOM,
-    add_boundary,
     basemap,
     coverage,
     coverage_grid,
     default_tech,
     gap_tiles,
     grid_json,
+    headers,
     lang,
     layer,
     map_layer,
+    new_map,
+    project_points_json,
     projects_json,
     recommendations,
     recs_json,
@@ -34,36 +42,74 @@ from app_pages.common import (
     status_label,
     techs,
     tr,
+    words,
 )
 from baseline.check.run import CheckResult
-from baseline.maps.palette import GRID_COLOURS, KIND_COLOURS, STATUS_COLOURS
+from baseline.maps.palette import (
+    GAP_COLOUR,
+    GRID_COLOURS,
+    KIND_COLOURS,
+    STATUS_COLOURS,
+    STATUS_GLYPHS,
+    band_label,
+)
+from baseline.maps.search import Place, search
 from baseline.maps.webmap import (
+    Highlight,
+    Legend,
+    LegendEntry,
+    NorthArrow,
+    ShowFromZoom,
     TiledGeoJson,
+    ViewInUrl,
     ZoomSwitch,
     add_clustered_points,
     add_points,
     add_polygons,
-    base_map,
+    add_status_markers,
 )
-from baseline.reports.figures import coverage_chart, status_chart
+from baseline.reports.figures import (
+    coverage_chart,
+    project_verdicts,
+    sorted_findings,
+    status_chart,
+)
 
 DETAIL_ZOOM = 13
-TOWER_COLOUR = "#2c3e50"
+OUTLINE_ZOOM = 14
+STATION_ZOOM = 12
+TOWER_COLOUR = "#44546a"
+SENSOR_COLOUR = "#e7298a"
+METRO_COLOUR = "#666666"
+BOUNDARY_COLOUR = "#333333"
+STATUSES = ("fail", "warn", "pass")
+FINDING_COLUMNS = ["status", "rule_id", "message", "measured", "required", "unit", "clause"]
 
 
 def _filters(result: CheckResult) -> tuple[gpd.GeoDataFrame, str]:
     std = standard()
     p = result.projects
+    language = lang()
     with st.sidebar.expander(tr("filters"), expanded=False):
         cats = sorted(p["category"].dropna().unique())
         pick_cat = st.multiselect(
-            tr("category"), cats, format_func=lambda c: std.category_label(c, lang()), key="map_cat"
+            tr("category"),
+            cats,
+            format_func=lambda c: std.category_label(c, language),
+            key="map_cat",
+            placeholder=tr("choose_any"),
         )
         pick_status = st.multiselect(
-            tr("status"), ["fail", "warn", "pass"], format_func=tr, key="map_status"
+            tr("status"),
+            list(STATUSES),
+            format_func=words(),
+            key="map_status",
+            placeholder=tr("choose_any"),
         )
         owners = sorted(p["owner"].dropna().astype(str).unique())
-        pick_owner = st.multiselect(tr("owner"), owners, key="map_owner")
+        pick_owner = st.multiselect(
+            tr("owner"), owners, key="map_owner", placeholder=tr("choose_any")
+        )
         start = pd.to_datetime(p["start_date"]).min().date()
         end = pd.to_datetime(p["end_date"]).max().date()
         window = st.date_input(tr("date_window"), (start, end), key="map_dates")
@@ -71,7 +117,9 @@ def _filters(result: CheckResult) -> tuple[gpd.GeoDataFrame, str]:
         tech = st.radio(
             tr("technology"),
             options,
-            index=options.index(default_tech()),
+            index=options.index(st.query_params.get("tech", default_tech()))
+            if st.query_params.get("tech") in options
+            else options.index(default_tech()),
             horizontal=True,
             key="map_tech",
         )
@@ -88,33 +136,147 @@ def _filters(result: CheckResult) -> tuple[gpd.GeoDataFrame, str]:
     return p[keep], tech
 
 
-def _headline(result: CheckResult, tech: str) -> None:
+def _headline(result: CheckResult, projects: gpd.GeoDataFrame, tech: str) -> None:
+    """Covered share, failing projects and co-build saving of the projects shown."""
     res = coverage(tech)
     recs = recommendations()
+    ids = set(projects["project_id"])
+    mine = recs["members"].map(lambda m: bool(set(str(m).split(";")) & ids))
     a, b, c = st.columns(3)
     a.metric(
         tr("covered_share"),
         f"{res.covered_fraction:.1%}",
         help=tr("covered_help", tech=tech, sites=res.sites_used),
     )
-    failing = int((result.projects["status"] == "fail").sum())
-    b.metric(tr("projects_failing"), f"{failing} / {len(result.projects)}")
-    saving = float(recs["saving_cny"].sum())
+    failing = int((projects["status"] == "fail").sum())
+    b.metric(
+        tr("projects_failing"),
+        f"{failing} / {len(projects)}",
+        help=tr("projects_shown", n=len(projects), total=len(result.projects)),
+    )
+    saving = float(recs.loc[mine, "saving_cny"].sum())
     c.metric(tr("cobuild_saving"), tr("saving_amount", cny_10k=saving / 1e4, cny_m=saving / 1e6))
 
 
-def _map(projects: gpd.GeoDataFrame, tech: str) -> folium.Map:
-    """The overview map, built on every run (a reused folium Map renders blank).
+def _clicked() -> None:
+    """A project clicked on the map (the map's last value) becomes the chosen project."""
+    value = st.session_state.get("overview_map") or {}
+    drawing = value.get("last_active_drawing") if isinstance(value, dict) else None
+    chosen = ((drawing or {}).get("properties") or {}).get("project_id")
+    if chosen and chosen != st.session_state.get("map_clicked"):
+        st.session_state["map_clicked"] = chosen
+        st.session_state["map_project"] = chosen
 
-    What it carries is cached text: the coverage grid for the overview, towers as one
-    clustered array, and no gap polygons: those load per tile, for the area in view, once
-    the map is zoomed in far enough to show them.
-    """
-    key = st.session_state.get("tianditu_key", "")
-    base = basemap()
-    fmap = base_map(PUDONG_CENTRE, 10, basemap=base, tianditu_key=key)
-    add_boundary(fmap)
-    overview = add_polygons(
+
+def _search(result: CheckResult) -> Place | None:
+    """The search box: a project hit chooses the project, another hit centres the map."""
+    query = st.text_input(tr("search"), key="map_search", placeholder=tr("search_placeholder"))
+    if not query.strip():
+        return None
+    stations = layer("metro_stations")
+    w = words()
+    hits = search(query, projects=result.projects, stations=stations)
+    if not hits:
+        st.caption(tr("search_none", q=query))
+        return None
+    pick = st.radio(
+        tr("search_pick"),
+        range(len(hits)),
+        format_func=lambda k: f"{w('place_' + hits[k].kind)} · {hits[k].label}",
+        key=f"map_hit_{query}",
+        horizontal=False,
+    )
+    hit = hits[int(pick)]
+    if hit.kind == "project" and st.session_state.get("map_searched") != (query, hit.key):
+        st.session_state["map_searched"] = (query, hit.key)
+        st.session_state["map_project"] = hit.key
+    return hit
+
+
+def _view() -> tuple[tuple[float, float], int]:
+    """The centre and zoom from the address (``?view=lat,lon,zoom``), else Pudong."""
+    try:
+        lat, lon, zoom = st.query_params.get("view", "").split(",")
+        return (float(lat), float(lon)), int(float(zoom))
+    except ValueError:
+        return PUDONG_CENTRE, 10
+
+
+def _legend(parts: dict[str, Any], selected: str | None, tech: str) -> Legend:
+    """The legend's entries, each tied to its layer, in the order they are drawn over."""
+    entries = [
+        LegendEntry(
+            tr("legend_project", status=tr(s)),
+            STATUS_COLOURS[s],
+            "marker",
+            parts["markers"],
+            glyph=STATUS_GLYPHS[s],
+        )
+        for s in STATUSES
+    ]
+    if selected:
+        entries.append(LegendEntry(f"{tr('legend_selected')}: {selected}", "#000", "line"))
+    entries += [
+        LegendEntry(tr("layer_outlines"), "#222", "line", parts["outlines"]),
+        LegendEntry(tr("legend_towers"), TOWER_COLOUR, "cluster", parts["towers"], glyph="n"),
+        LegendEntry(tr("layer_sensors"), SENSOR_COLOUR, "dot", parts["sensors"]),
+        LegendEntry(tr("layer_stations"), "#ffffff", "dot", parts["stations"]),
+        LegendEntry(tr("layer_metro"), METRO_COLOUR, "line", parts["metro"]),
+        LegendEntry(tr("layer_boundary"), BOUNDARY_COLOUR, "line", parts["boundary"]),
+        LegendEntry(
+            f"{tr('legend_coverage')} · {tech}",
+            GRID_COLOURS[0],
+            "ramp",
+            parts["grid"],
+            colours=GRID_COLOURS,
+            ticks=tuple(band_label(k).replace(" %", "") for k in range(len(GRID_COLOURS))),
+        ),
+        LegendEntry(tr("legend_gaps"), GAP_COLOUR, "square", parts["gaps"]),
+    ]
+    entries += [
+        LegendEntry(tr(kind), colour, "line", parts["recs"])
+        for kind, colour in KIND_COLOURS.items()
+    ]
+    return Legend(tr("legend"), entries)
+
+
+def _context(fmap: folium.Map, base: str, parts: dict[str, Any]) -> None:
+    """Boundary, metro lines and stations: the context drawn with or without a basemap."""
+    parts["boundary"] = add_polygons(
+        fmap,
+        map_layer("pudong_boundary"),
+        name=tr("layer_boundary"),
+        colour=BOUNDARY_COLOUR,
+        fill_opacity=0.0,
+        weight=2,
+    )
+    parts["metro"] = add_polygons(
+        fmap,
+        map_layer("metro_lines"),
+        name=tr("layer_metro"),
+        colour=METRO_COLOUR,
+        fill_opacity=0,
+        weight=2,
+        tooltip=["line"],
+        aliases=[tr("tip_line")],
+    )
+    stations = folium.FeatureGroup(name=tr("layer_stations"), show=False).add_to(fmap)
+    add_points(
+        stations,
+        map_layer("metro_stations"),
+        name=tr("layer_stations"),
+        colour="#555555",
+        radius=3,
+        tooltip=["name", "line"],
+        aliases=[tr("tip_station"), tr("tip_line")],
+    )
+    parts["stations"] = stations
+    ShowFromZoom(stations, STATION_ZOOM).add_to(fmap)
+
+
+def _coverage(fmap: folium.Map, base: str, tech: str, parts: dict[str, Any]) -> None:
+    """The grid of covered shares below zoom 13, gap pieces loaded per tile from there."""
+    parts["grid"] = add_polygons(
         fmap,
         grid_json(tech, base),
         name=tr("layer_coverage"),
@@ -123,58 +285,111 @@ def _map(projects: gpd.GeoDataFrame, tech: str) -> folium.Map:
         fill_opacity=0.45,
         weight=0.2,
         tooltip=["covered"],
+        aliases=[tr("tip_grid")],
     )
     detail = folium.FeatureGroup(name=tr("layer_gaps"), show=False)
     detail.add_to(fmap)
     url, tiles = gap_tiles(tech, base)
     if tiles:
+        keys = ("tip_piece", "tip_cell", "tip_gap_area", "tip_projects")
+        lines = [("gap_id", tr("tip_gap", v="{v}"))]
+        lines += [(f, tr(k, v="{v}")) for f, k in zip(GAP_FIELDS, keys, strict=True)]
         TiledGeoJson(
             detail,
             url,
             tiles,
             zoom=TILE_ZOOM,
             id_col="gap_id",
-            fields=["area_km2"],
-            style={"stroke": False, "fillColor": "#d73027", "fillOpacity": 0.35},
+            fields=list(GAP_FIELDS),
+            style={"stroke": False, "fillColor": GAP_COLOUR, "fillOpacity": 0.45},
+            lines=[lines[1], lines[2], lines[0], lines[3], lines[4]],
         ).add_to(fmap)
-    ZoomSwitch(overview, detail, zoom=DETAIL_ZOOM).add_to(fmap)
-    add_polygons(
+    parts["gaps"] = detail
+    ZoomSwitch(parts["grid"], detail, zoom=DETAIL_ZOOM).add_to(fmap)
+
+
+def _assets(fmap: folium.Map, parts: dict[str, Any]) -> None:
+    towers = layer("towers")
+    parts["towers"] = add_clustered_points(
         fmap,
-        map_layer("metro_lines"),
-        name=tr("layer_metro"),
-        colour="#0070c0",
-        fill_opacity=0,
-        weight=2,
-    )
-    add_clustered_points(
-        fmap,
-        shown(layer("towers")[layer("towers")["in_pudong"]]),
+        shown(towers[towers["in_pudong"]]),
         name=tr("layer_towers"),
         colour=TOWER_COLOUR,
         radius=3,
         label="asset_id",
     )
-    add_points(
+    parts["sensors"] = add_points(
         fmap,
         map_layer("aq_sensors"),
         name=tr("layer_sensors"),
-        colour="#8e44ad",
+        colour=SENSOR_COLOUR,
         radius=5,
-        tooltip=["asset_id", "name"],
+        tooltip=["name", "asset_id"],
+        aliases=[tr("tip_sensor"), tr("col_id")],
     )
-    if len(projects):
+
+
+def _projects(
+    fmap: folium.Map,
+    base: str,
+    projects: gpd.GeoDataFrame,
+    selected: str | None,
+    parts: dict[str, Any],
+) -> None:
+    """A marker per project at every zoom; its outline from zoom 14; the chosen one ringed."""
+    ids = tuple(projects["project_id"])
+    aliases = [tr("project_id"), tr("project_name"), tr("category"), tr("status")]
+    outlines = folium.FeatureGroup(name=tr("layer_outlines"), show=False).add_to(fmap)
+    if ids:
         add_polygons(
-            fmap,
-            projects_json(lang(), base, tuple(projects["project_id"])),
-            name=tr("layer_projects"),
+            outlines,
+            projects_json(lang(), base, ids),
+            name=tr("layer_outlines"),
             colour_by=STATUS_COLOURS,
             colour_col="status",
-            fill_opacity=0.5,
+            fill_opacity=0.25,
             weight=3,
             tooltip=list(PROJECT_TIP),
-            aliases=[tr("project_id"), tr("project_name"), tr("category"), tr("status")],
+            aliases=aliases,
         )
-    add_polygons(
+    parts["outlines"] = outlines
+    ShowFromZoom(outlines, OUTLINE_ZOOM).add_to(fmap)
+    if selected in ids:
+        add_polygons(
+            fmap,
+            projects_json(lang(), base, (selected,)),
+            name=tr("legend_selected"),
+            colour="#000000",
+            fill_opacity=0.0,
+            weight=5,
+        )
+        site = shown(projects[projects["project_id"] == selected])
+        w, s, e, n = site.total_bounds
+        Highlight((s, w, n, e), max_zoom=16).add_to(fmap)
+    parts["markers"] = add_status_markers(
+        fmap,
+        project_points_json(lang(), base, ids),
+        name=tr("layer_projects"),
+        tooltip=list(PROJECT_TIP),
+        aliases=aliases,
+        selected=selected,
+    )
+
+
+def _map(
+    projects: gpd.GeoDataFrame, tech: str, selected: str | None, place: Place | None
+) -> folium.Map:
+    """The overview map, built on every run (a reused folium Map renders blank)."""
+    base = basemap()
+    centre, zoom = _view()
+    if place is not None and place.kind != "project":
+        centre, zoom = (place.lat, place.lon), place.zoom
+    fmap = new_map(centre, zoom)
+    parts: dict[str, Any] = {}
+    _coverage(fmap, base, tech, parts)
+    _context(fmap, base, parts)
+    _assets(fmap, parts)
+    parts["recs"] = add_polygons(
         fmap,
         recs_json(base),
         name=tr("layer_recs"),
@@ -183,25 +398,24 @@ def _map(projects: gpd.GeoDataFrame, tech: str) -> folium.Map:
         fill_opacity=0.6,
         weight=3,
         tooltip=list(REC_TIP),
+        aliases=[tr("col_rec_id"), tr("col_kind"), tr("col_members")],
         show=False,
     )
+    _projects(fmap, base, projects, selected, parts)
+    if place is not None and place.kind != "project":
+        folium.CircleMarker(
+            (place.lat, place.lon),
+            radius=9,
+            color="#000",
+            weight=3,
+            fill=False,
+            tooltip=place.label,
+        ).add_to(fmap)
+    _legend(parts, selected, tech).add_to(fmap)
+    NorthArrow().add_to(fmap)
+    ViewInUrl().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
-
-
-def _legend() -> None:
-    items = "".join(
-        f"<span style='color:{c};font-size:18px'>■</span> {tr(s)} &nbsp;"
-        for s, c in STATUS_COLOURS.items()
-        if s != "not_applicable"
-    )
-    st.markdown(
-        f"**{tr('legend')}**: {items} &nbsp; {tr('layer_coverage')}: "
-        "<span style='color:#d73027'>■</span> 0 % → <span style='color:#1a9850'>■</span> 100 %"
-        f" &nbsp; <span style='color:{TOWER_COLOUR};font-size:18px'>●</span> "
-        f"{tr('layer_towers')} ({tr('cluster_note')})",
-        unsafe_allow_html=True,
-    )
 
 
 def _charts(result: CheckResult, tech: str) -> None:
@@ -213,41 +427,120 @@ def _charts(result: CheckResult, tech: str) -> None:
     right.markdown(coverage_chart(coverage_grid(tech), lang()), unsafe_allow_html=True)
 
 
-def _findings_panel(
-    result: CheckResult, projects: gpd.GeoDataFrame, clicked: dict[str, Any] | None
-) -> None:
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings sorted fail → warn → pass → n/a, values and headers in words."""
+    table = sorted_findings(findings)[FINDING_COLUMNS]
+    return headers(table.assign(status=status_label(table["status"])))
+
+
+def _findings_panel(result: CheckResult, projects: gpd.GeoDataFrame) -> str | None:
+    """The project picker, the chosen project's verdict, why, and every finding."""
     ids = projects["project_id"].tolist()
-    chosen = ((clicked or {}).get("properties") or {}).get("project_id")
-    if chosen in ids and chosen != st.session_state.get("map_clicked"):
-        # a new click on the map picks the project; the select box stays free to change
-        st.session_state["map_clicked"] = chosen
-        st.session_state["map_project"] = chosen
-    pick = st.selectbox(tr("select_project"), ["", *ids], key="map_project")
+    if st.session_state.get("map_project") not in (None, "", *ids):
+        st.session_state["map_project"] = None
+    names = result.projects.set_index("project_id")["name"].astype(str)
+    pick = st.selectbox(
+        tr("select_project"),
+        ids,
+        index=None,
+        key="map_project",
+        placeholder=tr("choose_project"),
+        format_func=lambda i: f"{i} {names.get(i, '')}",
+    )
     if not pick:
         st.info(tr("no_project"))
-        return
+        return None
     row = result.projects.set_index("project_id").loc[pick]
-    st.subheader(f"{tr('findings_of')}{pick}")
+    findings = result.findings[result.findings["project_id"] == pick]
+    verdict = project_verdicts(findings).loc[pick]
+    st.subheader(f"{STATUS_GLYPHS[verdict['verdict']]} {pick} · {row['name']}")
     st.caption(
-        f"{row['name']} · {standard().category_label(row['category'], lang())} · {row['owner']}"
+        f"{standard().category_label(row['category'], lang())} · {row['owner']} · "
+        f"{pd.Timestamp(row['start_date']):%Y-%m-%d} – {pd.Timestamp(row['end_date']):%Y-%m-%d}"
     )
-    f = result.findings[result.findings["project_id"] == pick]
-    f = f[f["status"] != "not_applicable"][["rule_id", "status", "message"]]
-    st.dataframe(f.assign(status=status_label(f["status"])), hide_index=True, width="stretch")
+    text = tr("verdict_line", verdict=tr(verdict["verdict"]))
+    body = "\n".join(f"- {m}" for m in str(verdict["why"]).splitlines() if m)
+    {"fail": st.error, "warn": st.warning}.get(verdict["verdict"], st.success)(
+        f"**{text}**" + (f"\n\n{body}" if body else "")
+    )
+    st.dataframe(
+        findings_table(findings),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            tr("col_message"): st.column_config.TextColumn(width="large"),
+            tr("col_clause"): st.column_config.TextColumn(
+                help=" · ".join(tr(f"conf_{c}") for c in "HML")
+            ),
+        },
+    )
+    return pick
+
+
+def _permalink(pick: str | None, tech: str) -> None:
+    """Keep the chosen project and technology in the address (with language and view)."""
+    if pick:
+        st.query_params["project"] = pick
+    elif "project" in st.query_params:
+        del st.query_params["project"]
+    if tech != default_tech():
+        st.query_params["tech"] = tech
+    elif "tech" in st.query_params:
+        del st.query_params["tech"]
+
+
+PRINT_CSS = """<style>
+@page { size: A4 landscape; margin: 8mm; }
+[data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+[data-testid="stSidebarCollapsedControl"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0.5rem 1rem !important;
+    max-width: 100% !important; }
+@media print { a.ict-back { display: none; } }
+</style>"""
+
+
+def _print_view(result: CheckResult) -> None:
+    """The current map on one A4 landscape page: legend, scale, north arrow, date, sources."""
+    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    projects, tech = result.projects, st.query_params.get("tech", default_tech())
+    pick = st.query_params.get("project")
+    today = pd.Timestamp.now(tz="Asia/Shanghai")
+    st.markdown(
+        f"**{tr('print_title')}** · {tr('print_date', date=f'{today:%Y-%m-%d %H:%M}')} · "
+        f"{tr('covered_share')} {coverage(tech).covered_fraction:.1%} ({tech})"
+    )
+    show_map(_map(projects, tech, pick, None), key="print_map", height=560)
+    std = standard()
+    st.caption(f"{tr('illustrative')} {tr('print_sources', std=f'{std.id} {std.version}')}")
+
+
+def _print_link() -> None:
+    """A link to the print view of what is shown now (the address's view and project)."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "print"}
+    query = "&".join(f"{k}={v}" for k, v in {**params, "print": "1"}.items())
+    st.markdown(f"[🖨 {tr('print_view')}](?{query})")
 
 
 def render() -> None:
     """Draw the map page."""
     result = sample_result(lang())
+    if st.query_params.get("print") == "1":
+        _print_view(result)
+        return
+    if "map_project" not in st.session_state and st.query_params.get("project"):
+        st.session_state["map_project"] = st.query_params["project"]
     st.caption(tr("illustrative"))
     projects, tech = _filters(result)
-    _headline(result, tech)
+    _headline(result, projects, tech)
+    _clicked()
     left, right = st.columns([3, 2])
-    with left:
-        out = show_map(_map(projects, tech), key="overview_map")
-        _legend()
     with right:
-        _findings_panel(result, projects, (out or {}).get("last_active_drawing"))
+        place = _search(result)
+        pick = _findings_panel(result, projects)
+    with left:
+        show_map(_map(projects, tech, pick, place), key="overview_map", height=640)
+    _permalink(pick, tech)
+    _print_link()
     _charts(result, tech)
 
 

@@ -1,10 +1,12 @@
 """The app's pages through Streamlit's AppTest (widgets, uploads, language, filters)."""
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from baseline.i18n import STRINGS
 from baseline.workspace.store import Workspace
 from tests.conftest import ROOT
 from tests.plans import write_all
@@ -48,9 +50,21 @@ def test_map_page_headline_map_and_findings(app):
     assert "/app/static/vendor/leaflet/leaflet.js" in script
     assert "cdn.jsdelivr" not in script
     assert "PD-B02" in script
+    assert "ict-legend" in script and "imperial: false" in script
     app.selectbox(key="map_project").select("PD-B02").run()
     table = app.dataframe[0].value
-    assert "room-area" in set(table["rule_id"])
+    assert "room-area" in set(table["规则"])
+    # sorted fail first, full messages, blanks (not None) where nothing was measured
+    assert table["结果"].iloc[0] == "不通过"
+    order = {"不通过": 0, "提示": 1, "通过": 2, "不适用": 3}
+    assert table["结果"].map(order).is_monotonic_increasing
+    assert "None" not in set(table["实测值"]) and "nan" not in set(table["实测值"])
+    verdict = app.error[0].value
+    assert verdict.startswith("**结论：不通过**") and "通信机房使用面积15 m²" in verdict
+    # the map zooms to the chosen project and rings it; the address keeps it
+    script = folium_script(app)
+    assert "fitBounds" in script and "maxZoom: 16" in script
+    assert app.query_params["project"] == "PD-B02"
 
 
 def test_language_switch_changes_labels(app):
@@ -61,7 +75,7 @@ def test_language_switch_changes_labels(app):
         "Co-build saving",
     ]
     app.selectbox(key="map_project").select("PD-B02").run()
-    messages = " ".join(app.dataframe[0].value["message"])
+    messages = " ".join(app.dataframe[0].value["Message"])
     assert "telecom room net area 15 m² < 20 m² required" in messages
 
 
@@ -78,6 +92,11 @@ def test_map_filters_reduce_projects(app):
     app.multiselect(key="map_status").set_value(["fail"]).run()
     options = app.selectbox(key="map_project").options
     assert len(options) == 1 + 20  # the 20 failing projects of the headline
+    assert app.metric[1].value == "20 / 20"  # the headline follows the filter
+    app.multiselect(key="map_status").set_value(["pass"]).run()
+    assert app.metric[1].value == "0 / 9"
+    script = folium_script(app)
+    assert "PD-B02" not in script  # a failing project is not drawn under a pass filter
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "zip", "dxf", "kml", "parquet", "csv", "xlsx"])
@@ -96,7 +115,7 @@ def test_upload_each_format_and_check(app, tmp_path, fmt):
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     findings = at.dataframe[-1].value
-    assert set(findings["project_id"]) == {"PD-B02", "PD-B06"}
+    assert set(findings["项目编号"]) == {"PD-B02", "PD-B06"}
     runs = Workspace.default().runs()
     assert len(runs) == 1 and runs["file_name"].item() == path.name
 
@@ -111,7 +130,7 @@ def test_upload_takes_every_suffix_the_reader_reads(app, tmp_path):
     at.run()
     at.button(key="run_check").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert set(at.dataframe[-1].value["project_id"]) == {"PD-B02", "PD-B06"}
+    assert set(at.dataframe[-1].value["项目编号"]) == {"PD-B02", "PD-B06"}
 
 
 def test_check_results_match_between_geojson_and_gpkg(app, tmp_path):
@@ -125,11 +144,9 @@ def test_check_results_match_between_geojson_and_gpkg(app, tmp_path):
         )
         at.run()
         at.button(key="run_check").click().run()
-        results.append(
-            at.dataframe[-1].value[["project_id", "rule_id", "status"]].reset_index(drop=True)
-        )
+        results.append(at.dataframe[-1].value[["项目编号", "规则", "结果"]].reset_index(drop=True))
     assert results[0].equals(results[1])
-    assert (results[0]["status"] == "不通过").sum() >= 1
+    assert (results[0]["结果"] == "不通过").sum() >= 1
 
 
 def test_broken_file_shows_the_readers_message(app, tmp_path):
@@ -148,7 +165,7 @@ def test_cobuild_filter_by_kind(app):
     assert len(full) == 30  # issues 15 and 16: collaboration kinds, shared sites for PD-B15-B18
     at.multiselect(key="cb_kind").set_value(["pole_mount"]).run()
     table = at.dataframe[0].value
-    assert len(table) == 18 and set(table["kind"]) == {"杆上挂载"}
+    assert len(table) == 18 and set(table["类型"]) == {"杆上挂载"}
     at.multiselect(key="cb_kind").set_value(["shared_trench"]).run()
     at.multiselect(key="cb_severity").set_value(["heavy"]).run()
     assert len(at.dataframe[0].value) == 2
@@ -159,7 +176,7 @@ def test_cobuild_filter_by_kind(app):
 def test_standards_and_history_pages(app, tmp_path):
     at = page(app, "standards_page")
     at.selectbox(key="std_cat").select("residential").run()
-    assert "ftth-households-per-zone" in set(at.dataframe[0].value["rule_id"])
+    assert "ftth-households-per-zone" in set(at.dataframe[0].value["规则"])
     at = page(app, "history_page")
     assert any("单用户模式" in i.value for i in at.info)
 
@@ -223,3 +240,157 @@ def test_warm_up_leaves_the_first_map_visit_nothing_to_compute(tmp_path, monkeyp
     assert not at.error, [e.value for e in at.error]
     assert "PD-B02" in folium_script(at)
     assert at.metric[1].value == "20 / 33"  # issues 14, 15
+
+
+# --- Chinese everywhere: no untranslated UI string in either language ---------------------
+
+PAGES = ("map_page", "check_page", "cobuild_page", "standards_page", "history_page")
+CJK = re.compile(r"[\u3400-\u9fff]")
+FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # saving_cny, not_applicable, col_kind
+ENGLISH_ONLY = {v["en"] for k, v in STRINGS.items() if v.get("zh") and v["zh"] != v["en"]}
+
+
+def ui_strings(at) -> list[str]:
+    """Every label, placeholder, header and option text the page shows (not data values)."""
+    out: list[str] = []
+    for kind in ("selectbox", "multiselect", "radio", "text_input", "number_input",
+                 "date_input", "button", "download_button", "file_uploader"):  # fmt: skip
+        for w in at.get(kind):
+            proto = w.proto
+            out.append(proto.label)
+            if getattr(proto, "placeholder", ""):
+                out.append(proto.placeholder)
+            if kind in ("selectbox", "multiselect", "radio"):
+                out += list(w.options)
+    out += [m.label for m in at.metric]
+    out += [h.value for h in at.subheader] + [h.value for h in at.header]
+    for df in at.dataframe:
+        out += [str(c) for c in df.value.columns]
+    return [s for s in out if s]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_no_untranslated_ui_strings(app, tmp_path, language):
+    if language == "en":
+        app.radio(key="lang_choice").set_value("English").run()
+    # a saved run, so the history page has its tables and selectors
+    path, _ = write_all(tmp_path)["geojson"]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    at.run()
+    at.button(key="run_check").click().run()
+    seen = {"check_page": ui_strings(at)}
+    for name in PAGES:
+        at = page(app, name)
+        if name == "map_page":
+            at.selectbox(key="map_project").select("PD-B02").run()
+        if name == "standards_page":
+            at.selectbox(key="std_rule").select_index(0).run()
+        seen[name] = seen.get(name, []) + ui_strings(at)
+    problems = []
+    for name, texts in seen.items():
+        for text in texts:
+            if "Choose an option" in text or FIELD_NAME.search(text):
+                problems.append((name, text))
+            if language == "zh" and text in ENGLISH_ONLY:
+                problems.append((name, text))
+            own = text == "中文" or "语言" in text or re.search(r"PD-[A-Z]\d+", text)
+            if language == "en" and CJK.search(text) and not own:  # own: names, not words
+                problems.append((name, text))
+    assert problems == []
+    assert len(seen["map_page"]) > 20 and len(seen["check_page"]) > 20
+
+
+def test_search_goes_to_coordinates_and_projects(app):
+    app.text_input(key="map_search").input("121.5,31.24").run()
+    hits = app.radio(key="map_hit_121.5,31.24")
+    assert [o.split("(")[-1] for o in hits.options] == ["WGS84)", "GCJ-02)", "BD-09)"]
+    assert "[31.24, 121.5]" in folium_script(app)  # centred on the WGS84 reading
+    app.text_input(key="map_search").input("PD-B06").run()
+    assert app.selectbox(key="map_project").value == "PD-B06"
+
+
+def test_permalink_opens_the_language_and_project(tmp_path, monkeypatch):
+    monkeypatch.setenv("BASELINE_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["lang"] = "en"
+    at.query_params["project"] = "PD-B02"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.metric[0].label == "Covered share of Pudong"
+    assert at.selectbox(key="map_project").value == "PD-B02"
+    assert at.query_params["lang"] == "en"
+
+
+def test_check_page_counts_projects_and_rows(app, tmp_path):
+    path, _ = write_all(tmp_path)["geojson"]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    at.run()
+    at.button(key="run_check").click().run()
+    assert [m.label for m in at.metric] == ["✕ 不通过", "! 提示", "✓ 通过", "– 不适用"]
+    verdicts = at.dataframe[0].value
+    assert set(verdicts["项目编号"]) == {"PD-B02", "PD-B06"}
+    counts = {m.label: int(m.value) for m in at.metric}
+    assert sum(counts.values()) == 2  # projects, not rows
+    rows = len(at.dataframe[-1].value)
+    assert any(f"共 {rows} 条检查结果" in c.value for c in at.caption)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载方案模板（GeoJSON 示例）" in labels
+
+
+def test_column_mapping_rescues_a_plan_without_project_id(app, tmp_path):
+    path, _ = write_all(tmp_path)["geojson"]
+    text = path.read_text(encoding="utf-8")
+    assert '"project_id"' in text
+    renamed = tmp_path / "renamed.geojson"
+    renamed.write_text(text.replace('"project_id"', '"objectid"'), encoding="utf-8")
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value(
+        (renamed.name, renamed.read_bytes(), "application/geo+json")
+    )
+    at.run()
+    at.button(key="run_check").click().run()
+    assert len(at.error) == 1 and not at.exception
+    mapping = at.expander[0]
+    assert mapping.label == "列映射（文件缺少必需列时）" and mapping.proto.expanded
+    at.text_input(key="plan_col_project_id").input("objectid").run()
+    at.button(key="run_check").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert set(at.dataframe[-1].value["项目编号"]) == {"PD-B02", "PD-B06"}
+
+
+def test_print_view_has_map_legend_scale_north_date_and_sources(tmp_path, monkeypatch):
+    monkeypatch.setenv("BASELINE_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["print"] = "1"
+    at.query_params["project"] = "PD-B02"
+    at.run()
+    assert not at.exception, at.exception
+    script = folium_script(at)
+    for part in ("ict-north", "ict-legend", "imperial: false", "fitBounds"):
+        assert part in script
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "制图日期" in text and "上海时间" in text and "layers/SOURCES.md" in text
+    assert "示意数据" in text and "@page { size: A4 landscape" in text
+    assert not at.metric  # the print view is the map, its legend and notes only
+
+
+def test_history_names_runs_and_compares_two(app, tmp_path):
+    path, _ = write_all(tmp_path)["geojson"]
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    at.run()
+    for _ in range(2):
+        at.button(key="run_check").click().run()
+        assert not at.error, [e.value for e in at.error]
+    at = page(app, "history_page")
+    run = at.selectbox(key="hist_run")
+    assert run.value == 2 and run.options[0].startswith(f"#2 {path.name} · ")
+    assert "2 个项目" in run.options[0] and "条不通过" in run.options[0]
+    at.selectbox(key="hist_other").select(1).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert metrics["已解决"] == 0 and metrics["新增问题"] == 0 and metrics["仍不通过"] >= 3
+    assert at.expander[0].label == "哈希与来源"
+    assert "输入文件哈希" in at.dataframe[-1].value.columns

@@ -2,6 +2,7 @@ import warnings
 
 import pytest
 
+from baseline.maps.palette import STATUS_COLOURS
 from baseline.reports.check_report import write_check
 from tests.browser import browser
 
@@ -22,7 +23,8 @@ def test_html_report_opens_in_chromium_without_network(sample_result, tmp_path):
         assert page.title() == "ICT baseline compliance report"
         maps = page.locator("figure svg")
         assert maps.count() == int((sample_result.projects["status"] == "fail").sum())
-        red = page.locator('figure svg [fill="#d73027"], figure svg [stroke="#d73027"]')
+        fail = STATUS_COLOURS["fail"]
+        red = page.locator(f'figure svg [fill="{fail}"], figure svg [stroke="{fail}"]')
         assert red.count() > 0
         box = maps.first.bounding_box()
         assert box["width"] == 240 and box["height"] == 240

@@ -10,6 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, box
 
+from baseline.maps.palette import GRID_COLOURS
 from baseline.reports.check_report import check_bytes, render_html, write_check
 from baseline.reports.cobuild_report import recs_bytes, write_recommendations
 from baseline.reports.cobuild_report import render_html as render_recs
@@ -159,7 +160,7 @@ def test_covered_share_bands_weigh_cells_by_area():
     bands = covered_share_bands(grid)
     assert bands.index.tolist() == ["0-20%", "20-40%", "40-60%", "60-80%", "80-100%"]
     assert bands["area_km2"].tolist() == pytest.approx([3.0, 0.0, 3.0, 0.0, 4.5])
-    assert bands["colour"].tolist() == ["#d73027", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850"]
+    assert bands["colour"].tolist() == list(GRID_COLOURS)  # the map's five bands
 
 
 def test_grid_by_class_merges_cells_of_one_colour():
@@ -170,9 +171,9 @@ def test_grid_by_class_merges_cells_of_one_colour():
         crs="EPSG:32651",
     )
     merged = grid_by_class(grid)
-    assert merged["k"].tolist() == [0, 3, 5]
-    assert merged["colour"].tolist() == ["#d73027", "#d9ef8b", "#1a9850"]
-    assert merged["covered"].tolist() == ["0% – 10%", "50% – 70%", "90% – 100%"]
+    assert merged["k"].tolist() == [0, 2, 4]
+    assert merged["colour"].tolist() == [GRID_COLOURS[0], GRID_COLOURS[2], GRID_COLOURS[4]]
+    assert merged["covered"].tolist() == ["0–20 %", "40–60 %", "80–100 %"]
     assert merged["area_m2"].tolist() == [2.0, 1.0, 1.0]
     assert merged.geometry.iloc[0].equals(box(0, 0, 2, 1))
     assert merged.geometry.area.tolist() == pytest.approx([2.0, 1.0, 1.0])

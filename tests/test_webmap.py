@@ -10,13 +10,27 @@ import shapely
 import shapely.geometry
 from shapely.geometry import Point, box
 
-from baseline.maps.palette import STATUS_COLOURS, fitting_status
+from baseline.errors import BaselineError
+from baseline.maps.palette import (
+    GRID_COLOURS,
+    STATUS_COLOURS,
+    band_label,
+    fitting_status,
+    grid_class,
+)
 from baseline.maps.plan import plan_map
+from baseline.maps.search import search
+from baseline.maps.tiles import unpack_mbtiles, write_mbtiles
 from baseline.maps.webmap import (
     BASEMAPS,
+    Legend,
+    LegendEntry,
+    ShowFromZoom,
     TiledGeoJson,
+    TileSource,
     add_clustered_points,
     add_polygons,
+    add_status_markers,
     base_map,
     configure_offline,
     display_copy,
@@ -25,7 +39,8 @@ from baseline.maps.webmap import (
     tile_xy,
     write_tiles,
 )
-from baseline.reports.charts import bars, stacked_bars
+from baseline.reports.charts import bars, stacked_bars, timeline
+from baseline.reports.figures import compare_runs, gap_pieces, project_verdicts, sorted_findings
 
 
 def test_amap_display_copy_is_shifted_and_the_data_is_not():
@@ -47,8 +62,9 @@ def test_offline_leaflet_and_basemap_setting():
     assert "tile.openstreetmap.org" in osm
     no_key = base_map((31.2, 121.6), 10, basemap="tianditu").get_root().render()
     assert "tianditu" not in no_key
-    assert BASEMAPS == ("none", "osm", "amap", "tianditu")
-    assert grid_colour(0.0) == "#d73027" and grid_colour(1.0) == "#1a9850"
+    assert BASEMAPS == ("none", "local", "custom", "custom_gcj02", "osm", "amap", "tianditu")
+    assert grid_colour(0.0) == GRID_COLOURS[0] and grid_colour(1.0) == GRID_COLOURS[-1]
+    assert "L.control.scale({imperial: false, metric: true})" in html  # metres only
 
 
 def test_tile_numbers_and_bounds_agree():
@@ -143,5 +159,177 @@ def test_polygon_layer_colours_each_feature_by_its_column():
         fmap, gdf, name="p", colour_by=STATUS_COLOURS, colour_col="status", weight=3
     )
     styles = [layer.style_function(f) for f in layer.data["features"]]
-    assert [x["color"] for x in styles] == ["#d73027", "#1a9850"]
+    assert [x["color"] for x in styles] == [STATUS_COLOURS["fail"], STATUS_COLOURS["pass"]]
     assert {x["weight"] for x in styles} == {3} and {x["fillOpacity"] for x in styles} == {0.35}
+
+
+# --- the map a planner opens every morning (issue 18) ------------------------------------
+
+
+def test_status_palette_is_apart_from_the_coverage_ramp_and_bands_match_the_chart():
+    statuses = {STATUS_COLOURS[s] for s in ("fail", "warn", "pass")}
+    assert not statuses & set(GRID_COLOURS)
+    # the ramp is one hue (purple): blue dominates red and green in every step
+    for c in GRID_COLOURS:
+        r, g, b = (int(c[i : i + 2], 16) for i in (1, 3, 5))
+        assert b >= r and b >= g
+    assert grid_class(np.array([0.0, 0.2, 0.2001, 0.61, 1.0])).tolist() == [0, 0, 1, 3, 4]
+    assert [band_label(k) for k in range(5)] == [
+        "0–20 %",
+        "20–40 %",
+        "40–60 %",
+        "60–80 %",
+        "80–100 %",
+    ]
+
+
+def test_status_markers_sit_above_clusters_with_glyphs_and_a_selected_ring():
+    pts = gpd.GeoDataFrame(
+        {"project_id": ["A", "B"], "status": ["fail", "pass"]},
+        geometry=[Point(121.5, 31.2), Point(121.6, 31.3)],
+        crs=4326,
+    )
+    fmap = base_map((31.2, 121.6), 10)
+    layer = add_status_markers(fmap, pts, name="projects", tooltip=["project_id"], selected="A")
+    styles = [layer.style_function(f) for f in layer.data["features"]]
+    assert "✕" in styles[0]["html"] and STATUS_COLOURS["fail"] in styles[0]["html"]
+    assert "✓" in styles[1]["html"] and styles[0]["iconSize"] == [34, 34]  # A is chosen
+    assert styles[1]["iconSize"] == [26, 26]
+    html = fmap.get_root().render()
+    assert '"pane": "projects"' in html and "zIndex = 650" in html.replace(" ", " ")
+
+
+def test_legend_lists_entries_by_layer_and_redraws_on_zoom_and_toggle():
+    fmap = base_map((31.2, 121.6), 10)
+    grid = add_polygons(fmap, gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs=4326), name="g")
+    group = folium.FeatureGroup(name="gaps", show=False).add_to(fmap)
+    Legend(
+        "图例",
+        [
+            LegendEntry("覆盖", shape="ramp", layer=grid, colours=GRID_COLOURS, ticks=("0",) * 5),
+            LegendEntry("空白", "#54278f", "square", group),
+            LegendEntry("地铁", "#666", "line"),
+        ],
+    ).add_to(fmap)
+    ShowFromZoom(group, 14).add_to(fmap)
+    html = fmap.get_root().render()
+    assert "ict-legend" in html and "zoomend overlayadd overlayremove layeradd" in html
+    entries = json.loads(re.search(r"var entries = (\[.*?\]);\n", html).group(1))
+    assert [e["label"] for e in entries] == ["覆盖", "空白", "地铁"]
+    assert entries[0]["layer"] == grid.get_name() and entries[2]["layer"] is None
+    assert "map.getZoom() >= 14" in html
+
+
+def test_tile_package_is_unpacked_with_rows_flipped_and_drawn(tmp_path):
+    png = b"\x89PNG\r\n\x1a\nfake"
+    path = write_mbtiles(
+        tmp_path / "d.mbtiles",
+        {(12, 3430, 1674): png, (13, 6860, 3348): png + b"2"},
+        {
+            "format": "png",
+            "name": "district",
+            "attribution": "© District",
+            "bounds": "121,31,122,32",
+        },
+    )
+    package = unpack_mbtiles(path, tmp_path / "static")
+    assert (package.min_zoom, package.max_zoom, package.count) == (12, 13, 2)
+    assert (package.folder / "12" / "3430" / "1674.png").read_bytes() == png
+    assert package.bounds == (121.0, 31.0, 122.0, 32.0)
+    url = package.url("/app/static/basemap")
+    assert url == f"/app/static/basemap/{package.name}/{{z}}/{{x}}/{{y}}.png"
+    again = unpack_mbtiles(path, tmp_path / "static")  # unchanged package: not unpacked again
+    assert again == package
+    html = (
+        base_map(
+            (31.2, 121.6),
+            12,
+            basemap="local",
+            tiles=TileSource(url, "© District", package.max_zoom, package.bounds),
+            tile_notice="x!",
+        )
+        .get_root()
+        .render()
+    )
+    assert url in html and '"maxNativeZoom": 13' in html and "tileerror" in html
+    bounds = re.search(r'"bounds": (\[.*?\]),\n\}', html, re.S).group(1)
+    assert [float(v) for v in re.findall(r"[\d.]+", bounds)] == [31.0, 121.0, 32.0, 122.0]
+    with pytest.raises(BaselineError, match="not an MBTiles file"):
+        unpack_mbtiles(tmp_path / "static" / package.name / "package.json", tmp_path / "s2")
+
+
+def test_gcj02_intranet_tiles_shift_display_copies():
+    data = gpd.GeoDataFrame({"id": [1]}, geometry=[Point(121.5, 31.24)], crs=4326)
+    moved = display_copy(data, "custom_gcj02").geometry.iloc[0]
+    assert moved.x != 121.5 and display_copy(data, "custom").geometry.iloc[0].x == 121.5
+
+
+def test_search_finds_projects_stations_and_coordinates(sample_result):
+    stations = gpd.GeoDataFrame(
+        {
+            "name": ["世纪大道", "陆家嘴"],
+            "name_pinyin": ["ShiJi DaDao", "LuJiaZui"],
+            "line": ["2号线", "2号线"],
+        },
+        geometry=[Point(121.527, 31.229), Point(121.502, 31.238)],
+        crs=4326,
+    )
+    hits = search("pd-b02", projects=sample_result.projects, stations=stations)
+    assert hits[0].kind == "project" and hits[0].key == "PD-B02"
+    site = sample_result.projects.set_index("project_id").loc["PD-B02", "geometry"]
+    assert site.contains(Point(hits[0].lon, hits[0].lat))
+    assert [h.key for h in search("lujiazui", stations=stations)] == ["陆家嘴"]
+    w, g, b = search("121.5,31.24")
+    assert (w.lon, w.lat) == (121.5, 31.24)
+    assert 0.003 < w.lon - g.lon < 0.006  # a GCJ-02 reading lies about 470 m east of WGS84
+    assert b.lon < g.lon and b.lat < g.lat  # BD-09 is a further offset
+    assert search("nothing like this", projects=sample_result.projects) == []
+
+
+def test_verdicts_sorted_findings_and_run_comparison(sample_result):
+    f = sample_result.findings
+    verdicts = project_verdicts(f)
+    assert verdicts.loc["PD-B02", "verdict"] == "fail"
+    assert "15 m²" in verdicts.loc["PD-B02", "why"]
+    assert (verdicts["verdict"] == "fail").sum() == (
+        sample_result.projects["status"] == "fail"
+    ).sum()
+    assert verdicts.loc[verdicts["verdict"] == "pass", "why"].eq("").all()
+    rows = sorted_findings(f)
+    ranks = rows["status"].map({"fail": 0, "warn": 1, "pass": 2, "not_applicable": 3})
+    assert ranks.is_monotonic_increasing and len(rows) == len(f)
+    assert "None" not in set(rows["measured"]) and "" in set(rows["measured"])
+    fixed = f.assign(status=np.where(f["project_id"] == "PD-B02", "pass", f["status"]))
+    diff = compare_runs(f, fixed)
+    assert set(diff["resolved"]["project_id"]) == {"PD-B02"}
+    assert diff["new"].empty and "PD-B02" not in set(diff["still"]["project_id"])
+
+
+def test_gap_pieces_describe_the_gap_under_the_pointer(sample_result):
+    gaps = gpd.GeoDataFrame(
+        {"gap_id": ["G1"], "area_m2": [4e6]}, geometry=[box(0, 0, 2000, 2000)], crs=32651
+    )
+    cells = gpd.GeoDataFrame(
+        {"covered_fraction": [0.25, 0.0]},
+        geometry=[box(0, 0, 1000, 2000), box(1000, 0, 2000, 2000)],
+        crs=32651,
+    ).to_crs(4326)
+    site = gpd.GeoDataFrame({"project_id": ["P1"]}, geometry=[box(100, 100, 200, 200)], crs=32651)
+    pieces = gap_pieces(gaps, cells, site)
+    assert len(pieces) == 2 and set(pieces["gap_km2"]) == {4.0}
+    assert pieces["piece_km2"].tolist() == pytest.approx([2.0, 2.0], abs=0.01)
+    assert pieces["projects"].tolist() == ["P1", ""]
+    assert pieces["cell_covered"].tolist() == [0.25, 0.0]
+
+
+def test_timeline_draws_works_and_their_overlap():
+    works = pd.DataFrame(
+        {
+            "label": ["R1", "R2"],
+            "start": ["2026-01-01", "2026-07-01"],
+            "end": ["2026-12-31", "2027-06-30"],
+        }
+    )
+    svg = timeline(works, [(pd.Timestamp("2026-07-01"), pd.Timestamp("2026-12-31"))], title="t")
+    assert svg.count('class="work"') == 2 and svg.count('class="overlap"') == 1
+    assert "R1: 2026-01-01 – 2026-12-31" in svg and "<title>t</title>" in svg

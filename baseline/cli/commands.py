@@ -884,8 +884,17 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
 @cli.command()
 @click.option("--port", default=8501, show_default=True)
 @click.option("--address", default="127.0.0.1", show_default=True)
-def app(port: int, address: str) -> None:
+@click.option(
+    "--basemap",
+    "basemap_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="An MBTiles tile package the app serves as its basemap (no network needed).",
+)
+def app(port: int, address: str, basemap_file: Path | None) -> None:
     """Start the map app (the same as `make run`): serve.py, which warms the map, then app.py."""
+    if basemap_file is not None:
+        os.environ["BASELINE_BASEMAP"] = str(basemap_file.resolve())
     cmd = [
         sys.executable,
         "-m",

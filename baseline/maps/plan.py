@@ -17,15 +17,19 @@ from baseline.maps.webmap import add_points, add_polygons, base_map, display_cop
 FITTING_TIP = ["kind", "project_id"]
 
 
-def _fittings(fmap: folium.Map, fittings: gpd.GeoDataFrame, name: str, basemap: str) -> None:
+def _fittings(
+    fmap: folium.Map, fittings: gpd.GeoDataFrame, name: str, basemap: str, lang: str
+) -> None:
     """Draw fittings coloured by ``state``: lines and areas, then points."""
     points = fittings.geom_type == "Point"
+    aliases = [t("kind", lang), t("project_id", lang)]
     if (~points).any():
         add_polygons(
             fmap,
             display_copy(fittings[~points], basemap),
             name=name,
             tooltip=FITTING_TIP,
+            aliases=aliases,
             colour_by=STATUS_COLOURS,
             colour_col="state",
             fill_opacity=0.5,
@@ -37,6 +41,7 @@ def _fittings(fmap: folium.Map, fittings: gpd.GeoDataFrame, name: str, basemap: 
             display_copy(fittings[points], basemap),
             name=name + " ·",
             tooltip=FITTING_TIP,
+            aliases=aliases,
             colour_by=STATUS_COLOURS,
             colour_col="state",
             radius=5,
@@ -68,13 +73,15 @@ def plan_map(result: CheckResult, *, basemap: str = "none", lang: str = "en") ->
         display_copy(proj.assign(status_text=proj["status"].map(lambda s: t(s, lang))), basemap),
         name=t("layer_projects", lang),
         tooltip=["project_id", "name", "status_text"],
+        aliases=[t("project_id", lang), t("project_name", lang), t("status", lang)],
         colour_by=STATUS_COLOURS,
         colour_col="status",
         fill_opacity=0.25,
         weight=2,
     )
     fits = result.fittings.assign(state=fitting_status(result.fittings["failing"]))
-    _fittings(fmap, fits, t("layer_fittings", lang), basemap)
+    fits = fits.assign(kind=fits["kind"].map(lambda k: result.standard.fitting_label(k, lang)))
+    _fittings(fmap, fits, t("layer_fittings", lang), basemap, lang)
     fmap.fit_bounds([[south, west], [north, east]])
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

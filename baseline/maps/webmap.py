@@ -5,13 +5,17 @@ Leaflet and the plugins the app uses are fetched from npm at set-up time into
 :func:`configure_offline` points folium at them (and leaves the CDN in place when the local
 copy is absent). The basemap is a setting: ``none`` (the boundary and metro as context),
 ``osm``, ``amap`` (GCJ-02 tiles: display copies are shifted to GCJ-02, stored data never is)
-or ``tianditu`` (needs a key).
+``tianditu`` (needs a key), ``local`` (a tile package the app serves itself, see
+:mod:`baseline.maps.tiles`) or ``custom`` / ``custom_gcj02`` (an intranet XYZ/WMTS URL
+template, its tiles in WGS84 or GCJ-02). A failed tile load shows a notice on the map
+(:class:`TileNotice`), never a silent grey map.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
@@ -34,6 +38,7 @@ from baseline.maps.palette import (
     KIND_COLOURS,
     PROJECT_COLOUR,
     STATUS_COLOURS,
+    STATUS_GLYPHS,
     grid_class,
     grid_colour,
 )
@@ -44,13 +49,23 @@ __all__ = [
     "KIND_COLOURS",
     "STATIC_URL",
     "STATUS_COLOURS",
+    "Highlight",
     "LayerStyle",
+    "Legend",
+    "LegendEntry",
+    "MetricScale",
+    "NorthArrow",
     "PointStyle",
+    "ShowFromZoom",
+    "TileNotice",
+    "TileSource",
     "TiledGeoJson",
+    "ViewInUrl",
     "ZoomSwitch",
     "add_clustered_points",
     "add_points",
     "add_polygons",
+    "add_status_markers",
     "base_map",
     "configure_offline",
     "display_copy",
@@ -65,7 +80,8 @@ __all__ = [
 ]
 
 STATIC_URL = "app/static/vendor"
-BASEMAPS = ("none", "osm", "amap", "tianditu")
+BASEMAPS = ("none", "local", "custom", "custom_gcj02", "osm", "amap", "tianditu")
+GCJ02_BASEMAPS = frozenset({"amap", "custom_gcj02"})
 _TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
     "amap": (
@@ -118,7 +134,7 @@ def display_copy(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
     never stored or exported.
     """
     out = gdf.to_crs("EPSG:4326")
-    if basemap == "amap":
+    if basemap in GCJ02_BASEMAPS:
         out = from_wgs84(out, "gcj02")
     rounded = shapely.set_precision(out.geometry.values, 1e-6, mode="pointwise")
     return out.set_geometry(rounded, crs=out.crs)
@@ -132,32 +148,133 @@ def simplify(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
     return out.to_crs("EPSG:4326")
 
 
+@dataclass(frozen=True)
+class TileSource:
+    """Where a ``local`` or ``custom`` basemap's tiles come from.
+
+    Attributes
+    ----------
+    url : str
+        Leaflet URL template (``{z}/{x}/{y}``).
+    attribution : str
+        Shown in the corner of the map.
+    max_zoom : int
+        The deepest zoom with tiles; deeper views scale them.
+    extent : tuple of float, optional
+        West, south, east, north: no tile is asked for outside.
+    """
+
+    url: str
+    attribution: str = ""
+    max_zoom: int = 18
+    extent: tuple[float, float, float, float] | None = None
+
+
 def base_map(
     center: tuple[float, float],
     zoom: int,
     *,
     basemap: str = "none",
     tianditu_key: str = "",
+    tiles: TileSource | None = None,
+    tile_notice: str = "",
 ) -> folium.Map:
-    """An empty map on a canvas renderer with the chosen basemap (or none)."""
+    """An empty map on a canvas renderer with the chosen basemap (or none), metric scale.
+
+    ``tiles`` says where a ``local`` or ``custom`` basemap's tiles come from; without it,
+    those basemaps draw no tiles. ``tile_notice`` is the text shown on the map when tiles
+    fail to load (:class:`TileNotice`).
+    """
     if basemap not in BASEMAPS:
         msg = f"'{basemap}' is not a valid basemap, must be one of {', '.join(BASEMAPS)}"
         raise ValueError(msg)
-    fmap = folium.Map(
-        location=center,
-        zoom_start=zoom,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-    )
+    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, prefer_canvas=True)
     fmap.options["maxZoom"] = 18  # marker clusters need one; folium sets it only on tiles
-    if basemap != "none" and not (basemap == "tianditu" and not tianditu_key):
-        url, attr = _TILES[basemap]
+    MetricScale().add_to(fmap)
+    source = tiles or TileSource("")
+    url, attr = _TILES.get(basemap, (source.url, source.attribution))
+    if basemap in ("local", "custom", "custom_gcj02"):
+        url, attr = source.url, source.attribution
+    if basemap == "tianditu" and not tianditu_key:
+        url = ""
+    if basemap != "none" and url:
         url = url.replace("{key}", tianditu_key)
-        folium.TileLayer(
-            url, attr=attr, name=basemap, subdomains="1234" if "{s}" in url else "abc", max_zoom=18
-        ).add_to(fmap)
+        layer = folium.TileLayer(
+            url,
+            attr=attr or basemap,
+            name=basemap,
+            subdomains="1234" if "{s}" in url else "abc",
+            max_zoom=18,
+            max_native_zoom=source.max_zoom,
+        )
+        if source.extent:
+            w, s, e, n = source.extent
+            layer.options["bounds"] = [[s, w], [n, e]]
+        layer.add_to(fmap)
+        if tile_notice:
+            TileNotice(tile_notice).add_to(fmap)
     return fmap
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, metric: true}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class TileNotice(MacroElement):
+    """A visible notice on the map when basemap tiles fail to load (offline, wrong URL).
+
+    The notice names the basemap and stays until tiles load again; the layers drawn over
+    the basemap are unaffected.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var box = L.control({position: 'topright'});
+            box.onAdd = function() {
+                var d = L.DomUtil.create('div', 'ict-tile-notice');
+                d.style.cssText = 'display:none;background:#fff3cd;color:#533f03;'
+                    + 'border:1px solid #d4a72c;padding:4px 8px;font:13px sans-serif;'
+                    + 'border-radius:4px;max-width:260px';
+                d.textContent = {{ this.text|tojson }};
+                return d;
+            };
+            box.addTo(map);
+            var failed = 0;
+            map.eachLayer(function(l) {
+                if (!(l instanceof L.TileLayer)) { return; }
+                l.on('tileerror', function() {
+                    failed += 1;
+                    box.getContainer().style.display = 'block';
+                    box.getContainer().dataset.failed = failed;
+                });
+                l.on('tileload', function() {
+                    if (failed === 0) { box.getContainer().style.display = 'none'; }
+                });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "TileNotice"
+        self.text = text
 
 
 def _fields(gdf: gpd.GeoDataFrame, fields: list[str]) -> list[str]:
@@ -203,6 +320,11 @@ class LayerStyle(TypedDict, total=False):
         Opacity of the fill, 0..1.
     weight : float
         Width of outlines and lines in pixels.
+    dash_col : str
+        The column whose value picks a dash pattern from ``dash_by``.
+    dash_by : mapping
+        Leaflet ``dashArray`` per value of ``dash_col`` (e.g. ``{"light": "6 6"}``);
+        other values are drawn solid.
     """
 
     colour: str
@@ -210,6 +332,8 @@ class LayerStyle(TypedDict, total=False):
     colour_col: str
     fill_opacity: float
     weight: float
+    dash_col: str
+    dash_by: Mapping[str, str]
 
 
 class PointStyle(TypedDict, total=False):
@@ -254,13 +378,21 @@ def add_polygons(
     the :class:`LayerStyle` keys (a blue fill of opacity 0.35 and 1.5 px outlines unless
     given).
     """
-    data = _layer_data(gdf, tooltip, style.get("colour_col"))
+    data = _layer_data(
+        gdf, [*(tooltip or []), *filter(None, [style.get("dash_col")])], style.get("colour_col")
+    )
     weight = style.get("weight", 1.5)
     fill_opacity = style.get("fill_opacity", 0.35)
 
+    dash_col, dash_by = style.get("dash_col"), style.get("dash_by") or {}
+
     def paint(feature: dict[str, Any]) -> dict[str, Any]:
         c = _colour(feature, style, PROJECT_COLOUR)
-        return {"color": c, "fillColor": c, "weight": weight, "fillOpacity": fill_opacity}
+        out = {"color": c, "fillColor": c, "weight": weight, "fillOpacity": fill_opacity}
+        dash = dash_by.get(feature["properties"].get(dash_col)) if dash_col else None
+        if dash:
+            out["dashArray"] = dash
+        return out
 
     tip = None
     if tooltip:
@@ -279,12 +411,14 @@ def add_points(
     *,
     name: str,
     tooltip: list[str] | None = None,
+    aliases: list[str] | None = None,
     show: bool = True,
     **style: Unpack[PointStyle],
 ) -> folium.GeoJson:
     """Add points as canvas circle markers (fast for thousands of points).
 
-    ``style`` holds the :class:`PointStyle` keys (dark grey, radius 3 unless given).
+    ``style`` holds the :class:`PointStyle` keys (dark grey, radius 3 unless given);
+    ``aliases`` words the tooltip's fields.
     """
     data = _layer_data(gdf, tooltip, style.get("colour_col"))
     radius = style.get("radius", 3)
@@ -293,7 +427,12 @@ def add_points(
         c = _colour(feature, style, "#333")
         return {"color": c, "fillColor": c, "fillOpacity": 0.8, "weight": 1, "radius": radius}
 
-    tip = folium.GeoJsonTooltip(fields=_present(data, tooltip)) if tooltip else None
+    tip = None
+    if tooltip:
+        present = _present(data, tooltip)
+        tip = folium.GeoJsonTooltip(
+            fields=present, aliases=aliases[: len(present)] if aliases else None
+        )
     layer = folium.GeoJson(
         data,
         name=name,
@@ -475,7 +614,9 @@ class TiledGeoJson(MacroElement):
 
     Nothing is fetched while the group is off the map (below the zoom where a
     :class:`ZoomSwitch` shows it); from then on each pan or zoom fetches the tiles in view
-    that exist and were not fetched before, and adds each piece once.
+    that exist and were not fetched before, and adds each piece once. ``lines`` words the
+    tooltip: (field, text) pairs, ``{v}`` in the text standing for the field's value, a
+    line left out where the value is empty; by default "field: value" per field.
     """
 
     _template = Template(
@@ -489,8 +630,13 @@ class TiledGeoJson(MacroElement):
             var layer = L.geoJSON(null, {
                 style: {{ this.style|tojson }},
                 onEachFeature: function(f, l) {
-                    var p = f.properties, fields = {{ this.fields|tojson }};
-                    l.bindTooltip(fields.map(function(k) { return k + ': ' + p[k]; }).join('<br>'));
+                    var p = f.properties, lines = {{ this.lines|tojson }};
+                    l.bindTooltip(lines.filter(function(x) {
+                        return p[x[0]] !== undefined && p[x[0]] !== null && p[x[0]] !== '';
+                    }).map(function(x) {
+                        var v = String(p[x[0]]).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+                        return x[1].split('{v}').join(v);
+                    }).join('<br>'), {sticky: true});
                 }
             }).addTo(group);
             function tile(lon, lat) {
@@ -537,6 +683,7 @@ class TiledGeoJson(MacroElement):
         id_col: str,
         fields: list[str],
         style: Mapping[str, Any],
+        lines: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__()
         self._name = "TiledGeoJson"
@@ -547,3 +694,333 @@ class TiledGeoJson(MacroElement):
         self.id_col = id_col
         self.fields = [id_col, *[f for f in fields if f != id_col]]
         self.style = dict(style)
+        self.lines = [list(x) for x in lines] if lines else [[f, f + ": {v}"] for f in self.fields]
+
+
+_MARKER_HTML = (
+    '<div class="ict-mark" style="width:{size}px;height:{size}px;background:{colour};'
+    "border:2px solid {ring};border-radius:50%;box-shadow:0 0 0 1px #222;display:flex;"
+    "align-items:center;justify-content:center;font:bold {font}px sans-serif;"
+    'color:{ink}">{glyph}</div>'
+)
+
+
+def status_marker_html(status: str, *, selected: bool = False) -> str:
+    """The HTML of a project's marker: a disc in the status colour with its glyph.
+
+    The glyph (✕, !, ✓, –) carries the status without colour; a selected project's
+    marker is larger with a black ring.
+    """
+    colour = STATUS_COLOURS.get(status, PROJECT_COLOUR)
+    size = 30 if selected else 22
+    return _MARKER_HTML.format(
+        size=size,
+        colour=colour,
+        ring="#000" if selected else "#fff",
+        font=16 if selected else 13,
+        ink="#222" if status == "warn" else "#fff",
+        glyph=STATUS_GLYPHS.get(status, ""),
+    )
+
+
+PROJECT_PANE = "projects"
+
+
+def add_status_markers(
+    fmap: folium.Map,
+    gdf: gpd.GeoDataFrame | str,
+    *,
+    name: str,
+    status_col: str = "status",
+    tooltip: list[str] | None = None,
+    aliases: list[str] | None = None,
+    selected: str | None = None,
+    id_col: str = "project_id",
+) -> folium.GeoJson:
+    """One marker per feature (points: a project's symbol), coloured and marked by status.
+
+    The markers sit in their own pane above marker clusters, so clustered towers never
+    hide a project; ``selected`` names the feature (by ``id_col``) drawn larger.
+    """
+    folium.map.CustomPane(PROJECT_PANE, z_index=650).add_to(fmap)
+    data = _layer_data(gdf, tooltip, status_col)
+
+    def paint(feature: dict[str, Any]) -> dict[str, Any]:
+        props = feature["properties"]
+        chosen = selected is not None and props.get(id_col) == selected
+        size = 34 if chosen else 26
+        return {
+            "html": status_marker_html(str(props.get(status_col)), selected=chosen),
+            "iconSize": [size, size],
+            "iconAnchor": [size // 2, size // 2],
+            "className": "ict-project",
+        }
+
+    tip = None
+    if tooltip:
+        present = _present(data, tooltip)
+        tip = folium.GeoJsonTooltip(
+            fields=present, aliases=aliases[: len(present)] if aliases else None
+        )
+    marker = folium.Marker(icon=folium.DivIcon(html="", class_name="ict-project"))
+    marker.options["pane"] = PROJECT_PANE
+    layer = folium.GeoJson(data, name=name, marker=marker, style_function=paint, tooltip=tip)
+    layer.add_to(fmap)
+    return layer
+
+
+class ShowFromZoom(MacroElement):
+    """Show ``layer`` from ``zoom`` on and hide it below (a project's outline, say)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, layer = {{ this.layer }};
+            function apply() {
+                var on = map.getZoom() >= {{ this.zoom }};
+                if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
+                if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
+            }
+            map.on('zoomend', apply);
+            apply();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: Layer, zoom: int) -> None:
+        super().__init__()
+        self._name = "ShowFromZoom"
+        self.layer = layer.get_name()
+        self.zoom = int(zoom)
+
+
+class Highlight(MacroElement):
+    """Fit the map to ``bounds`` (south, west, north, east) and outline them in a halo."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, b = {{ this.bounds|tojson }};
+            map.fitBounds([[b[0], b[1]], [b[2], b[3]]], {maxZoom: {{ this.max_zoom }},
+                                                         padding: [40, 40]});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float], max_zoom: int = 16) -> None:
+        super().__init__()
+        self._name = "Highlight"
+        self.bounds = [float(v) for v in bounds]
+        self.max_zoom = int(max_zoom)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a :class:`Legend`.
+
+    Attributes
+    ----------
+    label : str
+        The words shown.
+    colour : str
+        The swatch colour (or the first colour of a ramp).
+    shape : str
+        ``square`` (an area), ``line``, ``dot`` (a point), ``marker`` (a project symbol
+        with ``glyph``), ``cluster`` (a counted cluster) or ``ramp`` (``colours`` with
+        ``ticks``).
+    layer : folium layer or None
+        Shown only while this layer is on the map; always when None.
+    glyph : str
+        The character of a ``marker``.
+    colours : tuple of str
+        A ramp's colours, low to high.
+    ticks : tuple of str
+        A ramp's labels, one per colour.
+    dashed : bool
+        A dashed ``line``.
+    """
+
+    label: str
+    colour: str = "#333"
+    shape: str = "square"
+    layer: Layer | None = None
+    glyph: str = ""
+    colours: tuple[str, ...] = ()
+    ticks: tuple[str, ...] = ()
+    dashed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as the legend's script reads it."""
+        return {
+            "label": self.label,
+            "colour": self.colour,
+            "shape": self.shape,
+            "layer": self.layer.get_name() if self.layer is not None else None,
+            "glyph": self.glyph,
+            "colours": list(self.colours),
+            "ticks": list(self.ticks),
+            "dashed": self.dashed,
+        }
+
+
+class Legend(MacroElement):
+    """A legend on the map (a Leaflet control), listing only the layers on the map now.
+
+    It is redrawn when a layer is switched on or off, from the layer control or by a
+    zoom switch (the coverage grid giving way to gap polygons), so it stays complete for
+    what is shown. Entries are :class:`LegendEntry` values, in order.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .ict-legend {background: rgba(255,255,255,0.94); padding: 6px 9px; font: 12px/1.35
+            sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35);
+            max-height: 60vh; overflow-y: auto; min-width: 150px}
+        .ict-legend b {display:block; margin-bottom:3px; font-size:13px}
+        .ict-legend .row {display:flex; align-items:center; gap:6px; margin:2px 0}
+        .ict-legend .sw {width:16px; height:12px; flex:none; border:1px solid rgba(0,0,0,.3)}
+        .ict-legend .ln {width:18px; height:0; flex:none; border-top-width:3px}
+        .ict-legend .dot {width:10px; height:10px; border-radius:50%; flex:none}
+        .ict-legend .mk {width:16px; height:16px; border-radius:50%; flex:none; color:#fff;
+            font:bold 11px sans-serif; display:flex; align-items:center;
+            justify-content:center; box-shadow:0 0 0 1px #222}
+        .ict-legend .ramp {display:flex; margin:2px 0 0 0}
+        .ict-legend .ramp span {flex:1; height:10px}
+        .ict-legend .ticks {display:flex; font-size:10px; color:#333}
+        .ict-legend .ticks span {flex:1; text-align:left; white-space:nowrap}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var entries = {{ this.entries|tojson }};
+            var layers = {};
+            entries.forEach(function(e) { if (e.layer) { layers[e.layer] = window[e.layer]; } });
+            var control = L.control({position: {{ this.position|tojson }}});
+            function esc(t) {
+                return String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+            }
+            function row(e) {
+                var s = '';
+                if (e.shape === 'ramp') {
+                    var r = e.colours.map(function(c) {
+                        return '<span style="background:' + c + '"></span>'; }).join('');
+                    var t = e.ticks.map(function(k) {
+                        return '<span>' + esc(k) + '</span>'; }).join('');
+                    return '<div class="entry" data-label="' + esc(e.label) + '">'
+                        + esc(e.label) + '<div class="ramp">' + r + '</div>'
+                        + '<div class="ticks">' + t + '</div></div>';
+                }
+                if (e.shape === 'line') {
+                    var kind = e.dashed ? 'dashed ' : 'solid ';
+                    s = '<span class="ln" style="border-top:3px ' + kind + e.colour
+                        + '"></span>';
+                } else if (e.shape === 'dot') {
+                    s = '<span class="dot" style="border:1px solid #555;background:'
+                        + e.colour + '"></span>';
+                } else if (e.shape === 'marker' || e.shape === 'cluster') {
+                    s = '<span class="mk" style="background:' + e.colour
+                        + (e.colour.toLowerCase() === '#f0e442' ? ';color:#222' : '')
+                        + '">' + esc(e.glyph) + '</span>';
+                } else {
+                    s = '<span class="sw" style="background:' + e.colour + '"></span>';
+                }
+                return '<div class="row entry" data-label="' + esc(e.label) + '">' + s
+                    + '<span>' + esc(e.label) + '</span></div>';
+            }
+            control.onAdd = function() {
+                var d = L.DomUtil.create('div', 'ict-legend');
+                L.DomEvent.disableClickPropagation(d);
+                L.DomEvent.disableScrollPropagation(d);
+                return d;
+            };
+            control.addTo(map);
+            function draw() {
+                var shown = entries.filter(function(e) {
+                    return !e.layer || (layers[e.layer] && map.hasLayer(layers[e.layer]));
+                });
+                control.getContainer().innerHTML = '<b>' + esc({{ this.title|tojson }}) + '</b>'
+                    + shown.map(row).join('');
+            }
+            map.on('zoomend overlayadd overlayremove layeradd layerremove', function() {
+                setTimeout(draw, 0);
+            });
+            draw();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, title: str, entries: list[LegendEntry], position: str = "bottomright"
+    ) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.title = title
+        self.entries = [e.to_dict() for e in entries]
+        self.position = position
+
+
+class ViewInUrl(MacroElement):
+    """Keep the map's view in the page's address (``?view=lat,lon,zoom``) as it moves.
+
+    The address is replaced, not pushed, and the app is not rerun: a reload or a copied
+    link opens the same view. Query parameters already there are kept.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            map.on('moveend', function() {
+                try {
+                    var w = window.top, c = map.getCenter();
+                    var u = new URL(w.location.href);
+                    u.searchParams.set('view', c.lat.toFixed(5) + ',' + c.lng.toFixed(5) + ','
+                                       + map.getZoom());
+                    w.history.replaceState(w.history.state, '', u.toString());
+                } catch (err) { /* a page from another origin: leave its address */ }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ViewInUrl"
+
+
+class NorthArrow(MacroElement):
+    """A north arrow in a corner of the map (web maps are drawn north up)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var c = L.control({position: {{ this.position|tojson }}});
+            c.onAdd = function() {
+                var d = L.DomUtil.create('div', 'ict-north');
+                d.style.cssText = 'background:rgba(255,255,255,0.9);padding:2px 6px;'
+                    + 'font:bold 14px sans-serif;text-align:center;border-radius:4px;'
+                    + 'box-shadow:0 1px 4px rgba(0,0,0,0.35);line-height:1.1';
+                d.innerHTML = '&#9650;<br>N';
+                return d;
+            };
+            c.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, position: str = "topleft") -> None:
+        super().__init__()
+        self._name = "NorthArrow"
+        self.position = position

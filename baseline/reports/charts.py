@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from baseline.reports.writer import render_fragment
 
@@ -135,3 +135,69 @@ def _text_width(text: str) -> int:
 def _number(value: float) -> str:
     value = float(value)
     return f"{value:,.0f}" if value >= 100 or value.is_integer() else f"{value:,.1f}"
+
+
+def timeline(
+    works: pd.DataFrame,
+    overlaps: Sequence[tuple[pd.Timestamp, pd.Timestamp]] = (),
+    *,
+    colours: Mapping[str, str] | None = None,
+    title: str = "",
+) -> Markup:
+    """A Gantt of works as inline SVG: a bar per work from start to end, overlaps shaded.
+
+    Parameters
+    ----------
+    works : pandas.DataFrame
+        One row per work with ``label``, ``start`` and ``end`` (dates) and optionally
+        ``colour_key`` (looked up in ``colours``).
+    overlaps : sequence of (start, end)
+        Windows drawn as shaded bands across every row (the works' shared time).
+    colours : mapping, optional
+        Bar colour per ``colour_key``; grey otherwise.
+    title : str
+        The SVG's title (read by screen readers and shown on hover).
+
+    Returns
+    -------
+    markupsafe.Markup
+        An ``<svg>`` element, empty of bars when ``works`` is empty.
+    """
+    colours = colours or {}
+    starts = pd.to_datetime(works["start"])
+    ends = pd.to_datetime(works["end"])
+    windows = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in overlaps]
+    lo = min([*starts, *(a for a, _ in windows)], default=pd.Timestamp("2026-01-01"))
+    hi = max([*ends, *(b for _, b in windows)], default=lo + pd.Timedelta(days=1))
+    span = max((hi - lo).days, 1)
+    height = _ROW * len(works) + 30
+
+    def x(day: pd.Timestamp) -> float:
+        return round(_LABEL_W + (day - lo).days / span * _BAR_W, 1)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{_LABEL_W + _BAR_W + 20}" '
+        f'height="{height}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for a, b in windows:
+        width = max(x(b) - x(a), 2.0)
+        parts.append(
+            f'<rect class="overlap" x="{x(a)}" y="0" width="{width}" height="{height - 20}" '
+            f'fill="#999" fill-opacity="0.3"><title>{a:%Y-%m-%d} – {b:%Y-%m-%d}</title></rect>'
+        )
+    for k, (_, row) in enumerate(works.iterrows()):
+        y = k * _ROW + 4
+        start, end = pd.Timestamp(row["start"]), pd.Timestamp(row["end"])
+        colour = colours.get(str(row.get("colour_key", "")), "#607d8b")
+        parts.append(f'<text x="0" y="{y + 12}">{escape(str(row["label"]))}</text>')
+        parts.append(
+            f'<rect class="work" x="{x(start)}" y="{y}" width="{max(x(end) - x(start), 2.0)}" '
+            f'height="14" fill="{escape(colour)}"><title>{escape(str(row["label"]))}: '
+            f"{start:%Y-%m-%d} – {end:%Y-%m-%d}</title></rect>"
+        )
+    axis_y = height - 6
+    parts.append(f'<text x="{_LABEL_W}" y="{axis_y}">{lo:%Y-%m}</text>')
+    parts.append(f'<text x="{_LABEL_W + _BAR_W}" y="{axis_y}" text-anchor="end">{hi:%Y-%m}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

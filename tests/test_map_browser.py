@@ -1,0 +1,259 @@
+"""The planner's map in real Chromium: markers, legend, chosen project, local basemap, notice."""
+
+from __future__ import annotations
+
+import re
+import struct
+import time
+import zlib
+
+import pytest
+
+from baseline.maps.tiles import write_mbtiles
+from baseline.maps.webmap import tile_xy
+from tests.browser import app_server, browser, wait_map_drawn
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+SHOTS = ROOT / "tests" / "screenshots"
+LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def png(rgb: tuple[int, int, int], size: int = 256) -> bytes:
+    """A plain PNG of one colour with a darker grid line (a street), made with zlib only."""
+    row = bytearray()
+    for y in range(size):
+        row.append(0)
+        for x in range(size):
+            street = x in (60, 61, 190, 191) or y in (100, 101)
+            row += bytes((90, 90, 90)) if street else bytes(rgb)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(row), 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+def district_package(path):
+    """Tiles of Pudong at zooms 10-12 (a small district package)."""
+    tiles = {}
+    for z in (10, 11, 12):
+        x0, y0 = tile_xy([121.45], [31.40], z)
+        x1, y1 = tile_xy([121.95], [30.85], z)
+        for x in range(int(x0[0]), int(x1[0]) + 1):
+            for y in range(int(y0[0]), int(y1[0]) + 1):
+                tiles[(z, x, y)] = png((236, 232, 220) if (x + y) % 2 else (228, 236, 222))
+    meta = {"format": "png", "name": "pudong-test", "attribution": "© test tiles"}
+    return write_mbtiles(path, tiles, meta), len(tiles)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    with app_server({"BASELINE_DATA_DIR": str(data)}) as url:
+        yield url
+
+
+def _open(chromium, url):
+    page = chromium.new_page(viewport={"width": 1500, "height": 1000})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url)
+    wait_map_drawn(page)
+    return page, requests
+
+
+def _frame(page):
+    return next(f for f in page.frames if "st_folium" in f.url)
+
+
+def _legend(frame) -> str:
+    return frame.evaluate("document.querySelector('.ict-legend').innerText")
+
+
+def test_markers_legend_and_gap_tooltips_at_city_and_street_zoom(server, chromium):
+    page, requests = _open(chromium, server)
+    frame = _frame(page)
+    frame.locator(".ict-project").first.wait_for(timeout=30000)
+    assert frame.locator(".ict-project").count() == 33  # every project, at zoom 10
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    legend = _legend(frame)
+    for words in ("项目：不通过", "项目：提示", "项目：通过", "现状基站", "地铁", "浦东边界",
+                  "网格覆盖率", "0–20", "80–100"):  # fmt: skip
+        assert words in legend
+    assert "覆盖空白" not in legend
+    assert frame.locator(".leaflet-control-scale-line").count() == 1  # metres only
+    assert "km" in frame.locator(".leaflet-control-scale-line").inner_text()
+    page.screenshot(path=str(SHOTS / "map.png"))
+    frame.evaluate("map_div.setView([31.05, 121.80], 14); null")  # a gap in the south-east
+    deadline = time.time() + 20
+    while time.time() < deadline and "覆盖空白" not in _legend(frame):
+        page.wait_for_timeout(100)
+    legend = _legend(frame)
+    assert "覆盖空白" in legend and "网格覆盖率" not in legend and "项目用地轮廓" in legend
+    page.wait_for_timeout(2500)  # the gap tiles in view arrive
+    box = page.locator(FRAME).bounding_box()
+    tip = ""
+    for dx, dy in ((0, 0), (60, 40), (-80, -60), (120, -100), (-150, 90)):
+        page.mouse.move(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy)
+        page.wait_for_timeout(400)
+        tips = frame.locator(".leaflet-tooltip")
+        if tips.count() and "此处未覆盖" in tips.last.inner_text():
+            tip = tips.last.inner_text()
+            break
+    page.screenshot(path=str(SHOTS / "map-zoomed.png"))
+    assert "此处未覆盖" in tip and "km²" in tip and "本网格覆盖率" in tip and "gap_id" not in tip
+    assert "view=31.05000%2C121.80000%2C14" in page.url  # the view is in the address
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
+
+
+def test_a_permalink_opens_the_chosen_project_zoomed_and_ringed(server, chromium):
+    page, _ = _open(chromium, server + "/?project=PD-B02&lang=en")
+    page.get_by_text("Verdict: fail").wait_for(timeout=30000)
+    frame = _frame(page)
+    page.wait_for_timeout(1500)
+    assert frame.evaluate("map_div.getZoom()") >= 15
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "Selected project: PD-B02" in _legend(frame)
+    assert page.get_by_text("Choose an option").count() == 0
+    page.screenshot(path=str(SHOTS / "map-project.png"))
+    assert "project=PD-B02" in page.url and "lang=en" in page.url
+    page.close()
+
+
+def test_filter_changes_markers_and_headline(server, chromium):
+    page, _ = _open(chromium, server)
+    page.get_by_text("筛选").click()
+    status = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1)
+    assert "全部（可多选）" in status.inner_html()  # a translated placeholder
+    status.click()
+    page.get_by_role("option", name="不通过").click()
+    page.keyboard.press("Escape")
+    page.get_by_text("21 / 21").wait_for(timeout=30000)
+    wait_map_drawn(page)
+    deadline = time.time() + 30
+    while time.time() < deadline:  # the map is drawn again with the failing projects only
+        page.wait_for_timeout(300)
+        try:
+            if _frame(page).locator(".ict-project").count() == 21:
+                break
+        except Exception:  # the old map's frame went away while we looked
+            continue
+    assert _frame(page).locator(".ict-project").count() == 21
+    page.screenshot(path=str(SHOTS / "map-filtered.png"))
+    page.close()
+
+
+def test_local_tile_package_is_served_by_the_app_and_failures_show_a_notice(tmp_path, chromium):
+    package, count = district_package(tmp_path / "pudong.mbtiles")
+    env = {
+        "BASELINE_DATA_DIR": str(tmp_path / "data"),
+        "BASELINE_BASEMAP": str(package),
+        "BASELINE_TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",  # nothing listens there
+    }
+    with app_server(env) as url:
+        page = chromium.new_page(viewport={"width": 1500, "height": 1000})
+        requests: list[str] = []
+        responses: list[tuple[str, int]] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("response", lambda r: responses.append((r.url, r.status)))
+        page.goto(url)
+        wait_map_drawn(page)
+        frame = _frame(page)
+        frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30000)
+        page.wait_for_timeout(1500)
+        tiles = [(u, s) for u, s in responses if "/app/static/basemap/" in u]
+        served = [u for u, s in tiles if s == 200]
+        # the package's tiles come from the app; beyond its area the app answers 404
+        assert len(served) >= 4 and all(s in (200, 404) for _, s in tiles), tiles[:3]
+        assert frame.locator(".ict-tile-notice").is_hidden()
+        page.screenshot(path=str(SHOTS / "map-local-tiles.png"))
+        assert [u for u in requests if not u.startswith(LOCAL)] == []
+        # an intranet server that does not answer: a notice, not a silent grey map
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
+        page.get_by_role("option", name="内网瓦片（WGS84）").click()
+        frame = None
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            page.wait_for_timeout(300)
+            try:
+                frame = _frame(page)
+                if frame.locator(".ict-tile-notice").is_visible():
+                    break
+            except Exception:
+                continue
+        assert frame is not None and frame.locator(".ict-tile-notice").is_visible()
+        assert "底图瓦片加载失败" in frame.locator(".ict-tile-notice").inner_text()
+        page.screenshot(path=str(SHOTS / "map-tile-notice.png"))
+        assert count > 10
+        assert [u for u in requests if not u.startswith(LOCAL)] == []
+        page.close()
+
+
+def test_a_cobuild_row_draws_its_works_and_timeline(server, chromium):
+    page = chromium.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(server + "/cobuild")
+    wait_map_drawn(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's checkbox (T0001)
+    page.locator("svg rect.work").first.wait_for(timeout=30000)
+    assert page.locator("svg rect.work").count() == 2  # PD-R03 and PD-R04
+    assert page.locator("svg rect.overlap").count() == 1
+    deadline = time.time() + 30
+    legend = ""
+    while time.time() < deadline and "所选建议涉及的工程" not in legend:
+        page.wait_for_timeout(300)
+        try:
+            legend = _legend(_frame(page))
+        except Exception:
+            continue
+    assert "所选建议涉及的工程" in legend and "共用段" in legend
+    assert "虚线：轻" in legend and "实线：重" in legend
+    page.screenshot(path=str(SHOTS / "cobuild-row.png"), full_page=True)
+    page.close()
+
+
+def test_print_view_prints_to_one_pdf_page(server, chromium, tmp_path):
+    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server + "/?print=1&project=PD-B02")
+    wait_map_drawn(page)
+    frame = _frame(page)
+    frame.locator(".ict-north").wait_for(timeout=30000)
+    page.get_by_text("制图日期").wait_for(timeout=30000)
+    page.wait_for_timeout(1500)
+    assert frame.locator(".ict-legend").is_visible()
+    assert frame.locator(".leaflet-control-scale-line").is_visible()
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    page.screenshot(path=str(SHOTS / "map-print.png"))
+    pdf = tmp_path / "map.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True)
+    data = pdf.read_bytes()
+    pages = re.findall(rb"/Type\s*/Page(?![s\w])", data)
+    assert data.startswith(b"%PDF") and len(pages) == 1
+    (SHOTS / "map-print.pdf").write_bytes(data)
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
