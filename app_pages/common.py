@@ -19,6 +19,7 @@ from baseline import settings
 from baseline.check.run import CheckResult
 from baseline.cobuild import recommend
 from baseline.coverage import CoverageResult, GapsRun, tech_params
+from baseline.coverage.sample import CoverageFigure, coverage_figure
 from baseline.demo import pudong_gaps, sample_check
 from baseline.errors import BaselineError, CRSError
 from baseline.i18n import t
@@ -170,6 +171,19 @@ def default_tech() -> str:
 def gaps_run(tech: str) -> GapsRun:
     """The gaps run over Pudong for ``tech``, as ``baseline gaps`` makes it."""
     return pudong_gaps(standard(), tech=tech)
+
+
+@st.cache_resource(show_spinner=False)
+def coverage_fig(tech: str) -> CoverageFigure:
+    """The Pudong figure with its denominator and what the bundled towers are."""
+    return coverage_figure(
+        coverage(tech),
+        layer("towers"),
+        layer("pudong_boundary"),
+        standard().coverage,
+        bundled_sites=True,
+        bundled_area=True,
+    )
 
 
 def coverage(tech: str) -> CoverageResult:

@@ -22,6 +22,7 @@ from app_pages.common import (
     TILE_ZOOM,
     basemap,
     coverage,
+    coverage_fig,
     coverage_grid,
     default_tech,
     gap_tiles,
@@ -45,6 +46,7 @@ from app_pages.common import (
     words,
 )
 from baseline.check.run import CheckResult
+from baseline.cobuild import headline
 from baseline.maps.palette import (
     GAP_COLOUR,
     GRID_COLOURS,
@@ -142,11 +144,12 @@ def _headline(result: CheckResult, projects: gpd.GeoDataFrame, tech: str) -> Non
     recs = recommendations()
     ids = set(projects["project_id"])
     mine = recs["members"].map(lambda m: bool(set(str(m).split(";")) & ids))
+    fig = coverage_fig(tech)
     a, b, c = st.columns(3)
     a.metric(
         tr("covered_share"),
         f"{res.covered_fraction:.1%}",
-        help=tr("covered_help", tech=tech, sites=res.sites_used),
+        help=fig.caption(lang()),
     )
     failing = int((projects["status"] == "fail").sum())
     b.metric(
@@ -154,8 +157,10 @@ def _headline(result: CheckResult, projects: gpd.GeoDataFrame, tech: str) -> Non
         f"{failing} / {len(projects)}",
         help=tr("projects_shown", n=len(projects), total=len(result.projects)),
     )
-    saving = float(recs.loc[mine, "saving_cny"].sum())
-    c.metric(tr("cobuild_saving"), tr("saving_amount", cny_10k=saving / 1e4, cny_m=saving / 1e6))
+    saving = headline(recs.loc[mine], standard().cobuild, lang())
+    amount = tr("saving_amount", cny_10k=saving.value_cny / 1e4, cny_m=saving.value_cny / 1e6)
+    c.metric(saving.label, amount, help=f"{saving.caveat}: {saving.sources}")
+    st.caption(f"{fig.caption(lang())} {saving.text}")
 
 
 def _clicked() -> None:

@@ -268,9 +268,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "basemap_none": {"zh": "无（边界与地铁）", "en": "none (boundary and metro)"},
     "tianditu_key": {"zh": "天地图密钥", "en": "Tianditu key"},
     "illustrative": {
-        "zh": "项目与方案为示意数据（非真实项目）；基站、地铁、边界、监测站为真实公开数据。",
-        "en": "Projects and site plans are ILLUSTRATIVE (not real projects); towers, metro, "
-        "boundary and air-quality stations are real public data.",
+        "zh": "项目与方案为示意数据（非真实项目）；基站为2014年单一运营商的部分样本（非现网），"
+        "地铁、边界、监测站为真实公开数据；共建节约为示意估算。",
+        "en": "Projects and site plans are ILLUSTRATIVE (not real projects); the towers are a "
+        "partial 2014 single-operator sample (not today's network); metro, boundary and "
+        "air-quality stations are real public data; co-build savings are illustrative estimates.",
     },
     "covered_share": {"zh": "浦东覆盖率", "en": "Covered share of Pudong"},
     "projects_failing": {"zh": "不通过项目", "en": "Projects failing"},
@@ -479,7 +481,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "place_coordinates": {"zh": "坐标", "en": "coordinates"},
     "verdict": {"zh": "结论", "en": "Verdict"},
     "verdict_line": {"zh": "结论：{verdict}", "en": "Verdict: {verdict}"},
-    "why": {"zh": "原因", "en": "Why"},
     "projects_shown": {"zh": "显示 {n} / {total} 个项目", "en": "{n} of {total} projects shown"},
     "check_counts": {
         "zh": "{projects} 个项目：{fail} 个不通过、{warn} 个提示、{pass_} 个通过；"
@@ -517,6 +518,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_shared_length_m": {"zh": "共用长度（米）", "en": "Shared length (m)"},
     "col_saving_cny": {"zh": "节约（元，示意）", "en": "Saving (CNY, illustrative)"},
     "col_explanation": {"zh": "说明", "en": "Explanation"},
+    "col_building_id": {"zh": "楼号", "en": "Building"},
+    "col_collaboration_type": {"zh": "协作方式", "en": "Collaboration"},
+    "col_utilities": {"zh": "管线类别", "en": "Utilities"},
+    "col_clearance_m": {"zh": "净距（米）", "en": "Clearance (m)"},
+    "col_compatibility": {"zh": "可否同沟", "en": "Compatibility"},
+    "col_overlap_days": {"zh": "工期重叠（天）", "en": "Overlap (days)"},
+    "col_move_days": {"zh": "需调整工期（天）", "en": "Days to move"},
+    "col_cost_source": {"zh": "单价来源", "en": "Cost source"},
+    "col_cost_confidence": {"zh": "单价可信度", "en": "Cost confidence"},
+    "col_cost_note": {"zh": "单价说明", "en": "Cost note"},
+    "col_covered_before": {"zh": "挂载前覆盖率", "en": "Covered before"},
+    "col_covered_after": {"zh": "挂载后覆盖率", "en": "Covered after"},
+    "col_fingerprint": {"zh": "指纹", "en": "Fingerprint"},
+    "col_since": {"zh": "与上次相比", "en": "Since last run"},
+    "col_note": {"zh": "备注", "en": "Note"},
     "col_count": {"zh": "条数", "en": "Count"},
     "col_title": {"zh": "规则名称", "en": "Title"},
     "col_applies_when": {"zh": "适用条件", "en": "Applies when"},

@@ -289,8 +289,8 @@ def test_search_finds_projects_stations_and_coordinates(sample_result):
 def test_verdicts_sorted_findings_and_run_comparison(sample_result):
     f = sample_result.findings
     verdicts = project_verdicts(f)
-    assert verdicts.loc["PD-B02", "verdict"] == "fail"
-    assert "15 m²" in verdicts.loc["PD-B02", "why"]
+    assert verdicts.loc["PD-B03", "verdict"] == "fail"  # tower T2 lacks indoor coverage
+    assert "indoor coverage system count 0" in verdicts.loc["PD-B03", "why"]
     assert (verdicts["verdict"] == "fail").sum() == (
         sample_result.projects["status"] == "fail"
     ).sum()
@@ -299,10 +299,10 @@ def test_verdicts_sorted_findings_and_run_comparison(sample_result):
     ranks = rows["status"].map({"fail": 0, "warn": 1, "pass": 2, "not_applicable": 3})
     assert ranks.is_monotonic_increasing and len(rows) == len(f)
     assert "None" not in set(rows["measured"]) and "" in set(rows["measured"])
-    fixed = f.assign(status=np.where(f["project_id"] == "PD-B02", "pass", f["status"]))
+    fixed = f.assign(status=np.where(f["project_id"] == "PD-B03", "pass", f["status"]))
     diff = compare_runs(f, fixed)
-    assert set(diff["resolved"]["project_id"]) == {"PD-B02"}
-    assert diff["new"].empty and "PD-B02" not in set(diff["still"]["project_id"])
+    assert set(diff["resolved"]["project_id"]) == {"PD-B03"}
+    assert diff["new"].empty and "PD-B03" not in set(diff["still"]["project_id"])
 
 
 def test_gap_pieces_describe_the_gap_under_the_pointer(sample_result):

@@ -200,7 +200,9 @@ def gap_pieces(
     crs = gaps.crs
     cells = grid[["covered_fraction", "geometry"]].to_crs(crs).reset_index(drop=True)
     cells["_cell"] = range(len(cells))
-    pieces = gpd.overlay(gaps[["gap_id", "area_m2", "geometry"]], cells, how="intersection")
+    pieces = gpd.overlay(
+        gaps[["gap_id", "area_m2", "geometry"]], cells, how="intersection", keep_geom_type=True
+    )
     pieces = pieces[~pieces.geometry.is_empty & (pieces.geometry.area > 1.0)]
     pieces = pieces.reset_index(drop=True)
     near = gpd.sjoin(
