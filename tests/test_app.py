@@ -86,7 +86,9 @@ def test_map_offers_the_catalogues_technologies(app, std):
     radio.set_value("4G_1800").run()
     assert not app.exception, app.exception
     help_text = app.metric[0].help  # the figure with its denominator and what the sites are
-    assert help_text.startswith("模拟覆盖率 3.3%（分母：DataV行政区划多边形") and "2014年" in help_text
+    assert (
+        help_text.startswith("模拟覆盖率 3.3%（分母：DataV行政区划多边形") and "2014年" in help_text
+    )
     assert "示意估算" in " ".join(c.value for c in app.caption)
 
 

@@ -127,16 +127,16 @@ def test_markers_legend_and_gap_tooltips_at_city_and_street_zoom(server, chromiu
 
 
 def test_a_permalink_opens_the_chosen_project_zoomed_and_ringed(server, chromium):
-    page, _ = _open(chromium, server + "/?project=PD-B02&lang=en")
+    page, _ = _open(chromium, server + "/?project=PD-B03&lang=en")
     page.get_by_text("Verdict: fail").wait_for(timeout=30000)
     frame = _frame(page)
     page.wait_for_timeout(1500)
     assert frame.evaluate("map_div.getZoom()") >= 15
     assert page.evaluate("document.documentElement.lang") == "en"
-    assert "Selected project: PD-B02" in _legend(frame)
+    assert "Selected project: PD-B03" in _legend(frame)
     assert page.get_by_text("Choose an option").count() == 0
     page.screenshot(path=str(SHOTS / "map-project.png"))
-    assert "project=PD-B02" in page.url and "lang=en" in page.url
+    assert "project=PD-B03" in page.url and "lang=en" in page.url
     page.close()
 
 
@@ -148,17 +148,17 @@ def test_filter_changes_markers_and_headline(server, chromium):
     status.click()
     page.get_by_role("option", name="不通过").click()
     page.keyboard.press("Escape")
-    page.get_by_text("21 / 21").wait_for(timeout=30000)
+    page.get_by_text("20 / 20").wait_for(timeout=30000)
     wait_map_drawn(page)
     deadline = time.time() + 30
     while time.time() < deadline:  # the map is drawn again with the failing projects only
         page.wait_for_timeout(300)
         try:
-            if _frame(page).locator(".ict-project").count() == 21:
+            if _frame(page).locator(".ict-project").count() == 20:
                 break
         except Exception:  # the old map's frame went away while we looked
             continue
-    assert _frame(page).locator(".ict-project").count() == 21
+    assert _frame(page).locator(".ict-project").count() == 20
     page.screenshot(path=str(SHOTS / "map-filtered.png"))
     page.close()
 
