@@ -615,6 +615,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Column mapping (when a required column is missing)",
     },
     "column_for": {"zh": "文件中作为“{target}”的列", "en": "Column of the file holding '{target}'"},
+    # coverage figure (what the sites and the denominator are)
+    "coverage_sites_bundled": {
+        "zh": "基站为内置样本：2014年单一运营商（上海电信研究数据集）站址的80%随机子集，仅含位置，"
+        "并非现网全部站址；",
+        "en": "Sites are the bundled sample: a partial 2014 single-operator set (Shanghai "
+        "Telecom research dataset, a random 80 % of its locations, positions only), not "
+        "today's network; ",
+    },
+    "coverage_sites_given": {"zh": "基站为用户提供的站址；", "en": "Sites as given; "},
+    "coverage_density": {
+        "zh": "区域内 {n:,} 个站址，{density:.2f} 个/平方公里，约为预期 {expected:g} 个/平方公里"
+        "（每0.2平方公里一处宏站机房）的 {share:.0%}。请用 --sites 提供真实站址。",
+        "en": "{n:,} sites in the area, {density:.2f} per km², about {share:.0%} of the "
+        "{expected:g} per km² expected (one macro site per 0.2 km²). Give real sites with --sites.",
+    },
+    "coverage_denominator_datav": {
+        "zh": "分母：DataV行政区划多边形 {area:,.0f} 平方公里（含滩涂和水域；陆域约 {land:,.0f} "
+        "平方公里），可用 --area 提供陆域多边形",
+        "en": "denominator: the DataV administrative polygon, {area:,.0f} km² (shoals and water "
+        "included; land is about {land:,.0f} km²); give a land polygon with --area",
+    },
+    "coverage_denominator": {
+        "zh": "分母：所给区域 {area:,.0f} 平方公里",
+        "en": "denominator: the area given, {area:,.0f} km²",
+    },
+    "coverage_figure": {
+        "zh": "模拟覆盖率 {share:.1%}（{denominator}）",
+        "en": "modelled covered share {share:.1%} ({denominator})",
+    },
     # attribute labels
     "attr_area_m2": {"zh": "使用面积", "en": "net area"},
     "attr_width_m": {"zh": "净宽", "en": "width"},

@@ -15,41 +15,11 @@ import geopandas as gpd
 import shapely
 
 from baseline.coverage.model import CoverageResult, area_region, valid_sites
+from baseline.i18n import t
 from baseline.standard.params import CoverageParams
 
 DATAV_LAND_KM2 = 1210.0
 """Pudong's land area, about 1,210 km² (the DataV polygon adds shoals and water)."""
-
-TEXTS = {
-    "bundled": {
-        "zh": "基站为内置样本：2014年单一运营商（上海电信研究数据集）站址的80%随机子集，仅含位置，"
-        "并非现网全部站址；",
-        "en": "Sites are the bundled sample: a partial 2014 single-operator set (Shanghai "
-        "Telecom research dataset, a random 80 % of its locations, positions only), not "
-        "today's network; ",
-    },
-    "given": {"zh": "基站为用户提供的站址；", "en": "Sites as given; "},
-    "density": {
-        "zh": "区域内 {n:,} 个站址，{density:.2f} 个/平方公里，约为预期 {expected:g} 个/平方公里"
-        "（每0.2平方公里一处宏站机房）的 {share:.0%}。请用 --sites 提供真实站址。",
-        "en": "{n:,} sites in the area, {density:.2f} per km², about {share:.0%} of the "
-        "{expected:g} per km² expected (one macro site per 0.2 km²). Give real sites with --sites.",
-    },
-    "denominator_datav": {
-        "zh": "分母：DataV行政区划多边形 {area:,.0f} 平方公里（含滩涂和水域；陆域约 {land:,.0f} "
-        "平方公里），可用 --area 提供陆域多边形",
-        "en": "denominator: the DataV administrative polygon, {area:,.0f} km² (shoals and water "
-        "included; land is about {land:,.0f} km²); give a land polygon with --area",
-    },
-    "denominator": {
-        "zh": "分母：所给区域 {area:,.0f} 平方公里",
-        "en": "denominator: the area given, {area:,.0f} km²",
-    },
-    "figure": {
-        "zh": "模拟覆盖率 {share:.1%}（{denominator}）",
-        "en": "modelled covered share {share:.1%} ({denominator})",
-    },
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,22 +47,22 @@ class CoverageFigure:
 
     def denominator(self, lang: str = "en") -> str:
         """What the share is a share of."""
-        key = "denominator_datav" if self.bundled_area else "denominator"
-        return TEXTS[key][lang].format(area=self.area_km2, land=DATAV_LAND_KM2)
+        key = "coverage_denominator_datav" if self.bundled_area else "coverage_denominator"
+        return t(key, lang, area=self.area_km2, land=DATAV_LAND_KM2)
 
     def sites_note(self, lang: str = "en") -> str:
         """What the sites are, their density and the expected one."""
-        head = TEXTS["bundled" if self.bundled_sites else "given"][lang]
+        head = t("coverage_sites_bundled" if self.bundled_sites else "coverage_sites_given", lang)
         share = self.density_per_km2 / self.expected_per_km2 if self.expected_per_km2 else 0.0
-        return head + TEXTS["density"][lang].format(
-            n=self.sites_in_area, density=self.density_per_km2,
+        return head + t(
+            "coverage_density", lang, n=self.sites_in_area, density=self.density_per_km2,
             expected=self.expected_per_km2, share=share,
         )  # fmt: skip
 
     def headline(self, lang: str = "en") -> str:
         """The figure with its denominator, e.g. for a map metric's caption."""
-        return TEXTS["figure"][lang].format(
-            share=self.covered_fraction, denominator=self.denominator(lang)
+        return t(
+            "coverage_figure", lang, share=self.covered_fraction, denominator=self.denominator(lang)
         )
 
     def caption(self, lang: str = "en") -> str:
