@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import subprocess
+import sys
 
 import geopandas as gpd
 import openpyxl
@@ -26,6 +29,7 @@ from baseline.io import cells
 from baseline.io.formats import read_layer
 from baseline.io.preflight import preflight
 from baseline.io.writers import write_layer, write_table
+from tests.conftest import shared
 
 EVIL = ['=HYPERLINK("http://x","x")', "=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
@@ -173,3 +177,26 @@ def test_input_errors_have_chinese_and_english_headlines():
         entry = STRINGS[cls.key]
         assert entry["zh"] and entry["en"] and entry["zh"] != entry["en"]
     assert t(ReadError.key, "zh") == "无法读取该文件"
+
+
+@pytest.mark.parametrize("ext", ["geojson", "gpkg", "zip", "csv", "xlsx"])
+def test_convert_the_datav_boundary_in_every_format(tmp_path, ext):
+    """DataV's file is a bare JSON list of features with array-valued properties (issue 14)."""
+    src = shared("datav_shanghai_admin", "310115_pudong_original.json")
+    out = tmp_path / f"pudong.{ext}"
+    done = subprocess.run(
+        [sys.executable, "-c", "from baseline.cli import main; main()", "convert", str(src),
+         str(out), "--from", "gcj02", "--to", "wgs84"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    if ext in ("csv", "xlsx"):
+        table = pd.read_csv(out) if ext == "csv" else pd.read_excel(out, sheet_name="rows")
+        assert json.loads(table.loc[0, "center"]) == [121.567706, 31.245944]
+        return
+    got = gpd.read_file(f"zip://{out}" if ext == "zip" else out)
+    assert len(got) == 1 and got.loc[0, "name"] == "浦东新区"
+    center = got.loc[0, "center"]
+    values = json.loads(center) if isinstance(center, str) else list(center)
+    assert values == [121.567706, 31.245944]  # JSON, never a Python repr

@@ -14,6 +14,7 @@ WGS84 on read, with :mod:`baseline.io.crs` handling GCJ-02 and BD-09.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import shutil
 import stat
@@ -288,12 +289,28 @@ def _read_geojson(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
         msg = f"{path.name}: is not JSON (it starts with {head[:20]!r}); export it as GeoJSON"
         raise ReadError(msg)
     plain = not raw.startswith(b"\xef\xbb\xbf") and text.encode("utf-8") == raw
+    if head.startswith("["):  # a bare list of features, as DataV and some web tools write
+        text, plain = _as_collection(text, path), False
     source: Any = path if plain else io.BytesIO(text.lstrip("\ufeff").encode("utf-8"))
     try:
         gdf = pyogrio.read_dataframe(source)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise _gdal_error(path, exc, "GeoJSON (a FeatureCollection)") from None
     return gdf
+
+
+def _as_collection(text: str, path: Path) -> str:
+    """A JSON array of GeoJSON features as a FeatureCollection (else the text as it is)."""
+    try:
+        items = json.loads(text.lstrip("\ufeff"))
+    except ValueError:
+        return text  # GDAL names the problem
+    if isinstance(items, list) and all(
+        isinstance(f, dict) and f.get("type") == "Feature" for f in items
+    ):
+        return json.dumps({"type": "FeatureCollection", "features": items}, ensure_ascii=False)
+    msg = f"{path.name}: is a JSON list, not of GeoJSON features; export it as GeoJSON"
+    raise ReadError(msg)
 
 
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:

@@ -219,7 +219,7 @@ def _shapefile_zip(gdf: gpd.GeoDataFrame, path: Path, stem: str, encoding: str) 
     """
     parts = gdf.explode(index_parts=False) if (gdf.geom_type == "GeometryCollection").any() else gdf
     names = {c: str(c)[:10] for c in parts.columns if c != parts.geometry.name}
-    parts = _encodable(parts.rename(columns=names), encoding)
+    parts = _encodable(scalars(parts).rename(columns=names), encoding)
     with tempfile.TemporaryDirectory(dir=path.parent) as folder, zipfile.ZipFile(path, "w") as zf:
         for family, types in SHAPE_FAMILIES.items():
             part = parts[parts.geom_type.isin(types)]
@@ -247,7 +247,7 @@ def _crs_name(gdf: gpd.GeoDataFrame, crs_name: str | None) -> str | None:
 
 
 def _write_gdal(gdf: gpd.GeoDataFrame, tmp: Path, driver: str, layer: str, where: str) -> None:
-    out = unique_field_names(gdf, where=where)
+    out = unique_field_names(scalars(gdf), where=where)  # lists and arrays as JSON text
     try:
         pyogrio.write_dataframe(out, tmp, driver=driver, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError) as exc:
