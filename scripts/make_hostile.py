@@ -615,6 +615,37 @@ def _number_cases() -> list[dict]:
     ]  # fmt: skip
 
 
+def district(gfa_max: int) -> bytes:
+    """A district override of the catalogue changing one plausible bound."""
+    return (
+        f'standard: {{version: "district-gfa"}}\nplausible_values:\n  gfa_m2: {{max: {gfa_max}}}\n'
+    ).encode()
+
+
+def _catalogue_cases() -> list[dict]:
+    """Bounds come from the catalogue; the dask engine without dask is refused in one line."""
+    without_dask = "--engine dask without dask installed"
+    fix = "pip install 'ict-baseline[dask]'"
+    return [
+        _case("district_gfa_strict.geojson", geojson(frame([project(gfa_m2=20_000), room()])),
+              "check", ["--standard", "{district_gfa_10000.yaml}"], 2,
+              "a district lowers the gfa bound below the plan's", message="range 0 to 10,000",
+              files={"district_gfa_10000.yaml": district(10_000)}),
+        _case("district_gfa_lenient.geojson",
+              geojson(frame([project(gfa_m2=6_000_000), room()])),
+              "check", ["--standard", "{district_gfa_10m.yaml}"], 0,
+              "a district raises the gfa bound above the plan's", "one_project",
+              files={"district_gfa_10m.yaml": district(10_000_000)}),
+        _case("no_dask_check.geojson", geojson(good_plan()), "check", ["--engine", "dask"], 2,
+              f"check {without_dask}", message=fix, without=["dask"]),
+        _case("no_dask_gaps.geojson", geojson(good_plan()), "gaps",
+              ["--engine", "dask", "--radius-m", "500"], 2, f"gaps {without_dask}",
+              message=fix, without=["dask"]),
+        _case("no_dask_cobuild.geojson", geojson(good_plan()), "cobuild", ["--engine", "dask"],
+              2, f"cobuild {without_dask}", message=fix, without=["dask"]),
+    ]  # fmt: skip
+
+
 def _crs_cases() -> list[dict]:
     return [
         _case("wrong_zone.csv", crs_csv(40_355_000, 3_450_000), "check",
@@ -670,7 +701,7 @@ def cli_cases() -> list[dict]:
     """Real-world inputs run through the CLI: the file, its bytes, the command and outcome."""
     return [
         *_encoding_cases(), *_date_cases(), *_id_cases(), *_number_cases(), *_crs_cases(),
-        *_writer_cases(),
+        *_writer_cases(), *_catalogue_cases(),
     ]  # fmt: skip
 
 
@@ -685,7 +716,12 @@ def main() -> None:
         manifest.append({"file": name, "expected": expected, "crs": crs, "what": what})
     for case in cli_cases():
         (args.out / case["file"]).write_bytes(case["data"])
-        manifest.append({k: v for k, v in case.items() if k != "data"})
+        for name, data in case.get("files", {}).items():
+            (args.out / name).write_bytes(data)
+        manifest.append(
+            {k: v for k, v in case.items() if k != "data"}
+            | {"files": sorted(case.get("files", {}))}
+        )
     (args.out / "cases.json").write_text(
         json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

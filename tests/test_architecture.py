@@ -187,3 +187,32 @@ def test_cli_works_without_the_ui_packages(tmp_path):
         assert done.returncode == 0, (args[0], done.stderr)
     assert (tmp_path / "report.html").stat().st_size > 10_000
     assert (tmp_path / "towers.parts" / "_partitions.json").exists()
+
+
+WITHOUT_DASK = "import sys\nsys.modules['dask'] = None\nfrom baseline.cli import main\nmain()\n"
+NO_DASK = (
+    "error: --engine dask needs the package 'dask', which is not installed; "
+    "install it with: pip install 'ict-baseline[dask]'"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", ROOT / "layers" / "sample_siteplan.geojson", "--out", "f.csv"),
+        ("gaps", "--radius-m", "500", "--out", "g.geojson"),
+        ("cobuild", ROOT / "layers" / "sample_siteplan.geojson", "--out", "r.csv"),
+    ],
+    ids=lambda args: str(args[0]),
+)
+def test_dask_engine_without_dask_is_one_line(args, tmp_path):
+    """--engine dask with dask unimportable: exit 2, the package and the fix, no traceback."""
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DASK, *map(str, args), "--engine", "dask"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [NO_DASK]
+    assert list(tmp_path.iterdir()) == []  # nothing written

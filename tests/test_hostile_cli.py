@@ -34,6 +34,9 @@ def _argv(case: dict, work: Path) -> tuple[list[str], Path]:
     existing = work / "existing.csv"
     existing.write_text("x\n")
     fill = {"{file}": str(file), "{existing}": str(existing)}
+    for name, data in case.get("files", {}).items():  # a district catalogue, say
+        (work / name).write_bytes(data)
+        fill[f"{{{name}}}"] = str(work / name)
     out_text = case.get("out") or DEFAULT_OUT.get(case["command"], "gaps.geojson")
     for key, value in fill.items():
         out_text = out_text.replace(key, value)
@@ -67,6 +70,8 @@ def test_corpus_grew_by_at_least_30_cases():
 def test_case_through_the_cli(case, tmp_path, monkeypatch, capsys):
     (tmp_path / case["file"]).write_bytes(case["data"])
     argv, out = _argv(case, tmp_path)
+    for module in case.get("without", []):  # an optional package not installed
+        monkeypatch.setitem(sys.modules, module, None)
     before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     code, err = _run(argv, monkeypatch, capsys)
     assert "Traceback" not in err

@@ -126,6 +126,44 @@ def test_bad_cobuild_and_coverage_parameters_are_listed_at_once(tmp_path):
     assert sorted(lines[1:]) == sorted(f"  - {path}: {want}" for want in expected)
 
 
+def test_plausible_values_and_asset_types_live_in_the_catalogue(std):
+    gfa = std.plausible_values["gfa_m2"]
+    assert (gfa.min, gfa.max, gfa.source.confidence) == (0.0, 5_000_000.0, "L")
+    assert (std.plausible_values["floors"].min, std.plausible_values["floors"].max) == (-20, 200)
+    assert std.plausible_values["households"].max == 100_000
+    assert list(std.asset_types) == ["tower", "pole", "sensor", "duct"]
+    assert std.asset_types["tower"][:3] == ("tower", "铁塔", "通信铁塔")
+    assert "智慧灯杆" in std.asset_types["pole"]
+
+
+BAD_INPUTS = """
+plausible_values:
+  gfa_m2: {max: big}
+  floors: {min: 5, max: 1, source: "typo", confidence: L}
+  households: {min: 0, max: 10, source: "x", confidence: Z}
+asset_types:
+  pole: [pole, TOWER]
+  sensor: 传感器
+"""
+
+
+def test_bad_bounds_and_asset_names_are_listed_at_once(tmp_path):
+    path = tmp_path / "district.yaml"
+    path.write_text(BAD_INPUTS, encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_standard(path)
+    lines = str(info.value).splitlines()
+    assert lines[0].endswith("has 5 problem(s):")
+    expected = [
+        "plausible_values.gfa_m2.max: bad value 'big': a number",
+        "plausible_values.floors: min 5 is above max 1",
+        "plausible_values.households.confidence: must be H, M or L",
+        "asset_types.pole: name 'TOWER' is also a name of tower",
+        "asset_types.sensor: must be a list of names (text)",
+    ]
+    assert sorted(lines[1:]) == sorted(f"  - {path}: {want}" for want in expected)
+
+
 def test_a_tech_without_its_frequency_is_named(tmp_path):
     path = tmp_path / "complete.yaml"
     text = (ROOT / "standards" / "pudong-ict-baseline.yaml").read_text(encoding="utf-8")

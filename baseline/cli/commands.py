@@ -296,19 +296,21 @@ def convert(
 
 
 def _assets(
-    files: tuple[Path, ...], crs: str | None, bundled: bool
+    files: tuple[Path, ...], crs: str | None, bundled: bool, std: Standard
 ) -> list[gpd.GeoDataFrame | PartitionedLayer]:
-    """The asset sources in order: the bundled layer, then each --assets file or folder."""
+    """The asset sources in order: the bundled layer, then each --assets file or folder.
+
+    The types of a file are mapped through ``std``'s ``asset_types`` (铁塔, Tower -> tower).
+    """
     sources: list[gpd.GeoDataFrame | PartitionedLayer] = [load_assets()] if bundled else []
     for f in files:
         layer = _open(f, crs, "--assets-crs")
         if "asset_type" not in layer.columns:
-            msg = (
-                f"{f.name}: an assets layer needs a column 'asset_type' (tower, pole, sensor, duct)"
-            )
+            kinds = ", ".join(std.asset_types)
+            msg = f"{f.name}: an assets layer needs a column 'asset_type' ({kinds})"
             raise BaselineError(msg)
         if isinstance(layer, gpd.GeoDataFrame):
-            layer = asset_types(layer, where=f.name)
+            layer = asset_types(layer, std, where=f.name)
         sources.append(layer)
     return sources
 
@@ -396,7 +398,7 @@ def check_cmd(
     )
     for note in site.notes:
         click.echo(f"note: {note}", err=True)
-    assets = _assets(asset_files, assets_crs, not no_bundled_assets)
+    assets = _assets(asset_files, assets_crs, not no_bundled_assets, std)
     with Engine(engine_name, scheduler).session() as engine:
         result = check(site, std, assets=assets, lang=lang, engine=engine)
     if out.suffix.lower() in SPATIAL_FINDINGS:

@@ -15,6 +15,34 @@ from typing import Any
 from baseline.errors import BaselineError
 
 ENGINES = ("local", "dask")
+INSTALL_DASK = "pip install 'ict-baseline[dask]'"
+
+
+def require_dask(*, distributed: bool = False) -> None:
+    """Refuse the dask engine in one line when its packages cannot be imported.
+
+    Parameters
+    ----------
+    distributed : bool, keyword-only
+        Also need ``distributed`` (a ``--scheduler`` was given).
+
+    Raises
+    ------
+    BaselineError
+        Naming the missing package and the install command.
+    """
+    try:
+        import dask  # noqa: F401  optional dependency: checked before any work is done
+
+        if distributed:
+            import distributed as _distributed  # noqa: F401  optional: a scheduler client
+    except ImportError as err:
+        missing = err.name or "dask"
+        msg = (
+            f"--engine dask needs the package '{missing}', which is not installed; "
+            f"install it with: {INSTALL_DASK}"
+        )
+        raise BaselineError(msg) from None
 
 
 @dataclass
@@ -38,6 +66,8 @@ class Engine:
             raise BaselineError(f"engine {self.name!r}: choose one of {', '.join(ENGINES)}")
         if self.scheduler and self.name != "dask":
             raise BaselineError("--scheduler needs --engine dask")
+        if self.name == "dask":
+            require_dask(distributed=bool(self.scheduler))
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Engine]:

@@ -182,7 +182,7 @@ def _with_kind(
 
 
 def _project_problems(
-    projects: pd.DataFrame, label: str, date_format: str | None
+    projects: pd.DataFrame, label: str, date_format: str | None, std: Standard
 ) -> tuple[list[str], pd.DataFrame]:
     """Every problem of the project rows, and the rows with their dates read."""
     problems = []
@@ -194,16 +194,21 @@ def _project_problems(
         problems.append(f"{label}: no 'category' column on the boundary/centreline features")
     for col in NUMERIC_ATTRIBUTES:
         if col in projects:
-            problems += number_problems(projects[col], where=label, column=col)
+            problems += number_problems(
+                projects[col], std.plausible_values, where=label, column=col
+            )
     dates, read = date_problems(projects, *DATE_ATTRIBUTES, where=label, date_format=date_format)
     return problems + dates, read
 
 
-def _fitting_problems(fittings: pd.DataFrame, label: str) -> list[str]:
+def _fitting_problems(fittings: pd.DataFrame, label: str, std: Standard) -> list[str]:
     problems = []
+    where = f"{label} (fittings)"
     for col in FITTING_NUMBERS:
         if col in fittings:
-            problems += number_problems(fittings[col], where=f"{label} (fittings)", column=col)
+            problems += number_problems(
+                fittings[col], std.plausible_values, where=where, column=col
+            )
     return problems
 
 
@@ -328,8 +333,8 @@ def siteplan_from_frames(
             "centreline feature carrying project_id and category"
         )
         raise SchemaError(msg)
-    problems, projects = _project_problems(projects, label, date_format)
-    problems += _fitting_problems(feats[~feats["kind"].isin(PROJECT_KINDS)], label)
+    problems, projects = _project_problems(projects, label, date_format, std)
+    problems += _fitting_problems(feats[~feats["kind"].isin(PROJECT_KINDS)], label, std)
     raise_all(problems, "site plan")
     projects = _clean_projects(projects, std)
     buildings, problems = read_buildings(feats[feats["kind"] == "building"], projects, std)

@@ -1,10 +1,10 @@
 """Validation of attribute values that lists every problem of a layer at once.
 
-Ids (present, unique, text as written), numbers (readable, within plausible bounds), dates
-(readable, day/month order clear, end not before start), columns (two that map to one
-field, an option that contradicts a column). Each check returns sentences naming the file,
-the column and the 1-based rows; the callers raise one :class:`~baseline.errors.SchemaError`
-with all of them.
+Ids (present, unique, text as written), numbers (readable, within the catalogue's
+``plausible_values``), dates (readable, day/month order clear, end not before start),
+columns (two that map to one field, an option that contradicts a column). Each check returns
+sentences naming the file, the column and the 1-based rows; the callers raise one
+:class:`~baseline.errors.SchemaError` with all of them.
 """
 
 from __future__ import annotations
@@ -16,20 +16,8 @@ import pandas as pd
 
 from baseline.errors import SchemaError
 from baseline.io.values import describe, read_dates, read_ids, read_numbers
-
-# Plausible ranges of project attributes; a value outside is a typo or a unit mistake
-# (the largest buildings in the world have about 1.7 million m2 of floor area).
-BOUNDS: dict[str, tuple[float, float]] = {
-    "gfa_m2": (0.0, 5_000_000.0),
-    "floors": (-20.0, 200.0),  # below zero: a station or car park wholly underground
-    "underground_floors": (0.0, 20.0),
-    "households": (0.0, 100_000.0),
-    "seats": (0.0, 200_000.0),
-    "height_m": (0.0, 1_000.0),
-    "area_m2": (0.0, 100_000.0),
-    "width_m": (0.0, 1_000.0),
-    "buffer_m": (0.0, 10_000.0),
-}
+from baseline.standard.catalogue import Standard
+from baseline.standard.inputs import NO_BOUND, Bound, asset_lookup
 
 
 def rows_text(positions: Sequence[int], limit: int = 10) -> str:
@@ -55,13 +43,27 @@ def id_problems(values: pd.Series, *, where: str, column: str) -> list[str]:
     return problems
 
 
-def number_problems(values: pd.Series, *, where: str, column: str) -> list[str]:
-    """Values that are not numbers, and numbers outside :data:`BOUNDS`."""
+def number_problems(
+    values: pd.Series, bounds: Mapping[str, Bound], *, where: str, column: str
+) -> list[str]:
+    """Values that are not numbers, and numbers outside the column's plausible range.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column as read.
+    bounds : mapping of str to Bound
+        The catalogue's ``plausible_values`` (:attr:`Standard.plausible_values`); a column
+        without a bound is only read.
+    where, column : str
+        The file and the column, for messages.
+    """
     reading = read_numbers(values.reset_index(drop=True))
     problems = []
     if reading.problems:
         problems.append(describe(reading.problems, where=where, column=column))
-    low, high = BOUNDS.get(column, (float("-inf"), float("inf")))
+    bound = bounds.get(column)
+    low, high = (bound.min, bound.max) if bound else NO_BOUND
     out = reading.values[(reading.values < low) | (reading.values > high)]
     if len(out):
         found = ", ".join(f"{v:,.10g}" for v in out.head(5))
@@ -171,18 +173,11 @@ def validate_works(
     return out
 
 
-# Existing asset types and the names institutes give them (any case).
-ASSET_TYPES: dict[str, tuple[str, ...]] = {
-    "tower": ("tower", "铁塔", "通信铁塔", "基站", "塔", "mast", "macro"),
-    "pole": ("pole", "smart_pole", "灯杆", "杆", "智慧杆", "智慧灯杆", "多功能杆"),
-    "sensor": ("sensor", "传感器", "感知设备"),
-    "duct": ("duct", "管道", "通信管道"),
-}
-_ASSET_LOOKUP = {name.casefold(): kind for kind, names in ASSET_TYPES.items() for name in names}
+def asset_types(layer: gpd.GeoDataFrame, std: Standard, *, where: str) -> gpd.GeoDataFrame:
+    """``layer`` with ``asset_type`` mapped through the catalogue's ``asset_types``.
 
-
-def asset_types(layer: gpd.GeoDataFrame, *, where: str) -> gpd.GeoDataFrame:
-    """``layer`` with ``asset_type`` mapped to tower, pole, sensor or duct.
+    A name of a type (铁塔, Tower, 灯杆, ...) in any case becomes the type (tower, pole,
+    sensor, duct, ...).
 
     Raises
     ------
@@ -190,11 +185,11 @@ def asset_types(layer: gpd.GeoDataFrame, *, where: str) -> gpd.GeoDataFrame:
         Listing every unknown type and its rows (none is dropped silently).
     """
     text = layer["asset_type"].astype("string").str.strip()
-    mapped = text.str.casefold().map(_ASSET_LOOKUP)
+    mapped = text.str.casefold().map(asset_lookup(std.asset_types))
     unknown = mapped.isna().to_numpy().nonzero()[0]
     if len(unknown):
         found = sorted(set(text.iloc[unknown].fillna("(empty)").astype(str)))[:10]
-        known = ", ".join(f"{k} ({'/'.join(v[1:3])})" for k, v in ASSET_TYPES.items())
+        known = ", ".join(f"{k} ({'/'.join(v[1:3])})" for k, v in std.asset_types.items())
         msg = (
             f"{where}: column 'asset_type': unknown type(s) {', '.join(found)} on "
             f"{rows_text(list(unknown))}; must be one of {known}"

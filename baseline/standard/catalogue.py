@@ -28,6 +28,13 @@ import yaml
 from baseline import settings
 from baseline.errors import CatalogueError
 from baseline.standard.coverage_schema import validate_coverage
+from baseline.standard.inputs import (
+    Bound,
+    asset_type_problems,
+    asset_types,
+    plausible_problems,
+    plausible_values,
+)
 from baseline.standard.params import (
     COBUILD_NUMBERS,
     CobuildParams,
@@ -87,6 +94,10 @@ class Standard:
         SHA-256 of the merged catalogue in canonical JSON, for audit trails.
     files : tuple of pathlib.Path
         The files it was read from, in order.
+    plausible_values : mapping of str to Bound
+        The plausible range of numeric attributes (``gfa_m2``, ``households``, ...).
+    asset_types : mapping of str to tuple of str
+        Each existing asset type (``tower``, ``pole``, ...) with the names files give it.
     """
 
     id: str
@@ -104,6 +115,8 @@ class Standard:
     files: tuple[Path, ...] = field(default=())
     not_encoded: tuple[Mapping[str, Any], ...] = ()
     """What the catalogue does not encode yet (document, scope and why, in zh and en)."""
+    plausible_values: Mapping[str, Bound] = field(default_factory=dict)
+    asset_types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def rules_for(self, category: str) -> list[Rule]:
         """Return the rules that apply to projects of ``category`` (empty if unknown)."""
@@ -433,6 +446,15 @@ def _validate(data: Mapping[str, Any], problems: _Problems) -> None:
     cobuild, coverage = data.get("cobuild"), data.get("coverage")
     _validate_cobuild(cobuild if isinstance(cobuild, Mapping) else {}, rules, problems)
     _validate_coverage(coverage if isinstance(coverage, Mapping) else {}, problems)
+    _validate_inputs(data, problems)
+
+
+def _validate_inputs(data: Mapping[str, Any], problems: _Problems) -> None:
+    """The plausible ranges of attributes and the names of asset types."""
+    for where, message in plausible_problems(data.get("plausible_values")):
+        problems.add("plausible_values", "", where, message)
+    for where, message in asset_type_problems(data.get("asset_types")):
+        problems.add("asset_types", "", where, message)
 
 
 def _validate_not_encoded(items: Any, problems: _Problems) -> None:
@@ -548,6 +570,8 @@ def _build(data: Mapping[str, Any], files: tuple[Path, ...], versions: list[str]
         content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         files=files,
         not_encoded=tuple(data.get("not_encoded") or ()),
+        plausible_values=plausible_values(data.get("plausible_values")),
+        asset_types=asset_types(data.get("asset_types")),
     )
 
 

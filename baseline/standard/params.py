@@ -482,7 +482,8 @@ def _whole(value: Any) -> bool:
     return _number(value) and value == int(value)
 
 
-def _source_problems(raw: Any, where: str) -> list[tuple[str, str]]:
+def source_problems(raw: Any, where: str) -> list[tuple[str, str]]:
+    """A ``{source, confidence}`` entry's problems as (where, message) pairs."""
     if not isinstance(raw, Mapping) or not isinstance(raw.get("source"), str):
         return [(where, "needs a 'source' (text)")]
     if raw.get("confidence") not in CONFIDENCES:
@@ -514,7 +515,7 @@ def _compatibility_problems(raw: Any, utilities: tuple[str, ...]) -> list[tuple[
         clearance = entry.get("clearance_m")
         if clearance is not None and not _number(clearance):
             out.append((f"{here}.clearance_m", f"bad value {clearance!r}: a number >= 0"))
-        out += _source_problems(entry, here)
+        out += source_problems(entry, here)
     return out
 
 
@@ -533,7 +534,7 @@ def _lead_time_problems(raw: Any) -> list[tuple[str, str]]:
         for key in ("months", "weeks", "working_days"):
             if key in entry and not _whole(entry[key]):
                 out.append((f"{here}.{key}", f"bad value {entry[key]!r}: a whole number >= 0"))
-        out += _source_problems(entry, here)
+        out += source_problems(entry, here)
     return out
 
 
@@ -555,7 +556,7 @@ def _sources_problems(raw: Any) -> list[tuple[str, str]]:
         return []
     if not isinstance(raw, Mapping):
         return [("cobuild.sources", "must map a key of the section to {source, confidence}")]
-    return [p for k, v in raw.items() for p in _source_problems(v, f"cobuild.sources.{k}")]
+    return [p for k, v in raw.items() for p in source_problems(v, f"cobuild.sources.{k}")]
 
 
 def cobuild_problems(cob: Mapping[str, Any]) -> list[tuple[str, str]]:
