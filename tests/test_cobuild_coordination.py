@@ -459,7 +459,7 @@ def test_every_cobuild_number_has_a_source_and_confidence(std):
         "buffer_m", "gap_days", "trench_cost_cny_per_m", "new_site_cost_cny",
         "pole_mount_saving_cny", "colocation_distance_m", "service_radius_m",
         "pole_mount_distance_m", "work_width_m", "min_overlap_days", "tunnel_reach_m",
-        "protected_years",
+        "protected_years", "long_work_m",
     )  # fmt: skip
     assert {k: cob.source_of(k).confidence in "HML" for k in numbers} == dict.fromkeys(
         numbers, True
@@ -471,3 +471,29 @@ def test_every_cobuild_number_has_a_source_and_confidence(std):
     assert [(lt.name, lt.min_area_m2, lt.source.confidence) for lt in cob.lead_times] == [
         ("large", 50.0, "M"), ("medium", 3.0, "M"), ("small", 0.0, "M")]  # fmt: skip
     assert cob.costs_illustrative
+
+
+def test_geometry_sense_point_works_short_members_and_long_works(std):
+    """Issue 19 item 6: a point shares no length, 200 m never shares more, 100 km is warned."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    from baseline.cobuild import find_opportunities
+
+    dates = {"start_date": "2027-01-01", "end_date": "2027-03-01"}
+    rows = [
+        {"project_id": "A", "owner": "x", **dates,
+         "geometry": LineString([(355000, 3450000), (355200, 3450000)])},
+        {"project_id": "B", "owner": "y", **dates,
+         "geometry": LineString([(300000, 3450002), (400000, 3450002)])},
+        {"project_id": "C", "owner": "z", **dates, "geometry": Point(355100, 3450001)},
+    ]  # fmt: skip
+    works = gpd.GeoDataFrame(rows, crs="EPSG:32651").to_crs(4326)
+    found = find_opportunities(works, std)
+    length = found.recs.set_index("members")["shared_length_m"]
+    assert length["A;B"] == pytest.approx(200.0, abs=0.5)  # the shorter member's length
+    assert length["A;C"] == 0.0 and length["B;C"] == 0.0  # a point digs no stretch
+    assert found.messages == [
+        "1 work(s) longer than 5,000 m: B (100.0 km); a work that long is usually a corridor "
+        "of several digs: check its pairs, or split it by street"
+    ]

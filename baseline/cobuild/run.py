@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -199,6 +200,28 @@ def _plan_opportunities(
     return Opportunities(recs, [*plan.notes, *messages], checked)
 
 
+def long_works(works: gpd.GeoDataFrame, id_col: str, crs: Any, limit_m: float) -> list[str]:
+    """A warning naming the works longer than ``limit_m`` (a corridor, not one dig).
+
+    Such a work is matched along its whole length, so every pair it makes deserves a look;
+    the catalogue's ``cobuild.long_work_m`` sets the limit.
+    """
+    if works.empty:
+        return []
+    length = works.to_crs(crs).geometry.length.to_numpy()
+    long = np.flatnonzero(length > limit_m)
+    if not len(long):
+        return []
+    ids = ", ".join(
+        f"{works[id_col].iloc[k]} ({length[k] / 1000:,.1f} km)" for k in long[:8].tolist()
+    )
+    more = f" and {len(long) - 8} more" if len(long) > 8 else ""
+    return [
+        f"{len(long)} work(s) longer than {limit_m:,.0f} m: {ids}{more}; a work that long is "
+        "usually a corridor of several digs: check its pairs, or split it by street"
+    ]
+
+
 def is_siteplan(works: gpd.GeoDataFrame | PartitionedLayer) -> bool:
     """True when ``works`` is a site plan: it has a ``kind`` column."""
     return "kind" in works.columns
@@ -247,6 +270,8 @@ def find_opportunities(
         works, params, cols=options.columns, engine=engine, crs=crs, utilities=std.cobuild.utilities
     )
     prepared = _works_for_checks(works, options, std)
+    if isinstance(works, gpd.GeoDataFrame):  # a partitioned layer is too large to list
+        messages += long_works(works, options.columns.id, crs, std.cobuild.long_work_m)
     parts = [
         *trench_recs(pairs, std.cobuild),
         *_per_work(prepared, std, options, options.tunnels, crs),

@@ -406,12 +406,14 @@ class CobuildParams:
     protected_years: dict[str, int] = field(default_factory=lambda: {"new": 5, "major_repair": 3})
     lead_times: tuple[LeadTime, ...] = ()
     tunnel_reach_m: float = 50.0
+    long_work_m: float = 5_000.0
     sources: dict[str, Source] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> CobuildParams:
         """Build from a validated ``cobuild`` section."""
-        extra = {k: raw[k] for k in ("min_overlap_days", "tunnel_reach_m") if k in raw}
+        keys = ("min_overlap_days", "tunnel_reach_m", "long_work_m")
+        extra = {k: raw[k] for k in keys if k in raw}
         if "utilities" in raw:
             extra["utilities"] = tuple(str(u) for u in raw["utilities"])
         if "work_width_m" in raw:
@@ -573,10 +575,9 @@ def cobuild_problems(cob: Mapping[str, Any]) -> list[tuple[str, str]]:
     for key in ("min_overlap_days",):
         if key in cob and not _whole(cob[key]):
             out.append((f"cobuild.{key}", f"bad value {cob[key]!r}: a whole number of days >= 0"))
-    if "tunnel_reach_m" in cob and not _number(cob["tunnel_reach_m"]):
-        out.append(
-            ("cobuild.tunnel_reach_m", f"bad value {cob['tunnel_reach_m']!r}: a number >= 0")
-        )
+    for key in ("tunnel_reach_m", "long_work_m"):
+        if key in cob and not _number(cob[key]):
+            out.append((f"cobuild.{key}", f"bad value {cob[key]!r}: a number >= 0"))
     out += _mapping_problems(
         cob.get("work_width_m"), "cobuild.work_width_m", _number, "metres >= 0"
     )
