@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-import pandas as pd
 
 from baseline.standard.context import Measured, Outcome, RuleContext
 from baseline.standard.registry import ParamSchema, Templates, fixed_unit, register
@@ -65,11 +64,19 @@ def sensor_types(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     """Count the needed sensor types a project lacks, and name them."""
     needed = [str(t) for t in rule.params["types"]]
     at = ctx.fitting_rows[ctx.of_kind("sensor")]
-    have = pd.DataFrame({"p": at, "t": _sensor_column(ctx, "sensor_type")})
-    by_project = have.groupby("p")["t"].agg(set).to_dict()
-    missing = [[t for t in needed if t not in by_project.get(int(r), set())] for r in rows]
-    detail = np.array([", ".join(m) for m in missing], dtype=object)
-    return Measured.of([len(m) for m in missing], detail=detail)
+    types = _sensor_column(ctx, "sensor_type")
+    n = len(ctx.count("sensor"))
+    # one column per needed type: does the project have a sensor of it (counted in C)
+    lacks = np.column_stack(
+        [np.bincount(at[types == k], minlength=n)[rows] == 0 for k in needed]
+    ) if needed else np.zeros((len(rows), 0), bool)  # fmt: skip
+    pattern = lacks @ (1 << np.arange(len(needed)))  # the missing types as one integer
+    words = {
+        int(p): ", ".join(k for b, k in enumerate(needed) if int(p) >> b & 1)
+        for p in np.unique(pattern)
+    }
+    detail = np.array([words[int(p)] for p in pattern], dtype=object)
+    return Measured.of(lacks.sum(axis=1), detail=detail)
 
 
 def _placements(ctx: RuleContext, rule: Rule, losses: dict[str, float]) -> np.ndarray:
@@ -120,12 +127,13 @@ def sensor_reach(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     at = ctx.fitting_rows[ctx.of_kind("sensor")]
     ids = _sensor_column(ctx, "feature_id")
     ids = np.where(ids == "", [f"sensor {k + 1}" for k in range(len(ids))], ids)
-    counts, details = [], []
-    for r in rows:
-        mine = np.flatnonzero((at == r) & cannot)
-        mine = mine[np.argsort(ids[mine], kind="stable")]  # named in id order, not row order
-        counts.append(len(mine))
-        details.append(_reach_details(ids[mine], placement[mine], dist[mine], reach[mine]))
+    counts = np.bincount(at[cannot], minlength=len(ctx.count("sensor")))[rows]
+    texts: dict[int, str] = {}
+    bad = sorted(np.flatnonzero(cannot).tolist(), key=lambda k: (at[k], ids[k]))  # id order
+    for project in {int(at[k]) for k in bad}:
+        mine = np.array([k for k in bad if at[k] == project], dtype=int)
+        texts[project] = _reach_details(ids[mine], placement[mine], dist[mine], reach[mine])
+    details = [texts.get(int(r), "") for r in rows]
     none = ctx.count("sensor")[rows] == 0
     outcome = np.where(none, Outcome.SKIPPED, Outcome.MEASURED)
     return Measured.of(counts, outcome, detail=np.array(details, dtype=object))
