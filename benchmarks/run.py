@@ -218,11 +218,15 @@ def case_cobuild(n_works: int) -> dict:
     import geopandas as gpd
     import synth
 
-    from baseline.cobuild.core import match_works
+    from baseline.cobuild.core import match_works, prepare_works
 
     side = 6_000_000_000**0.5 * 1.0  # 6,000 km² square (77.5 km a side)
     works = synth.works(n_works, side)
-    pairs, t = timed(match_works, works, buffer_m=50)
+    given = works.rename(
+        columns={"work_id": "project_id", "start": "start_date", "end": "end_date"}
+    )
+    prepared = prepare_works(given)  # zones are the lines: no width or utility given
+    pairs, t = timed(match_works, prepared, buffer_m=50)
 
     def peer():
         left = works[["work_id", "start", "end", "geometry"]]
