@@ -573,7 +573,7 @@ TITLES = {
     "check": "Whole check vs the bare STRtree floor, geopandas sjoin and DuckDB spatial",
     "gaps": "Coverage gaps over Pudong (link budget 5G_3500, and a fixed 300 m radius)",
     "cobuild": "Co-build self-join, 50 m buffer with date overlap, vs geopandas.sjoin dwithin",
-    "calibrate": "Calibration: offset and slope recovered from a synthetic drive test (+8 dB, σ 6 dB)",
+    "calibrate": "Calibration: offset and slope from a synthetic drive test (+8 dB, σ 6 dB)",
     "io": "Reading and writing points through baseline.io.formats / baseline.io.writers",
     "ingest": "Ingest: read a GeoParquet source, write Hilbert-partitioned GeoParquet",
     "engine_check": "Engines: whole check, local (read file + check) vs dask (parts)",

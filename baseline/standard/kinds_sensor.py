@@ -129,9 +129,12 @@ def sensor_reach(rule: Rule, rows: np.ndarray, ctx: RuleContext) -> Measured:
     ids = np.where(ids == "", [f"sensor {k + 1}" for k in range(len(ids))], ids)
     counts = np.bincount(at[cannot], minlength=len(ctx.count("sensor")))[rows]
     texts: dict[int, str] = {}
-    bad = sorted(np.flatnonzero(cannot).tolist(), key=lambda k: (at[k], ids[k]))  # id order
-    for project in {int(at[k]) for k in bad}:
-        mine = np.array([k for k in bad if at[k] == project], dtype=int)
+    bad = np.array(
+        sorted(np.flatnonzero(cannot).tolist(), key=lambda k: (at[k], ids[k])), dtype=int
+    )  # by project, then named in id order
+    projects, starts = np.unique(at[bad], return_index=True)
+    groups = np.split(bad, starts[1:]) if len(bad) else []
+    for project, mine in zip(projects.tolist(), groups, strict=True):
         texts[project] = _reach_details(ids[mine], placement[mine], dist[mine], reach[mine])
     details = [texts.get(int(r), "") for r in rows]
     none = ctx.count("sensor")[rows] == 0
