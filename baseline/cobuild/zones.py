@@ -20,7 +20,6 @@ import pandas as pd
 import shapely
 
 from baseline.errors import SchemaError
-from baseline.standard.params import CobuildParams
 
 _LINES = (1, 5)  # shapely type ids of LineString, MultiLineString
 _POLYGONS = (3, 6)
@@ -107,8 +106,3 @@ def check_values(frame: pd.DataFrame, ids: pd.Series, utilities: Sequence[str], 
             )
     if problems:
         raise SchemaError(f"{label}: " + "; ".join(problems))
-
-
-def zone_widths_of(cob: CobuildParams) -> dict[str, float]:
-    """The catalogue's zone widths per utility (with ``default``)."""
-    return dict(cob.work_width_m)

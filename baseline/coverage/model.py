@@ -235,23 +235,6 @@ def gaps_from_union(
     return CoverageResult(union, gaps, covered, total, used, skipped, table, crs)
 
 
-def site_footprints(
-    sites: gpd.GeoDataFrame,
-    coverage: CoverageParams,
-    *,
-    crs: Any,
-    tech: str | None = None,
-    area_class: str | None = None,
-) -> np.ndarray:
-    """Footprint polygons of the valid sites in ``crs``, each from its own budget (no union)."""
-    kept, _ = valid_sites(sites)
-    if kept.empty:
-        return np.array([], dtype=object)
-    kept_m = kept.to_crs(crs)
-    radii, _ = site_radii(kept_m, coverage, tech=tech, area_class=area_class)
-    return footprints(kept_m, radii)
-
-
 def local_covered_fraction(
     geoms: gpd.GeoSeries, prints: np.ndarray, *, corridor_m: float = 15
 ) -> pd.Series:
