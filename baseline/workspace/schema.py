@@ -26,7 +26,15 @@ ROLES = ("planner", "owner", "operator", "viewer")
 STAGES = ("planning", "design", "construction", "acceptance")
 OPPORTUNITY_STATES = ("identified", "proposed", "accepted", "declined", "built", "expired")
 DECISIONS = ("signed_off", "returned")
-RECORD_KINDS = ("organisation", "user", "project", "submission", "work", "opportunity")
+RECORD_KINDS = (
+    "organisation",
+    "user",
+    "project",
+    "submission",
+    "work",
+    "opportunity",
+    "site",
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> sa.CheckConstraint:
@@ -226,6 +234,24 @@ audit = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
     sa.CheckConstraint("outcome IN ('ok', 'refused', 'failed')", name="ck_outcome_known"),
     sa.Index("ix_audit_record", "record_kind", "record_id"),
+)
+
+sites = sa.Table(
+    "sites",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # base-station or tower sites registered by operators and the tower company
+    sa.Column("site_id", sa.String(100), nullable=False, unique=True),
+    sa.Column("org_id", sa.Integer, sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False, server_default=""),
+    # open to all operators (共享): the assessment counts the share of new sites that are
+    sa.Column("open_to_all", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("project_pk", sa.Integer, sa.ForeignKey("projects.id")),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    _now(),
 )
 
 meta = sa.Table(
