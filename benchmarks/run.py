@@ -270,6 +270,41 @@ def case_io(n: int) -> dict:
     return out
 
 
+def case_report(n_projects: int, html: int) -> dict:
+    """Check a synthetic plan and write its findings as CSV (html=0) or the HTML report (1).
+
+    Four features a project (a boundary, a room, a duct, a sensor); no bundled assets. Each
+    variant runs in its own process, so the two peaks say what the HTML page costs beyond
+    the CSV: the page is written row by row, never held as one string.
+    """
+    import tempfile
+
+    import synth
+
+    from baseline.check.run import check
+    from baseline.io.siteplan import SitePlan
+    from baseline.reports.check_report import write_check
+    from baseline.standard.catalogue import load_standard
+
+    std = load_standard()
+    projects, fittings = synth.siteplan(n_projects, 40_000.0, list(std.categories))
+    plan = SitePlan(projects.to_crs(4326), fittings.to_crs(4326), "synthetic")
+    result, t_check = timed(check, plan, std)
+    ext = "html" if html else "csv"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"findings.{ext}"
+        _, t_write = timed(write_check, result, path)
+        size = path.stat().st_size
+    return {
+        "features": len(projects) + len(fittings),
+        "findings": len(result.findings),
+        "format": ext,
+        "check_s": round(t_check, 2),
+        "write_s": round(t_write, 2),
+        "file_MB": round(size / 1e6, 1),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Engines: local against dask on data ingested once (the ingest is its own row)
 
@@ -470,6 +505,7 @@ CASES = {
     "gaps": case_gaps,
     "cobuild": case_cobuild,
     "io": case_io,
+    "report": case_report,
     "ingest": case_ingest,
     "engine_check": case_engine_check,
     "engine_gaps": case_engine_gaps,
@@ -492,6 +528,8 @@ def plan(quick: bool) -> list[tuple[str, list[int]]]:
             ("calibrate", [2_000]),
             ("cobuild", [10_000]),
             ("io", [100_000]),
+            ("report", [2_500, 0]),
+            ("report", [2_500, 1]),
             ("ingest", [0, 200_000]),
             ("ingest", [1, 10_000]),
             ("ingest", [2, 10_000]),
@@ -511,6 +549,8 @@ def plan(quick: bool) -> list[tuple[str, list[int]]]:
         ("calibrate", [100_000]),
         ("cobuild", [100_000]),
         ("io", [1_000_000]),
+        ("report", [50_000, 0]),
+        ("report", [50_000, 1]),
         ("ingest", [0, 1_000_000]),
         ("ingest", [0, 10_000_000]),
         ("ingest", [1, 100_000]),
@@ -575,6 +615,7 @@ TITLES = {
     "cobuild": "Co-build self-join, 50 m buffer with date overlap, vs geopandas.sjoin dwithin",
     "calibrate": "Calibration: offset and slope from a synthetic drive test (+8 dB, σ 6 dB)",
     "io": "Reading and writing points through baseline.io.formats / baseline.io.writers",
+    "report": "Findings of a 200,000-feature plan written as CSV and as the HTML report",
     "ingest": "Ingest: read a GeoParquet source, write Hilbert-partitioned GeoParquet",
     "engine_check": "Engines: whole check, local (read file + check) vs dask (parts)",
     "engine_gaps": "Engines: gaps over Pudong, local (read file + gaps) vs dask (parts)",

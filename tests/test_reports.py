@@ -186,3 +186,28 @@ def test_every_recommendation_kind_has_words_in_both_languages():
     for kind in REC_KINDS:
         assert {"zh", "en"} <= set(STRINGS[kind]), kind
         assert STRINGS[kind]["zh"] != STRINGS[kind]["en"], kind
+
+
+def test_long_tables_are_made_a_chunk_at_a_time_with_the_same_cells(monkeypatch):
+    import baseline.reports.writer as writer
+
+    frame = pd.DataFrame(
+        {"status": ["fail", "pass", None, "warn", "pass"], "measured": [1.5, None, 2, 3, 4]}
+    )
+    eager = html_table(frame, "zh", labels={"status"})
+    monkeypatch.setattr(writer, "CHUNK_ROWS", 2)
+    lazy = html_table(frame, "zh", labels={"status"}, lazy=True)
+    assert not isinstance(lazy.rows, list)  # made while the page is written
+    assert list(lazy.rows) == eager.rows
+    assert eager.rows[0] == [("不通过", "fail"), ("1.5", "")]
+    assert eager.rows[2] == [("", ""), ("2.0", "")]  # missing is empty, never "None" or 0
+
+
+def test_the_written_report_is_the_rendered_page_streamed(sample_result, tmp_path):
+    out = write_check(sample_result, tmp_path / "r.html")
+    text = out.read_text("utf-8")
+    assert text == render_html(sample_result)
+    n_rows = len(sample_result.findings)
+    # the findings table has one <tr> per finding after its header row
+    table = text[text.rindex("<table>") :]
+    assert table.count("<tr>") == n_rows + 1

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -166,11 +166,12 @@ def write_table(
     *,
     force: bool = False,
     sheets: Mapping[str, pd.DataFrame] | None = None,
-    html: Callable[[], str] | None = None,
+    html: Callable[[], str | Iterable[str]] | None = None,
 ) -> Path:
     """Write a table as CSV, JSON (records), XLSX (extra ``sheets`` first) or HTML.
 
-    ``html`` renders the HTML text; it is required for ``.html`` outputs.
+    ``html`` renders the HTML text, whole or as chunks written as they come (a page of a
+    million findings is never held in memory at once); it is required for ``.html`` outputs.
     """
     path = Path(path)
     suffix = _suffix(path, TABLE_FORMATS)
@@ -187,8 +188,17 @@ def write_table(
             main = "findings" if sheets is None else "rows"
             write_xlsx({**(sheets or {}), main: table}, tmp)
         elif html is not None:  # checked above: .html always comes with a renderer
-            tmp.write_text(html(), "utf-8")
+            _write_text_chunks(html(), tmp)
     return path
+
+
+def _write_text_chunks(text: str | Iterable[str], path: Path) -> None:
+    """Write ``text`` (a string or its chunks) to ``path`` as UTF-8."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        if isinstance(text, str):
+            out.write(text)
+        else:
+            out.writelines(text)
 
 
 _GBK_FALLBACK = str.maketrans({"²": "2", "³": "3"})

@@ -10,7 +10,7 @@ with autoescaping, so every text from the plan is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from baseline.i18n import t
 from baseline.io.crs import metric_crs
 from baseline.maps.palette import PROJECT_COLOUR, STATUS_COLOURS, fitting_status
 from baseline.reports.figures import status_chart
-from baseline.reports.writer import export_bytes, html_table, render_page, write_export
+from baseline.reports.writer import export_bytes, html_table, stream_page, write_export
 
 MAX_MAPS = 40
 MAP_SIZE = 240
@@ -124,20 +124,26 @@ def _meta(result: CheckResult) -> list[tuple[str, str]]:
 
 def _summary(result: CheckResult) -> pd.DataFrame:
     counts = result.counts().reset_index()
-    names = result.projects.set_index("project_id")[["name", "category", "status"]]
+    # a plan built in code may have no name column: the column is then empty, not an error
+    names = result.projects.set_index("project_id").reindex(columns=["name", "category", "status"])
     summary = counts.merge(names, left_on="project_id", right_index=True, how="left")
     return summary[["project_id", "name", "category", "status", *STATUSES]]
 
 
 def render_html(result: CheckResult) -> str:
     """Render the audit report of ``result`` as one self-contained HTML page."""
+    return "".join(stream_html(result))
+
+
+def stream_html(result: CheckResult) -> Iterator[str]:
+    """The audit report of ``result`` in pieces, its findings rows made as they are written."""
     lang = result.lang
     failing = result.projects.loc[result.projects["status"] == "fail", "project_id"].tolist()
     findings = result.findings.assign(
         measured=result.findings["measured"].round(4).map(_shown),
         obligation=result.findings["obligation"].map(lambda v: t(str(v), lang)),
     )
-    return render_page(
+    return stream_page(
         "check_report.j2",
         lang,
         title_key="report_title",
@@ -146,7 +152,7 @@ def render_html(result: CheckResult) -> str:
         chart=status_chart(result.findings, result.standard, lang),
         n_failing=len(failing),
         maps=[project_map(result, pid) for pid in failing[:MAX_MAPS]],
-        findings=html_table(findings, lang, labels={"status"}),
+        findings=html_table(findings, lang, labels={"status"}, lazy=True),
         not_encoded=html_table(human_headers(result.not_encoded, lang), lang),
     )
 
@@ -194,7 +200,7 @@ def write_check(result: CheckResult, path: str | Path, *, force: bool = False) -
     table = result.findings
     if str(path).lower().endswith(".xlsx"):
         table = human_headers(table, lang)
-    return write_export(table, path, force=force, sheets=sheets, html=lambda: render_html(result))
+    return write_export(table, path, force=force, sheets=sheets, html=lambda: stream_html(result))
 
 
 def check_bytes(result: CheckResult, ext: str) -> bytes:

@@ -11,7 +11,7 @@ atomically, the format chosen by the extension.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,19 +43,41 @@ class HtmlTable:
     ----------
     headers : list of str
         Column headers in the report's language.
-    rows : list of list of (str, str)
-        Per row, per cell: its text and its CSS class ("" for none).
+    rows : iterable of list of (str, str)
+        Per row, per cell: its text and its CSS class ("" for none). A list, or for a long
+        table a generator that makes each row as the page is written (read once).
     """
 
     headers: list[str]
-    rows: list[list[tuple[str, str]]]
+    rows: Iterable[list[tuple[str, str]]]
 
 
-def _cell(value: Any) -> str:
-    return "" if pd.isna(value) else str(value)
+CHUNK_ROWS = 10_000
+"""Rows of a long table turned into text at a time (a bounded slice, not the whole frame)."""
 
 
-def html_table(frame: pd.DataFrame, lang: str, *, labels: Collection[str] = ()) -> HtmlTable:
+def _column_cells(values: pd.Series, lang: str, is_label: bool) -> list[tuple[str, str]]:
+    """(text, css class) of each value of one column; a missing value is an empty cell."""
+    texts = [str(v) for v in values.astype(object).where(values.notna(), "")]
+    if not is_label:
+        return [(text, "") for text in texts]
+    shown = {text: t(text, lang) for text in set(texts)}
+    return [(shown[text], text) if text else ("", "") for text in texts]
+
+
+def _rows(
+    frame: pd.DataFrame, lang: str, labels: Collection[str]
+) -> Iterator[list[tuple[str, str]]]:
+    """The cells of each row of ``frame``, made a chunk of rows at a time."""
+    for start in range(0, len(frame), CHUNK_ROWS):
+        part = frame.iloc[start : start + CHUNK_ROWS]
+        columns = [_column_cells(part[c], lang, str(c) in labels) for c in part.columns]
+        yield from (list(row) for row in zip(*columns, strict=True))
+
+
+def html_table(
+    frame: pd.DataFrame, lang: str, *, labels: Collection[str] = (), lazy: bool = False
+) -> HtmlTable:
     """The cells of ``frame`` as text, headers translated into ``lang``.
 
     Parameters
@@ -67,6 +89,9 @@ def html_table(frame: pd.DataFrame, lang: str, *, labels: Collection[str] = ()) 
     labels : collection of str
         Columns whose values are keys (a status, a co-build kind): the cell shows the key's
         text in ``lang`` and carries the key as its CSS class.
+    lazy : bool
+        Make the rows while the page is written instead of now (for tables of any length;
+        such a table can be rendered once).
 
     Returns
     -------
@@ -78,16 +103,8 @@ def html_table(frame: pd.DataFrame, lang: str, *, labels: Collection[str] = ()) 
     >>> tab.headers, tab.rows
     (['结果', 'n'], [[('不通过', 'fail'), ('', '')]])
     """
-    columns = [str(c) for c in frame.columns]
-    labelled = [c in labels for c in columns]
-    rows = []
-    for record in frame.itertuples(index=False, name=None):
-        row = []
-        for value, is_label in zip(record, labelled, strict=True):
-            text = _cell(value)
-            row.append((t(text, lang), text) if is_label and text else (text, ""))
-        rows.append(row)
-    return HtmlTable([t(c, lang) for c in columns], rows)
+    rows = _rows(frame, lang, labels)
+    return HtmlTable([t(str(c), lang) for c in frame.columns], rows if lazy else list(rows))
 
 
 def render_fragment(template: str, **context: Any) -> Markup:
@@ -99,22 +116,29 @@ def render_fragment(template: str, **context: Any) -> Markup:
     return Markup(_ENV.get_template(template).render(**context))
 
 
-def render_page(template: str, lang: str, *, title_key: str, **context: Any) -> str:
-    """Render ``templates/<template>`` in the shared page frame.
+def stream_page(template: str, lang: str, *, title_key: str, **context: Any) -> Iterator[str]:
+    """Render ``templates/<template>`` in the shared page frame, piece by piece.
 
     The template reads its words through ``text(key, **fields)``, which is
-    :func:`baseline.i18n.t` in ``lang``; ``title_key`` names the page's title.
+    :func:`baseline.i18n.t` in ``lang``; ``title_key`` names the page's title. The pieces
+    are written out as they come, so a long table (given lazily, see :func:`html_table`)
+    never sits in memory as one string.
     """
 
     def text(key: str, **fields: object) -> str:
         return t(key, lang, **fields)
 
-    return _ENV.get_template(template).render(
+    return _ENV.get_template(template).generate(
         lang_tag="zh-CN" if lang == "zh" else "en",
         title=text(title_key),
         text=text,
         **context,
     )
+
+
+def render_page(template: str, lang: str, *, title_key: str, **context: Any) -> str:
+    """The page of :func:`stream_page` as one string."""
+    return "".join(stream_page(template, lang, title_key=title_key, **context))
 
 
 def write_export(
@@ -123,7 +147,7 @@ def write_export(
     *,
     force: bool = False,
     sheets: Mapping[str, pd.DataFrame] | None = None,
-    html: Callable[[], str] | None = None,
+    html: Callable[[], str | Iterable[str]] | None = None,
     layer: tuple[gpd.GeoDataFrame, str] | None = None,
 ) -> Path:
     """Write a report by extension: CSV, JSON, XLSX (``sheets`` first), HTML, or a layer.
@@ -139,7 +163,7 @@ def write_export(
     sheets : mapping, optional
         Extra XLSX sheets placed before ``table``.
     html : callable, optional
-        Renders the HTML page, called only for ``.html``.
+        Renders the HTML page (whole or in pieces), called only for ``.html``.
     layer : (GeoDataFrame, str), optional
         The layer and its name, written for ``.geojson``, ``.gpkg`` and ``.parquet``.
 
