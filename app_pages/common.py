@@ -22,7 +22,7 @@ from baseline.coverage import CoverageResult, GapsRun, tech_params
 from baseline.coverage.sample import CoverageFigure, coverage_figure
 from baseline.demo import pudong_gaps, sample_check
 from baseline.errors import BaselineError, CRSError
-from baseline.i18n import t
+from baseline.i18n import column_label, t
 from baseline.io import bundled as bdata
 from baseline.io.crs import CRS_HELP
 from baseline.maps.tiles import TilePackage, unpack_mbtiles
@@ -372,7 +372,7 @@ def status_label(series: pd.Series) -> pd.Series:
 
 def headers(table: pd.DataFrame) -> pd.DataFrame:
     """The table with its columns named in words of the chosen language (``col_<name>``)."""
-    return table.rename(columns={c: tr(f"col_{c}") for c in table.columns})
+    return table.rename(columns={c: column_label(str(c), lang()) for c in table.columns})
 
 
 def category_label(series: pd.Series) -> pd.Series:

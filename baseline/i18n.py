@@ -698,6 +698,18 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def column_label(name: str, lang: str = "en") -> str:
+    """Return the header a person reads for column ``name`` (one table for app, XLSX and HTML).
+
+    Examples
+    --------
+    >>> column_label("rule_id", "en"), column_label("rule_id", "zh")
+    ('Rule', '规则')
+    """
+    key = f"col_{name}"
+    return t(key, lang) if key in STRINGS else t(name, lang)
+
+
 def attribute_label(name: str, lang: str = "en") -> str:
     """Return the label of a fitting or project attribute."""
     key = f"attr_{name}"

@@ -67,7 +67,7 @@ def test_check_report_content_in_both_languages(sample_result):
     assert "<title>Findings by category</title>" in page  # the chart the app shows too
     zh = render_html(dataclasses.replace(sample_result, lang="zh"))
     assert '<html lang="zh-CN">' in zh and "<title>信息基础设施基建标配检查报告</title>" in zh
-    assert '<td class="fail">不通过</td>' in zh and "<th>规则编号</th>" in zh
+    assert '<td class="fail">不通过</td>' in zh and "<th>规则</th>" in zh
     assert "<h2>全部检查结果</h2>" in zh and "<td>标准哈希</td>" in zh
 
 
@@ -211,3 +211,24 @@ def test_the_written_report_is_the_rendered_page_streamed(sample_result, tmp_pat
     # the findings table has one <tr> per finding after its header row
     table = text[text.rindex("<table>") :]
     assert table.count("<tr>") == n_rows + 1
+
+
+def test_every_column_a_person_reads_has_words_in_both_languages(sample_result):
+    from pathlib import Path
+
+    from baseline.i18n import STRINGS, column_label
+
+    recs = pd.read_parquet(Path(__file__).parent / "golden" / "sample_cobuild.parquet")
+    columns = {
+        *sample_result.findings.columns,
+        *sample_result.counts().reset_index().columns,
+        *(c for c in recs.columns if c != "geometry"),
+    }
+    missing = {
+        c
+        for c in columns
+        if f"col_{c}" not in STRINGS
+        or column_label(c, "en") == c
+        or not {"zh", "en"} <= set(STRINGS[f"col_{c}"])
+    }
+    assert not missing, f"columns shown as their field names: {sorted(missing)}"

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from baseline.check.run import STATUSES, CheckResult
-from baseline.i18n import t
+from baseline.i18n import column_label, t
 from baseline.io.crs import metric_crs
 from baseline.maps.palette import PROJECT_COLOUR, STATUS_COLOURS, fitting_status
 from baseline.reports.figures import status_chart
@@ -166,7 +166,7 @@ def _shown(value: float) -> str:
 
 def human_headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Translate column headers for human-facing exports (XLSX, HTML) in ``lang``."""
-    return frame.rename(columns={c: t(str(c), lang) for c in frame.columns})
+    return frame.rename(columns={c: column_label(str(c), lang) for c in frame.columns})
 
 
 def _standard_sheet(result: CheckResult) -> pd.DataFrame:

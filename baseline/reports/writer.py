@@ -21,7 +21,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from baseline.i18n import t
+from baseline.i18n import column_label, t
 from baseline.io.writers import write_layer, write_table
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -104,7 +104,8 @@ def html_table(
     (['结果', 'n'], [[('不通过', 'fail'), ('', '')]])
     """
     rows = _rows(frame, lang, labels)
-    return HtmlTable([t(str(c), lang) for c in frame.columns], rows if lazy else list(rows))
+    headers = [column_label(str(c), lang) for c in frame.columns]
+    return HtmlTable(headers, rows if lazy else list(rows))
 
 
 def render_fragment(template: str, **context: Any) -> Markup:
