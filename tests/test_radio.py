@@ -17,9 +17,10 @@ from shapely.geometry import Point, box
 from baseline.check.run import evaluate_rule
 from baseline.cobuild.run import recommend
 from baseline.coverage import find_gaps, read_area_classes
-from baseline.coverage.budget import coverage_radius, link_budget, median_rsrp
+from baseline.coverage.budget import coverage_radius, link_budget, median_rsrp, street_reach_m
 from baseline.coverage.calibrate import calibrate
 from baseline.coverage.colocation import colocation_effect
+from baseline.coverage.model import site_radii
 from baseline.coverage.operators import operator_views
 from baseline.coverage.predict import predict
 from baseline.coverage.sample import coverage_figure
@@ -90,6 +91,34 @@ def test_small_cell_reaches_less_than_a_macro(std):
     assert coverage_radius(cov.techs["5G_small_cell"], cov) < coverage_radius(
         cov.techs["5G_3500"], cov
     )
+
+
+def test_small_cell_spacing_rule_reads_against_the_street_reach_of_its_own_budget(std):
+    """The 37 m disc is the small cell's reach around the corner (UMi NLOS); along its own
+    street (UMi LOS, sigma 4 dB) the same budget reaches 278 m, so the catalogue's 360 m
+    spacing leaves every point of the road within reach of a cell (no point farther than
+    180 m from one, the practice radius of 150-180 m)."""
+    cov = std.coverage
+    cell = cov.techs["5G_small_cell"]
+    disc, reach = coverage_radius(cell, cov, "urban"), street_reach_m(cell, cov, "urban")
+    assert round(disc, 1) == 37.4 and round(reach) == 278
+    spacing = std.rules["smallcell-spacing-road"].params["threshold_m"]
+    assert spacing == 360 and disc < spacing / 2 < reach
+    assert street_reach_m(cell, cov, "suburban") > reach  # the lower target reaches further
+    assert np.isnan(street_reach_m(cov.techs["5G_3500"], cov))  # a macro has no such reach
+
+
+def test_the_radii_table_gives_a_small_cells_street_reach(std):
+    sites = utm_frame(
+        [
+            {"tech": "5G_small_cell", "geometry": Point(X0, Y0)},
+            {"tech": "5G_3500", "geometry": Point(X0 + 500, Y0)},
+        ]
+    )
+    _, table = site_radii(sites, std.coverage, area_class="urban")
+    rows = table.set_index("tech")
+    assert round(rows.loc["5G_small_cell", "street_reach_m"]) == 278
+    assert np.isnan(rows.loc["5G_3500", "street_reach_m"])
 
 
 @pytest.mark.parametrize(

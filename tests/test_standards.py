@@ -116,7 +116,8 @@ def test_bad_cobuild_and_coverage_parameters_are_listed_at_once(tmp_path):
         "cobuild.owner_buffers_m.Telecom: bad value -5: a number >= 0",
         "cobuild.demand_rules: rule 'ghost-rule' is referenced but not defined",
         "coverage.techs.5G_3500.frequency_mhz: bad value None: a number > 0",
-        "coverage.techs.4G_1800.model: needs a model, one of cost231_hata, uma_38901, umi_38901",
+        "coverage.techs.4G_1800.model: needs a model, one of "
+        "cost231_hata, uma_38901, umi_38901, umi_38901_los",
         "coverage.techs.4G_1800.cable_loss_db: bad value -2: a number >= 0",
         "coverage.techs.4G_1800.environment: must be one of urban, suburban",
         "coverage.default_tech: unknown tech '6G'; known: 5G_700, 4G_1800, 4G_2100, 5G_2600, "

@@ -11,6 +11,7 @@ with exit status 2 and one message on stderr naming the file, the problem and th
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import warnings
@@ -588,15 +589,19 @@ def _operator_views(
     return operator_views(sites, area, std.coverage, tech=tech, area_classes=classes)
 
 
+def _radius_text(r: Any) -> str:
+    """One row of the radii table in words: tech, class, radius and any street reach."""
+    text = f"{r.tech} {getattr(r, 'area_class', '')} {r.radius_m:.0f} m".replace("  ", " ")
+    reach = getattr(r, "street_reach_m", float("nan"))
+    return text if math.isnan(reach) else f"{text}, {reach:.0f} m along its own street"
+
+
 def _print_gaps(
     result: CoverageResult, n_gaps: int, out: Path, grid_out: Path | None, n_cells: int
 ) -> None:
     if result.sites_skipped:
         click.echo(f"skipped {result.sites_skipped} site(s) with invalid coordinates", err=True)
-    radii = ", ".join(
-        f"{r.tech} {getattr(r, 'area_class', '')} {r.radius_m:.0f} m".replace("  ", " ")
-        for r in result.radii.itertuples()
-    )
+    radii = ", ".join(_radius_text(r) for r in result.radii.itertuples())
     for r in result.radii.drop_duplicates(["tech", "bs_height_m"]).itertuples():
         if getattr(r, "assumed", ""):
             click.echo(

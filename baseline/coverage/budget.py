@@ -20,7 +20,7 @@ quantity a drive test measures and calibration fits.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 
 import numpy as np
@@ -213,6 +213,38 @@ def link_budget(
     radius = r_ul if uplink else r_dl
     return Budget(p.id, cls, target, margin, dl - margin, ul - margin, r_dl, r_ul, radius,
                   "uplink" if uplink else "downlink")  # fmt: skip
+
+
+STREET_LOS_SIGMA_DB = 4.0
+"""Shadow-fading sigma of UMi street-canyon LOS (3GPP TR 38.901 Table 7.4.1-1) [H]."""
+
+
+def street_reach_m(
+    p: TechProfile, coverage: CoverageParams, area_class: str | None = None
+) -> float:
+    """How far a street-level site reaches along the street it stands on (m); NaN otherwise.
+
+    A small cell on a pole is modelled on the map as a disc of its UMi NLOS radius: the
+    area it covers around the corner, where most of a block lies. Along its own street it
+    sees the user: the same budget with the UMi LOS loss and LOS shadowing reaches much
+    further. This is the reach that small-cell spacing along a road is planned on (practice:
+    150-180 m, about one pole in six), so the catalogue's spacing rule can be read against it.
+
+    Parameters
+    ----------
+    p : TechProfile
+        A profile on the UMi model (street level); any other gives NaN.
+    coverage : CoverageParams
+    area_class : str, optional
+
+    Returns
+    -------
+    float
+    """
+    if p.model != "umi_38901":
+        return math.nan
+    los = replace(p, model="umi_38901_los", shadow_sigma_db=STREET_LOS_SIGMA_DB)
+    return link_budget(los, coverage, area_class).radius_m
 
 
 def coverage_radius(

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from baseline.coverage.budget import link_budget
+from baseline.coverage.budget import link_budget, street_reach_m
 from baseline.coverage.sites import heights, site_techs
 from baseline.standard.params import CoverageParams
 
@@ -91,7 +91,9 @@ def site_radii(
     Each site's technology comes from :func:`baseline.coverage.sites.site_techs` (``tech`` is
     the one for sites that do not say theirs); heights a site lacks come from its profile and
     are reported as assumed. The table has one row per (tech, height): ``tech``, ``model``,
-    ``bs_height_m``, ``area_class``, ``radius_m``, ``limited_by``, ``sites``,
+    ``bs_height_m``, ``area_class``, ``radius_m``, ``street_reach_m`` (a street-level
+    site's reach along its own street, NaN for others: see
+    :func:`baseline.coverage.budget.street_reach_m`), ``limited_by``, ``sites``,
     ``sites_assumed``, ``assumed``.
     """
     if radius_m is not None:
@@ -107,11 +109,13 @@ def site_radii(
     for (tid, h), group in keys.groupby(["tech", "h"], sort=True):
         p = coverage.techs[str(tid)]
         height = max(float(h), p.ue_height_m + 1.5)  # type: ignore[arg-type]
-        b = link_budget(p.at_height(height), coverage, area_class)
+        at = p.at_height(height)
+        b = link_budget(at, coverage, area_class)
         radii[group.index.to_numpy()] = b.radius_m
         n_assumed = int(group["assumed"].sum())
         rows.append({"tech": str(tid), "model": p.model, "bs_height_m": float(h),  # type: ignore[arg-type]
                      "area_class": b.area_class, "radius_m": b.radius_m,
+                     "street_reach_m": street_reach_m(at, coverage, area_class),
                      "limited_by": b.limited_by, "sites": len(group),
                      "sites_assumed": n_assumed, "assumed": assumed_text(n_assumed)})  # fmt: skip
     return radii, pd.DataFrame(rows)
@@ -129,8 +133,9 @@ def merge_radii(tables: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame()
     if "sites" not in tables[0]:  # a fixed radius: the same one-row table everywhere
         return tables[0]
-    keys = ["tech", "model", "bs_height_m", "area_class", "radius_m", "limited_by"]
-    merged = pd.concat(tables).groupby(keys, as_index=False, sort=True)
+    keys = ["tech", "model", "bs_height_m", "area_class", "radius_m", "street_reach_m"]
+    keys.append("limited_by")
+    merged = pd.concat(tables).groupby(keys, as_index=False, sort=True, dropna=False)
     out = merged[["sites", "sites_assumed"]].sum()
     out["assumed"] = [assumed_text(int(n)) for n in out["sites_assumed"]]
     return out

@@ -1,4 +1,4 @@
-"""Path-loss models: COST-231 Hata and 3GPP TR 38.901 UMa and UMi (NLOS).
+"""Path-loss models: COST-231 Hata and 3GPP TR 38.901 UMa and UMi (NLOS), and UMi LOS.
 
 Distances in metres, frequencies in MHz, losses in dB. The 38.901 models take the larger of
 the LOS and NLOS formulas, as the standard's NLOS definition does. :data:`VALID_DISTANCE_M`
@@ -20,6 +20,7 @@ VALID_DISTANCE_M = {
     "cost231_hata": (20.0, 20_000.0),
     "uma_38901": (10.0, 5_000.0),
     "umi_38901": (10.0, 5_000.0),
+    "umi_38901_los": (10.0, 5_000.0),
 }
 """(shortest, longest) 2D distance of each model: TR 38.901 Table 7.4.1-1 gives 10 m-5 km for
 UMa and UMi; COST-231 Hata is published for 1-20 km and used here from 20 m as planning tools
@@ -72,13 +73,15 @@ def uma_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float
     return np.maximum(los, nlos)
 
 
-def umi_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float) -> np.ndarray:
-    """3GPP TR 38.901 UMi street-canyon NLOS path loss (dB): max(PL_LOS, PL'_NLOS).
+def umi_38901_los(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float) -> np.ndarray:
+    """3GPP TR 38.901 UMi street-canyon LOS path loss (dB): PL1 before the breakpoint, PL2 after.
+
+    The loss along the street a pole-mounted small cell stands on, in its line of sight.
 
     Examples
     --------
-    >>> round(float(umi_38901(200, f_mhz=3500, h_bs=10, h_ue=1.5)), 2)
-    115.23
+    >>> round(float(umi_38901_los(200, f_mhz=3500, h_bs=10, h_ue=1.5)), 2)
+    91.61
     """
     d2 = np.asarray(d_m, float)
     d3 = np.hypot(d2, h_bs - h_ue)
@@ -88,8 +91,20 @@ def umi_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float
     pl2 = (
         32.4 + 40 * np.log10(d3) + 20 * math.log10(fc) - 9.5 * np.log10(dbp**2 + (h_bs - h_ue) ** 2)
     )
-    los = np.where(d2 <= dbp, pl1, pl2)
-    nlos = 35.3 * np.log10(d3) + 22.4 + 21.3 * math.log10(fc) - 0.3 * (h_ue - 1.5)
+    return np.where(d2 <= dbp, pl1, pl2)
+
+
+def umi_38901(d_m: np.ndarray | float, *, f_mhz: float, h_bs: float, h_ue: float) -> np.ndarray:
+    """3GPP TR 38.901 UMi street-canyon NLOS path loss (dB): max(PL_LOS, PL'_NLOS).
+
+    Examples
+    --------
+    >>> round(float(umi_38901(200, f_mhz=3500, h_bs=10, h_ue=1.5)), 2)
+    115.23
+    """
+    d3 = np.hypot(np.asarray(d_m, float), h_bs - h_ue)
+    los = umi_38901_los(d_m, f_mhz=f_mhz, h_bs=h_bs, h_ue=h_ue)
+    nlos = 35.3 * np.log10(d3) + 22.4 + 21.3 * math.log10(f_mhz / 1000.0) - 0.3 * (h_ue - 1.5)
     return np.maximum(los, nlos)
 
 
@@ -102,5 +117,7 @@ def path_loss(model: str, d_m: np.ndarray | float, params: TechProfile) -> np.nd
         return uma_38901(d_m, **kw)
     if model == "umi_38901":
         return umi_38901(d_m, **kw)
+    if model == "umi_38901_los":
+        return umi_38901_los(d_m, **kw)
     msg = f"'{model}' is not a valid path-loss model, must be one of {', '.join(MODELS)}"
     raise BaselineError(msg)

@@ -16,7 +16,7 @@ SITE_COLUMNS = ("site_id", "tech", "band_mhz", "height_m", "operator", "azimuth"
 """What a base-station site may say of itself; other values come from its technology."""
 PROBABILITY_OVER = ("area", "edge")
 
-PATH_LOSS_MODELS = ("cost231_hata", "uma_38901", "umi_38901")
+PATH_LOSS_MODELS = ("cost231_hata", "uma_38901", "umi_38901", "umi_38901_los")
 ENVIRONMENTS = ("urban", "suburban")
 
 TECH_NUMBERS = (
@@ -85,8 +85,8 @@ class TechProfile:
     ----------
     id : str
         The catalogue's id, such as ``NR_3500``.
-    model : {"cost231_hata", "uma_38901", "umi_38901"}
-        Path-loss model.
+    model : {"cost231_hata", "uma_38901", "umi_38901", "umi_38901_los"}
+        Path-loss model (``umi_38901_los``: along the street a pole stands on).
     generation : {"4G", "5G", "IoT"}
         What a coverage rule's ``tech`` stands for: a rule on a 5G profile counts every 5G site.
     frequency_mhz, tx_power_dbm, antenna_gain_dbi : float
