@@ -44,16 +44,16 @@ from baseline.check.where import findings_layer
 from baseline.coverage.areas import read_area_classes
 from baseline.coverage.sitemodel import SiteModel
 from baseline.engine import CombinedAssets, Engine, asset_index
+from baseline.errors import BaselineError
 from baseline.i18n import t, unit_label
 from baseline.io.crs import metric_crs
 from baseline.io.partitioned import PartitionedLayer
 from baseline.io.siteplan import SitePlan
-from baseline.errors import BaselineError
 from baseline.standard.catalogue import Rule, Standard
-from baseline.standard.rule import STAGES
 from baseline.standard.context import RuleContext
 from baseline.standard.params import SITE_COLUMNS
 from baseline.standard.registry import RULE_KINDS
+from baseline.standard.rule import STAGES
 
 __all__ = ["FINDING_COLUMNS", "STATUSES", "CheckResult", "check", "evaluate_rule", "status_counts"]
 
