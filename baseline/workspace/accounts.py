@@ -61,8 +61,8 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _org_id(con: Connection, name: str, kind: str) -> int:
-    """The id of organisation ``name``, created with ``kind`` if missing."""
+def organisation_id(con: Connection, name: str, kind: str) -> int:
+    """The id of organisation ``name``, created with ``kind`` if missing (on ``con``)."""
     row = con.execute(
         sa.select(organisations.c.id, organisations.c.kind).where(organisations.c.name == name)
     ).first()
@@ -104,7 +104,7 @@ def _insert_user(
 def create_organisation(engine: Engine, actor: Actor, name: str, kind: str) -> int:
     """Create organisation ``name`` of ``kind`` (planners only); return its id."""
     with acting(engine, actor, "add_user", "organisation", name) as act:
-        org = _org_id(act.con, name, kind)
+        org = organisation_id(act.con, name, kind)
         act.record_id = str(org)
         return org
 
@@ -138,7 +138,7 @@ def add_user(
     """
     _check_password(password)
     with acting(engine, actor, "add_user", "user", name) as act:
-        org_id = _org_id(act.con, org, org_kind)
+        org_id = organisation_id(act.con, org, org_kind)
         uid = _insert_user(act.con, name, org_id, role, password)
         act.record_id = str(uid)
         act.detail = f"{name}: {role} of {org}"
@@ -158,7 +158,7 @@ def init_workspace(engine: Engine, admin: str, org: str, password: str) -> Actor
         if con.execute(sa.select(sa.func.count()).select_from(users)).scalar():
             msg = "the workspace has users already; a planner adds more with baseline users add"
             raise BaselineError(msg)
-        org_id = _org_id(con, org, "bureau")
+        org_id = organisation_id(con, org, "bureau")
         uid = _insert_user(con, admin, org_id, "planner", password)
         actor = Actor(uid, admin, org_id, "bureau", "planner")
         record(con, actor, "init_workspace", "user", uid, "ok", f"{admin}: planner of {org}")
@@ -291,7 +291,7 @@ def actor_for_oidc(
                 "for OIDC users"
             )
         if not why:
-            org_id = _org_id(con, org or "", org_kind)
+            org_id = organisation_id(con, org or "", org_kind)
             uid = _insert_user(con, name, org_id, role, None, subject)
             actor = Actor(uid, name, org_id, org_kind, role, session)
             record(con, actor, "sign_in", "user", uid, "ok", "oidc: user created")
