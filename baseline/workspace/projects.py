@@ -46,6 +46,8 @@ from baseline.workspace.schema import (
 DIFF_KEY = ["rule_id", "building_id"]
 """A finding of one project is the same finding across submissions when these agree."""
 CHANGES = ("resolved", "new", "still_failing", "not_judged")
+NOT_MET = ("fail", "warn")
+"""Statuses of a finding whose rule is not met (a *shall* rule fails, a *should* rule warns)."""
 
 
 @dataclass(frozen=True)
@@ -450,8 +452,8 @@ def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
     """Findings resolved, new, still failing or no longer judged, against the previous submission.
 
     The previous submission is the one before at the same stage, else the last one of an
-    earlier stage. Findings are matched on :data:`DIFF_KEY`; a finding fails when its status
-    is ``fail``.
+    earlier stage. Findings are matched on :data:`DIFF_KEY`; a finding is failing when its rule
+    is not met (status in :data:`NOT_MET`).
 
     Returns
     -------
@@ -468,7 +470,7 @@ def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
     now, before = _failing(findings_of(engine, submission_id)), _failing(findings_of(engine, prev))
     both = before.merge(now, on=DIFF_KEY, how="outer", suffixes=("_before", "_after"))
     both = both.fillna({"status_before": "", "status_after": ""})
-    was, now_fails = both["status_before"] == "fail", both["status_after"] == "fail"
+    was, now_fails = both["status_before"].isin(NOT_MET), both["status_after"].isin(NOT_MET)
     change = pd.Series("", index=both.index, dtype=object)
     change[was & now_fails] = "still_failing"
     change[~was & now_fails] = "new"
