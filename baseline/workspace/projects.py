@@ -96,7 +96,11 @@ def _only_project(plan: SitePlan, project_id: str) -> SitePlan:
 def _plan_geojson(plan: SitePlan) -> str:
     parts = [f for f in (plan.projects, plan.fittings, plan.buildings) if len(f)]
     frame = pd.concat([p.to_crs(4326) for p in parts], ignore_index=True)
-    return str(gpd.GeoDataFrame(frame, geometry="geometry", crs=4326).to_json(drop_id=True, default=str, ensure_ascii=False))
+    return str(
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=4326).to_json(
+            drop_id=True, default=str, ensure_ascii=False
+        )
+    )
 
 
 def _counts(findings: pd.DataFrame) -> dict[str, int]:
@@ -445,7 +449,8 @@ def findings_of(engine: Engine, submission_id: int) -> pd.DataFrame:
     """The stored findings of one submission."""
     with engine.connect() as con:
         row = _submission_row(con, submission_id)
-    return pd.read_csv(io.StringIO(row.findings_csv), dtype={"building_id": str})
+    text = {"building_id": str, "rule_id": str, "status": str, "message": str}
+    return pd.read_csv(io.StringIO(row.findings_csv), dtype=text, keep_default_na=False)
 
 
 def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
@@ -480,13 +485,12 @@ def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
         change=change,
         before=both["status_before"],
         after=both["status_after"],
-        message=both["message_after"].fillna(both["message_before"]),
+        message=both["message_after"].where(both["message_after"].notna(), both["message_before"]),
     )
     out = out[out["change"] != ""][columns]
-    order = {c: i for i, c in enumerate(CHANGES)}
-    return out.sort_values(["change", *DIFF_KEY], key=lambda s: s.map(order).fillna(s)).reset_index(
-        drop=True
-    )
+    rank = out["change"].map({c: i for i, c in enumerate(CHANGES)})
+    out = out.assign(_rank=rank).sort_values(["_rank", *DIFF_KEY])
+    return out.drop(columns="_rank").reset_index(drop=True)
 
 
 def _parties(con: Connection, record_kind: str, record_id: int) -> set[int]:
