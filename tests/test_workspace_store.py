@@ -269,7 +269,7 @@ def test_two_users_editing_one_project_the_second_gets_a_conflict(team):
     register_project(engine, team.owner, plan_b02(), "PD-B02")
     read_by_both = int(project_list(engine).iloc[0]["version"])
     assert update_project(engine, team.owner, "PD-B02", read_by_both, name="Mall A") == 2
-    with pytest.raises(Conflict, match="changed by someone else.*nothing was lost"):
+    with pytest.raises(Conflict, match=r"changed by someone else.*nothing was lost"):
         update_project(engine, team.planner, "PD-B02", read_by_both, category="office")
     project = project_list(engine).iloc[0]
     assert (project["name"], project["category"], project["version"]) == ("Mall A", "commercial", 2)
