@@ -332,9 +332,10 @@ def _precheck(engine: Engine, actor: Actor, project_id: str, stage: str) -> None
         row = _project_row(con, project_id)
     if row is None:
         return
-    why = why_not(actor, "submit", {int(row.org_id)}) or _stage_problem(row, stage)
-    if why:
+    if why := why_not(actor, "submit", {int(row.org_id)}):
         deny(engine, actor, "submit", "project", project_id, why)
+    if why := _stage_problem(row, stage):
+        deny(engine, actor, "submit", "project", project_id, why, name_who_may=False)
 
 
 # --------------------------------------------------------------------------------------------
