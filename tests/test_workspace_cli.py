@@ -146,3 +146,16 @@ def test_password_file_missing_names_the_fix(office, tmp_path):
                   "--org-kind", "operator", "--role", "operator", "--password-file",
                   Path(tmp_path / "nope.txt"))  # fmt: skip
     assert "cannot read the password file" in str(done.exception)
+
+
+def test_demo_seed_gives_one_account_per_role_on_the_sample_projects(sqlite_url):
+    done = invoke(sqlite_url, "", "workspace", "demo")
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("seeded 33 sample projects")
+    listed = invoke(sqlite_url, "baseline-demo", "users", "list", "--user", "demo-viewer", "--csv")
+    rows = [line.split(",") for line in listed.output.strip().splitlines()[1:]]
+    roles = {row[1]: row[4] for row in rows}
+    assert roles == {"demo-planner": "planner", "demo-owner": "owner",
+                     "demo-operator": "operator", "demo-viewer": "viewer"}  # fmt: skip
+    again = invoke(sqlite_url, "", "workspace", "demo")
+    assert again.output.strip() == "the workspace has users already; nothing seeded"

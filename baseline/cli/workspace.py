@@ -1,4 +1,4 @@
-"""Workspace commands: ``workspace init|info``, ``users add|list``, ``submit``, ``signoff``.
+"""Workspace commands: ``workspace init|info|demo``, ``users add|list``, ``submit``, ``signoff``.
 
 Every command takes ``--db URL`` (or ``BASELINE_DB``) and, except ``workspace init``,
 ``--user NAME`` whose password comes from ``BASELINE_PASSWORD`` or a prompt. A wrong password or
@@ -19,6 +19,7 @@ from baseline.cli.session import db_option, opened, password, signed_in, user_op
 from baseline.errors import BaselineError
 from baseline.workspace.access import require
 from baseline.workspace.accounts import add_user, init_workspace, list_users
+from baseline.workspace.demo import DEMO_PASSWORD, seed_demo
 from baseline.workspace.migrations import schema_version
 from baseline.workspace.projects import decide, diff, submit
 from baseline.workspace.schema import (
@@ -182,6 +183,21 @@ def signoff_cmd(db: str | None, user: str, submission: int, decision: str, comme
     with signed_in(db, user) as (engine, actor):
         stage = decide(engine, actor, submission, decision, comments)
         click.echo(f"submission {submission}: {decision}; the project is now at {stage}")
+
+
+@workspace_group.command("demo")
+@db_option
+def demo_cmd(db: str | None) -> None:
+    """Seed an empty workspace with the demo accounts and the sample projects."""
+    with opened(db) as engine:
+        n = seed_demo(engine)
+        if n == 0:
+            click.echo("the workspace has users already; nothing seeded")
+            return
+        click.echo(
+            f"seeded {n} sample projects and the accounts demo-planner, demo-owner, "
+            f"demo-operator, demo-viewer (password {DEMO_PASSWORD})"
+        )
 
 
 COMMANDS = (workspace_group, users_group, submit_cmd, signoff_cmd)

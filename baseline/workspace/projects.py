@@ -66,9 +66,10 @@ class Submitted:
 # Reading a project's plan
 
 
-def _load_plan(plan: str | Path | gpd.GeoDataFrame | SitePlan, std: Standard) -> SitePlan:
+def _load_plan(plan: str | Path | gpd.GeoDataFrame | SitePlan, std: Standard | None) -> SitePlan:
     if isinstance(plan, SitePlan):
         return plan
+    std = std or load_standard()
     if isinstance(plan, gpd.GeoDataFrame):
         return siteplan_from_frames({"plan": plan.to_crs(4326)}, std, label="uploaded plan")
     return read_siteplan(plan, std)
@@ -164,7 +165,7 @@ def register_project(
     int
         The project's ``projects.id``.
     """
-    one = _only_project(_load_plan(plan, std or load_standard()), project_id)
+    one = _only_project(_load_plan(plan, std), project_id)
     with acting(engine, actor, "register_project", "project", project_id) as act:
         org_id = organisation_id(act.con, org, "owner") if org else actor.org_id
         act.need_party({org_id})
