@@ -130,7 +130,7 @@ def test_failed_sign_ins_are_slowed_and_never_log_the_password(team, caplog):
     text = audit.to_csv() + caplog.text
     assert "secret-guess-xyz" not in text
     assert all(p not in text for p in PASSWORDS.values())
-    signs = audit[audit["action"] == "sign_in"]
+    signs = trail(team.engine, action="sign_in")
     assert (signs["outcome"] == "failed").sum() == 2
     assert (signs["outcome"] == "refused").sum() == 1
 
