@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -35,6 +38,7 @@ from baseline.workspace.projects import (
     update_project,
 )
 from baseline.workspace.schema import users
+from tests.conftest import ROOT
 from tests.workspace_helpers import PASSWORDS, STD, count, make_team, plan_b02
 
 # ---------------------------------------------------------------------------------------------
@@ -279,3 +283,23 @@ def test_two_users_editing_one_project_the_second_gets_a_conflict(team):
     assert (project["name"], project["category"], project["version"]) == ("Mall A", "commercial", 2)
     refused = trail(engine, outcome="refused")
     assert refused["action"].tolist() == ["update_project"]
+
+
+PROBE = """
+def test_needs_postgis(pg_url):
+    assert pg_url
+"""
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", "1 error"), ("", "1 skipped")])
+def test_without_postgresql_the_postgis_tests_fail_in_ci(tmp_path, ci, outcome):
+    """No PostgreSQL: CI=true fails with the reason, elsewhere the tests skip with it."""
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(PROBE, encoding="utf-8")
+    env = {**os.environ, "CI": ci, "BASELINE_PG_BIN": str(tmp_path / "no-postgres"),
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "tests.pg", "-rs",
+                           "-p", "no:cacheprovider", str(probe)], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert outcome in done.stdout, done.stdout[-2000:]
+    assert "PostgreSQL is not installed" in done.stdout
