@@ -303,3 +303,9 @@ def test_without_postgresql_the_postgis_tests_fail_in_ci(tmp_path, ci, outcome):
                           env=env, cwd=tmp_path, timeout=120)  # fmt: skip
     assert outcome in done.stdout, done.stdout[-2000:]
     assert "PostgreSQL is not installed" in done.stdout
+
+
+def test_an_unreachable_database_is_one_message(tmp_path):
+    url = f"postgresql://nobody@/none?host={tmp_path}&port=1"
+    with pytest.raises(BaselineError, match=r"cannot be opened or migrated .*; check --db"):
+        open_workspace(url)
