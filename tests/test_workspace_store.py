@@ -231,8 +231,10 @@ def test_project_from_planning_to_design_with_a_return_and_a_diff(team):
     assert diff(engine, first.submission_id).empty  # nothing before it
     with pytest.raises(Forbidden, match="awaiting a planner's decision"):
         submit(engine, team.owner, plan, "PD-B02", "planning", std=STD)
-    with pytest.raises(Forbidden, match="planners may"):
-        decide(engine, team.owner, first.submission_id, "signed_off")
+    for who in (team.owner, team.operator, team.viewer):
+        with pytest.raises(Forbidden, match=r"the role .* may not sign off .*; planners may"):
+            decide(engine, who, first.submission_id, "signed_off")
+    assert len(trail(engine, action="decide", outcome="refused")) == 3
     assert decide(engine, team.planner, first.submission_id, "returned", "add indoor coverage") == (
         "planning"
     )
