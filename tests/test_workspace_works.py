@@ -83,7 +83,7 @@ def test_another_organisations_work_and_a_planner_are_refused_and_audited(store,
     add_works(store, telecom, frame(a), std=std)
     with pytest.raises(Forbidden, match="T-A belongs to another organisation"):
         add_works(store, power, frame({**a, "version": 1, "utility": "power"}), std=std)
-    with pytest.raises(Forbidden, match="planner"):
+    with pytest.raises(Forbidden, match="role planner may not register works"):
         add_works(store, planner, frame(trench("P-1", 0.0, "2027-03-01", "2027-05-31")), std=std)
     refused = trail(store, outcome="refused")
     assert refused["user_name"].tolist() == ["bob", "pat"]

@@ -1,10 +1,10 @@
 """Works in the workspace: registered by their owners, matched against the register on save.
 
 Who registers
-    Users of role ``owner`` (建设单位) and ``operator`` (operators and the tower company)
-    register their own organisation's works; a work belongs to the saving user's organisation
-    (a file's ``owner`` column is not trusted for that). Only that organisation changes it;
-    planners and viewers register nothing. A refusal is audited and changes nothing.
+    The roles of :data:`baseline.workspace.access.PERMISSIONS` (``register_work``,
+    ``edit_work``) register their own organisation's works; a work belongs to the saving user's
+    organisation (a file's ``owner`` column is not trusted for that) and only that organisation
+    changes it. A refusal is audited and changes nothing.
 
 The format
     The co-build works format (``project_id, start_date, end_date``, optional ``utility``,
@@ -67,7 +67,7 @@ from baseline.io.values import read_ids
 from baseline.standard.catalogue import Standard, load_standard
 from baseline.standard.params import CobuildParams
 from baseline.workspace import register
-from baseline.workspace.access import deny
+from baseline.workspace.access import deny, require
 from baseline.workspace.actor import Actor
 from baseline.workspace.audit import record
 from baseline.workspace.schema import answers, opportunities, organisations, works
@@ -79,7 +79,6 @@ PAIR_KINDS = REC_KINDS[:4]
 reinstatement (the kinds of recommendation made of two works)."""
 LIVE_STATES = ("identified", "proposed", "accepted")
 """States a save may update or expire."""
-SAVE_ROLES = ("owner", "operator")
 
 
 @dataclass(frozen=True)
@@ -415,12 +414,10 @@ def _store_pairs(s: _Save, found: dict[tuple[int, int], dict]) -> _Counts:
     return counts
 
 
-def failed(
-    engine: Engine, actor: Actor, action: str, kind: str, why: str, record_id: Any = ""
-) -> None:
-    """Audit a failed action in its own transaction (the action's own was rolled back)."""
+def refused_audit(engine: Engine, actor: Actor, action: str, kind: str, why: str) -> None:
+    """Audit a refused save in its own transaction (the save's own was rolled back)."""
     with engine.begin() as con:
-        record(con, actor, action, kind, record_id, "failed", why)
+        record(con, actor, action, kind, "", "refused", why[:2000])
 
 
 def _ensure_crs(con: Connection, prepared: gpd.GeoDataFrame) -> pyproj.CRS:
@@ -488,9 +485,7 @@ def add_works(
     BaselineError
         The co-build reader's errors, naming the file, the rows and the fix.
     """
-    if actor.role not in SAVE_ROLES:
-        why = f"{actor.name} ({actor.role}) may not register works; owners and operators do"
-        deny(engine, actor, "save_work", "work", "", why)
+    require(engine, actor, "register_work", "work")
     std = std or load_standard()
     prepared = _prepared(_frame_of(works_in, date_format), std)
     try:
@@ -501,9 +496,9 @@ def add_works(
             recs, pk_of = match_pairs(con, s.saved, std, crs)
             counts = _store_pairs(s, _found(recs, pk_of))
     except _RefusedError as refused:
-        deny(engine, actor, "save_work", "work", refused.work_id, refused.why)
+        deny(engine, actor, "edit_work", "work", refused.work_id, refused.why)
     except Conflict as conflict:
-        failed(engine, actor, "save_work", "work", str(conflict))
+        refused_audit(engine, actor, "edit_work", "work", str(conflict))
         raise
     return SaveResult(
         tuple(s.saved_ids), tuple(s.unchanged), counts.created, counts.updated, counts.expired
