@@ -18,13 +18,10 @@ X0, Y0 = 360_000.0, 3_450_000.0  # a street in Pudong, UTM 51N
 UTM = "EPSG:32651"
 
 
-STORES = ["sqlite"]
-
-
-@pytest.fixture(params=STORES)
-def store(request, tmp_path):
-    """A fresh, migrated workspace on each store."""
-    engine = open_workspace(f"sqlite:///{tmp_path / 'ws.sqlite'}")
+@pytest.fixture
+def store(db_url):
+    """A fresh, migrated workspace on each store (SQLite, then PostGIS: tests/pg.py)."""
+    engine = open_workspace(db_url)
     yield engine
     engine.dispose()
 
