@@ -12,7 +12,7 @@ from baseline.workspace.kpi import KPI_COLUMNS, assessment, write_assessment
 from baseline.workspace.opportunities import answer, mark_built, opportunities_table
 from baseline.workspace.schema import decisions, projects, sites, submissions
 from baseline.workspace.works import add_works
-from tests.workspace_helpers import actor, frame, store, trench  # noqa: F401
+from tests.works_helpers import actor, frame, store, trench  # noqa: F401
 
 
 def _at(text: str) -> datetime:

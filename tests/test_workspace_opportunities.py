@@ -12,7 +12,7 @@ from baseline.workspace.audit import trail
 from baseline.workspace.opportunities import answer, inbox, mark_built, opportunities_table
 from baseline.workspace.schema import answers, opportunities
 from baseline.workspace.works import add_works
-from tests.workspace_helpers import actor, frame, store, trench  # noqa: F401
+from tests.works_helpers import actor, frame, store, trench  # noqa: F401
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from baseline.errors import Conflict, Forbidden
 from baseline.workspace.audit import trail
 from baseline.workspace.schema import opportunities, works
 from baseline.workspace.works import add_works, workspace_crs
-from tests.workspace_helpers import actor, frame, store, trench  # noqa: F401
+from tests.works_helpers import actor, frame, store, trench  # noqa: F401
 
 
 def _opps(engine) -> pd.DataFrame:
