@@ -464,6 +464,136 @@ def case_calibrate(n_samples: int) -> dict:
     }
 
 
+def _bulk_register(engine, n_works: int) -> int:
+    """A register of n synthetic works written with bulk inserts (not n saves), its spatial
+    index, and the pairs the batch co-build finds among them as identified opportunities."""
+    from datetime import UTC, datetime
+
+    import numpy as np
+    import shapely
+    import sqlalchemy as sa
+    import synth
+
+    from baseline.cobuild.core import match_works, prepare_works
+    from baseline.standard.catalogue import load_standard
+    from baseline.workspace.schema import meta, opportunities, organisations, users, works
+
+    now = datetime.now(UTC)
+    gdf = synth.works(n_works, 6_000_000_000**0.5)
+    wgs = gdf.to_crs("EPSG:4326").geometry.to_numpy()
+    geoms = gdf.geometry.to_numpy()
+    bounds = shapely.bounds(geoms)
+    owners = sorted(set(gdf["owner"]))
+    with engine.begin() as con:
+        con.execute(meta.insert().values(key="metric_crs", value="EPSG:32651"))
+        con.execute(organisations.insert(), [
+            {"id": k + 1, "name": o, "kind": "owner", "created_at": now} for k, o in enumerate(owners)
+        ])  # fmt: skip
+        con.execute(users.insert(), [
+            {"id": k + 1, "name": f"user-{o}", "org_id": k + 1, "role": "owner", "created_at": now}
+            for k, o in enumerate(owners)
+        ])  # fmt: skip
+        org = {o: k + 1 for k, o in enumerate(owners)}
+        rows = [
+            {"id": i + 1, "work_id": w, "org_id": org[o], "user_id": org[o], "utility": "",
+             "start_date": s.date(), "end_date": e.date(), "geom_wkb": shapely.to_wkb(g),
+             "geom_wgs84_wkb": shapely.to_wkb(gw), "minx": b[0], "miny": b[1], "maxx": b[2],
+             "maxy": b[3], "created_at": now, "updated_at": now}
+            for i, (w, o, s, e, g, gw, b) in enumerate(zip(gdf["work_id"], gdf["owner"],
+                gdf["start"], gdf["end"], geoms, wgs, bounds))
+        ]  # fmt: skip
+        con.execute(works.insert(), rows)
+        if con.dialect.name == "sqlite":
+            con.exec_driver_sql(
+                "INSERT INTO works_rtree (id, minx, maxx, miny, maxy) "
+                "SELECT id, minx, maxx, miny, maxy FROM works"
+            )
+        else:
+            con.exec_driver_sql(
+                "UPDATE works SET geom = ST_SetSRID(ST_GeomFromWKB(geom_wkb), 32651)"
+            )
+            con.exec_driver_sql("ANALYZE works")
+        cob = load_standard().cobuild
+        given = gdf.rename(columns={"work_id": "project_id", "start": "start_date", "end": "end_date"})
+        pairs = match_works(prepare_works(given), buffer_m=cob.buffer_m, work_width_m=cob.work_width_m)
+        pk = {w: i + 1 for i, w in enumerate(gdf["work_id"])}
+        # the index a migration should add (opportunities are looked up by either work)
+        con.exec_driver_sql("CREATE INDEX ix_opportunities_work_b ON opportunities (work_b)")
+        con.execute(opportunities.insert(), [
+            {"work_a": pk[a], "work_b": pk[b], "kind": "shared_trench", "state": "identified",
+             "distance_m": float(d), "created_at": now, "updated_at": now}
+            for a, b, d in zip(pairs["a"], pairs["b"], pairs["distance_m"])
+        ])  # fmt: skip
+    return len(pairs)
+
+
+def _time_saves(engine, n_saves: int = 5) -> tuple[list[float], dict]:
+    """Seconds of saving new works 3 m beside registered ones (each matched at once), then of
+    editing the last one; and what the saves and the edit did to opportunities."""
+    import pandas as pd
+    import synth
+
+    from baseline.standard.catalogue import load_standard
+    from baseline.workspace.actor import Actor
+    from baseline.workspace.works import add_works
+
+    std = load_standard()
+    who = Actor(1, "user-bench", 1, "owner", "owner", "bench")
+    # the same seed gives the register's first works: each new work lies beside one of them
+    base = synth.works(n_saves, 6_000_000_000**0.5)
+    base = base.rename(columns={"work_id": "project_id", "start": "start_date", "end": "end_date"})
+    seconds, created = [], 0
+    for k in range(n_saves):
+        one = base.iloc[[k]].copy()
+        one["project_id"] = f"NEW{k}"
+        one["geometry"] = one.translate(xoff=3.0)
+        result, t = timed(add_works, engine, who, one, std=std)
+        seconds.append(t)
+        created += result.created
+    edit = one.assign(end_date=one["end_date"] + pd.Timedelta(days=30), version=1)
+    result, t_edit = timed(add_works, engine, who, edit, std=std)
+    return seconds, {
+        "edit_s": round(t_edit, 3),
+        "opportunities_created": created,
+        "edit_updated": result.updated,
+    }
+
+
+def case_workspace_save(n_works: int, store: int) -> dict:
+    """Save one work into a register of n works and update its opportunities (SQLite or PostGIS)."""
+    import statistics
+    import tempfile
+    from contextlib import nullcontext
+
+    from baseline.workspace.migrations import open_workspace
+    from tests.pg import throwaway_cluster
+
+    name = "postgis" if store else "sqlite"
+    with (throwaway_cluster() if store else nullcontext(None)) as pattern:
+        if store:
+            import psycopg
+
+            with psycopg.connect(pattern.format(db="postgres"), autocommit=True) as con:
+                con.execute("CREATE DATABASE bench TEMPLATE template_postgis")
+            url = pattern.format(db="bench")
+        else:
+            url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
+        engine = open_workspace(url)
+        pairs, t_build = timed(_bulk_register, engine, n_works)
+        seconds, extra = _time_saves(engine)
+        engine.dispose()
+    return {
+        "store": name,
+        "works": n_works,
+        "register_pairs": pairs,
+        "build_s": round(t_build, 1),
+        "save_first_s": round(seconds[0], 3),
+        "save_median_s": round(statistics.median(seconds), 3),
+        "save_max_s": round(max(seconds), 3),
+        **extra,
+    }
+
+
 CASES = {
     "calibrate": case_calibrate,
     "check": case_check,
@@ -474,6 +604,7 @@ CASES = {
     "engine_check": case_engine_check,
     "engine_gaps": case_engine_gaps,
     "engine_cobuild": case_engine_cobuild,
+    "workspace_save": case_workspace_save,
 }
 
 
