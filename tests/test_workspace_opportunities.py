@@ -12,11 +12,11 @@ from baseline.workspace.audit import trail
 from baseline.workspace.opportunities import answer, inbox, mark_built, opportunities_table
 from baseline.workspace.schema import answers, opportunities
 from baseline.workspace.works import add_works
-from tests.works_helpers import actor, frame, store, trench  # noqa: F401
+from tests.works_helpers import actor, frame, trench
 
 
 @pytest.fixture
-def pair(store, std):  # noqa: F811
+def pair(store, std):
     """Two owners' trenches 5 m apart in the same months: one opportunity; and an outsider."""
     telecom = actor(store, "ann", "Pudong Telecom")
     power = actor(store, "bob", "Pudong Power")
@@ -80,9 +80,7 @@ def test_a_decline_needs_a_reason_and_then_ends_the_opportunity(pair):
         answer(engine, telecom, opp, accept=True)
     with pytest.raises(BaselineError, match="only accepted opportunities can be marked built"):
         mark_built(engine, telecom, opp, realised_saving_cny=1.0)
-    assert opportunities_table(engine, state="declined")["reason"].tolist() == [
-        "dates cannot move"
-    ]
+    assert opportunities_table(engine, state="declined")["reason"].tolist() == ["dates cannot move"]
 
 
 def test_a_stale_version_is_a_conflict_and_loses_nothing(pair):

@@ -11,7 +11,7 @@ from baseline.errors import Conflict, Forbidden
 from baseline.workspace.audit import trail
 from baseline.workspace.schema import opportunities, works
 from baseline.workspace.works import add_works, workspace_crs
-from tests.works_helpers import actor, frame, store, trench  # noqa: F401
+from tests.works_helpers import actor, frame, trench
 
 
 def _opps(engine) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def test_an_unchanged_work_is_left_alone_and_a_stale_version_is_a_conflict(store
     again = add_works(store, telecom, frame(a), std=std)
     assert again.saved == () and again.unchanged == ("T-A",)
     longer = trench("T-A", 0.0, "2027-03-01", "2027-07-31")
-    with pytest.raises(Conflict, match="T-A.*version 1.*no version"):
+    with pytest.raises(Conflict, match=r"T-A.*version 1.*no version"):
         add_works(store, telecom, frame(longer), std=std)
     add_works(store, telecom, frame({**longer, "version": 1}), std=std)
     with pytest.raises(Conflict, match="version 2 but the save gives version 1"):

@@ -14,7 +14,7 @@ from baseline.cobuild import find_opportunities
 from baseline.workspace.opportunities import opportunities_table
 from baseline.workspace.works import PAIR_KINDS, add_works, workspace_crs
 from tests.conftest import shared
-from tests.works_helpers import actor, store  # noqa: F401
+from tests.works_helpers import actor
 
 CHUNK = 60
 FEW = 10  # owners with fewer works are one organisation here (the source spells 157 ways)
@@ -41,7 +41,7 @@ def _batch(paris, std) -> pd.DataFrame:
     return recs.set_index("members")[["kind", "shared_length_m", "saving_cny"]].sort_index()
 
 
-def _saved(paris, store, std) -> pd.DataFrame:  # noqa: F811
+def _saved(paris, store, std) -> pd.DataFrame:
     order = paris.sort_values(["start_date", "project_id"])  # as the works were registered
     for owner, works in order.groupby("owner", sort=False):
         who = actor(store, f"user of {owner}", owner)
@@ -50,12 +50,14 @@ def _saved(paris, store, std) -> pd.DataFrame:  # noqa: F811
                 warnings.simplefilter("ignore")  # 2 works without usable dates are skipped
                 add_works(store, who, works.iloc[k : k + CHUNK], std=std)
     table = opportunities_table(store, std=std)
-    table["members"] = [";".join(sorted(p)) for p in zip(table["work_a"], table["work_b"])]
+    table["members"] = [
+        ";".join(sorted(p)) for p in zip(table["work_a"], table["work_b"], strict=True)
+    ]
     table = table.rename(columns={"shared_m": "shared_length_m"})
     return table.set_index("members")[["kind", "shared_length_m", "saving_cny"]].sort_index()
 
 
-def test_paris_saved_owner_by_owner_gives_the_batch_pairs(paris, store, std):  # noqa: F811
+def test_paris_saved_owner_by_owner_gives_the_batch_pairs(paris, store, std):
     batch = _batch(paris, std)
     saved = _saved(paris, store, std)
     assert workspace_crs(store).to_epsg() == 32631  # UTM 31N, as the batch chooses for Paris

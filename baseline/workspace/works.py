@@ -224,6 +224,12 @@ def _check_version(s: _Save, work: Any, stored: Any, versions: Mapping[str, int]
         raise Conflict(msg)
 
 
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT with an autoincrement key always has it
+    return int(key[0])
+
+
 def _save_one(
     s: _Save, work: Any, row: dict[str, Any], geom: shapely.Geometry, versions: Mapping[str, int]
 ) -> None:
@@ -231,7 +237,7 @@ def _save_one(
     if stored is None:
         values = {**row, "work_id": work.work_id, "org_id": s.actor.org_id}
         values |= {"user_id": s.actor.user_id, "created_at": s.now, "updated_at": s.now}
-        pk = int(s.con.execute(works.insert().values(**values)).inserted_primary_key[0])
+        pk = _new_id(s.con.execute(works.insert().values(**values)))
         detail = "registered"
     else:
         _refuse_other_org(s, work.work_id, int(stored.org_id))
@@ -415,11 +421,18 @@ def _store_pairs(s: _Save, found: dict[tuple[int, int], dict]) -> _Counts:
     for (a, b), facts in sorted(found.items()):
         if (a, b) in known:
             continue
-        pk = s.con.execute(
-            opportunities.insert().values(
-                work_a=a, work_b=b, state="identified", created_at=s.now, updated_at=s.now, **facts
+        pk = _new_id(
+            s.con.execute(
+                opportunities.insert().values(
+                    work_a=a,
+                    work_b=b,
+                    state="identified",
+                    created_at=s.now,
+                    updated_at=s.now,
+                    **facts,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         record(s.con, s.actor, "identify_opportunity", "opportunity", pk, "ok", facts["kind"])
         counts.created += 1
     return counts
