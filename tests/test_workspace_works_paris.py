@@ -1,5 +1,5 @@
 """End to end on the real Paris street works: saving them into a register, owner by owner in
-files of at most 60 works in start-date order (each file matched against the register built so
+files of at most 150 works in start-date order (each file matched against the register built so
 far), gives exactly the pairs the batch co-build gives on the same works, with the same kinds,
 shared lengths and savings."""
 
@@ -16,7 +16,7 @@ from baseline.workspace.works import PAIR_KINDS, add_works, workspace_crs
 from tests.conftest import shared
 from tests.works_helpers import actor
 
-CHUNK = 60
+CHUNK = 150
 FEW = 10  # owners with fewer works are one organisation here (the source spells 157 ways)
 
 
@@ -33,7 +33,9 @@ def paris():
     return gdf[["project_id", "start_date", "end_date", "owner", "geometry"]]
 
 
-def _batch(paris, std) -> pd.DataFrame:
+@pytest.fixture(scope="module")
+def batch(paris, std) -> pd.DataFrame:
+    """The batch co-build's pairs on all the works at once."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         recs = find_opportunities(paris, std).recs
@@ -57,8 +59,7 @@ def _saved(paris, store, std) -> pd.DataFrame:
     return table.set_index("members")[["kind", "shared_length_m", "saving_cny"]].sort_index()
 
 
-def test_paris_saved_owner_by_owner_gives_the_batch_pairs(paris, store, std):
-    batch = _batch(paris, std)
+def test_paris_saved_owner_by_owner_gives_the_batch_pairs(paris, batch, store, std):
     saved = _saved(paris, store, std)
     assert workspace_crs(store).to_epsg() == 32631  # UTM 31N, as the batch chooses for Paris
     assert len(batch) > 300
