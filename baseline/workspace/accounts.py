@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
+from baseline import settings
 from baseline.errors import BaselineError, Forbidden
 from baseline.workspace.access import acting
 from baseline.workspace.actor import Actor
@@ -32,7 +33,13 @@ MAX_DELAY_S = 300.0
 MIN_PASSWORD = 8
 """The shortest password accepted."""
 
-_hasher = PasswordHasher()
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the costs of :mod:`baseline.settings` (verification reads the hash's own)."""
+    return PasswordHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_cost=settings.password_hash_memory_kib,
+    )
 
 
 def lockout_seconds(failed_logins: int) -> float:
@@ -61,8 +68,8 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _org_id(con: Connection, name: str, kind: str) -> int:
-    """The id of organisation ``name``, created with ``kind`` if missing."""
+def organisation_id(con: Connection, name: str, kind: str) -> int:
+    """The id of organisation ``name``, created with ``kind`` if missing (on ``con``)."""
     row = con.execute(
         sa.select(organisations.c.id, organisations.c.kind).where(organisations.c.name == name)
     ).first()
@@ -93,7 +100,7 @@ def _insert_user(
             name=name,
             org_id=org_id,
             role=role,
-            password_hash=_hasher.hash(password) if password is not None else None,
+            password_hash=_hasher().hash(password) if password is not None else None,
             oidc_subject=subject or None,
             created_at=datetime.now(UTC),
         )
@@ -104,7 +111,7 @@ def _insert_user(
 def create_organisation(engine: Engine, actor: Actor, name: str, kind: str) -> int:
     """Create organisation ``name`` of ``kind`` (planners only); return its id."""
     with acting(engine, actor, "add_user", "organisation", name) as act:
-        org = _org_id(act.con, name, kind)
+        org = organisation_id(act.con, name, kind)
         act.record_id = str(org)
         return org
 
@@ -138,7 +145,7 @@ def add_user(
     """
     _check_password(password)
     with acting(engine, actor, "add_user", "user", name) as act:
-        org_id = _org_id(act.con, org, org_kind)
+        org_id = organisation_id(act.con, org, org_kind)
         uid = _insert_user(act.con, name, org_id, role, password)
         act.record_id = str(uid)
         act.detail = f"{name}: {role} of {org}"
@@ -158,7 +165,7 @@ def init_workspace(engine: Engine, admin: str, org: str, password: str) -> Actor
         if con.execute(sa.select(sa.func.count()).select_from(users)).scalar():
             msg = "the workspace has users already; a planner adds more with baseline users add"
             raise BaselineError(msg)
-        org_id = _org_id(con, org, "bureau")
+        org_id = organisation_id(con, org, "bureau")
         uid = _insert_user(con, admin, org_id, "planner", password)
         actor = Actor(uid, admin, org_id, "bureau", "planner")
         record(con, actor, "init_workspace", "user", uid, "ok", f"{admin}: planner of {org}")
@@ -189,7 +196,7 @@ def _verify(row: Any, password: str) -> bool:
     if not row.password_hash:
         return False
     try:
-        return bool(_hasher.verify(row.password_hash, password))
+        return bool(_hasher().verify(row.password_hash, password))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -291,7 +298,7 @@ def actor_for_oidc(
                 "for OIDC users"
             )
         if not why:
-            org_id = _org_id(con, org or "", org_kind)
+            org_id = organisation_id(con, org or "", org_kind)
             uid = _insert_user(con, name, org_id, role, None, subject)
             actor = Actor(uid, name, org_id, org_kind, role, session)
             record(con, actor, "sign_in", "user", uid, "ok", "oidc: user created")
