@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from baseline.cobuild import find_opportunities
-from baseline.errors import Conflict, Forbidden
+from baseline.errors import Conflict, CRSError, Forbidden
 from baseline.workspace.audit import trail
 from baseline.workspace.schema import opportunities, works
 from baseline.workspace.works import add_works, workspace_crs
@@ -105,3 +105,12 @@ def test_a_wide_works_zone_is_found_by_the_index_in_either_order(store, std, wid
     opp = _opps(store)
     assert opp["kind"].tolist() == batch["kind"].tolist()
     assert opp["distance_m"].tolist() == pytest.approx(batch["distance_m"].tolist())
+
+
+def test_works_without_a_crs_are_refused_with_the_fix(store, std):
+    owner = actor(store, "ann", "Pudong Telecom")
+    bare = frame(trench("T-A", 0.0, "2027-03-01", "2027-05-31")).set_crs(None, allow_override=True)
+    with pytest.raises(CRSError, match=r"no CRS.*set_crs"):
+        add_works(store, owner, bare, std=std)
+    with store.connect() as con:
+        assert con.execute(sa.select(sa.func.count()).select_from(works)).scalar() == 0
