@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from baseline.errors import BaselineError, Conflict, Forbidden
+from baseline.errors import BaselineError, CatalogueError, Conflict, Forbidden
+from baseline.standard.catalogue import load_standard
 from baseline.workspace.audit import trail
 from baseline.workspace.opportunities import answer, inbox, mark_built, opportunities_table
 from baseline.workspace.schema import answers, opportunities
@@ -125,3 +126,13 @@ def test_a_built_opportunity_is_history_a_later_edit_leaves_it(pair, std):
     result = add_works(engine, power, frame(moved), std=std)
     assert (result.created, result.updated, result.expired) == (0, 0, 0)
     assert _state(engine, opp) == ("built", 4)
+
+
+def test_the_reminder_weeks_come_from_the_catalogue_and_are_checked(tmp_path):
+    good = tmp_path / "district.yaml"
+    good.write_text("cobuild:\n  reminder_weeks: 3\n", "utf-8")
+    assert load_standard(good).cobuild.reminder_weeks == 3
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("cobuild:\n  reminder_weeks: -1\n", "utf-8")
+    with pytest.raises(CatalogueError, match=r"cobuild\.reminder_weeks"):
+        load_standard(bad)
