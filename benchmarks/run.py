@@ -557,8 +557,6 @@ def _register_pairs(con, gdf, now) -> int:
     given = gdf.rename(columns={"work_id": "project_id", "start": "start_date", "end": "end_date"})
     pairs = match_works(prepare_works(given), buffer_m=cob.buffer_m, work_width_m=cob.work_width_m)
     pk = {w: i + 1 for i, w in enumerate(gdf["work_id"])}
-    # the index a migration should add: opportunities are looked up by either of their works
-    con.exec_driver_sql("CREATE INDEX ix_opportunities_work_b ON opportunities (work_b)")
     rows = [
         {
             "work_a": pk[a],

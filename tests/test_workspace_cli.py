@@ -84,7 +84,7 @@ def test_users_list_and_info(office):
     ]
     info = invoke(db, OWNER_PW, "workspace", "info", "--user", "bob")
     assert info.exit_code == 0, info.output
-    assert "schema version           1" in info.output
+    assert "schema version           2" in info.output
     assert "users                    owner 1, planner 1" in info.output
 
 

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from baseline.workspace import open_workspace, schema_version, trail
+from baseline.workspace.migrations import LATEST
 from baseline.workspace.projects import register_project
 from baseline.workspace.schema import comments, projects
 from tests.conftest import ROOT
@@ -88,9 +89,9 @@ def test_concurrent_first_opens_migrate_once(db_url):
     for proc in procs:
         proc.join(120)
         assert proc.exitcode == 0
-    assert sorted(versions.get(timeout=10) for _ in procs) == [1] * 8
+    assert sorted(versions.get(timeout=10) for _ in procs) == [LATEST] * 8
     engine = open_workspace(db_url)
-    assert count(engine, "schema_migrations") == 1
+    assert count(engine, "schema_migrations") == LATEST
     engine.dispose()
 
 

@@ -69,13 +69,16 @@ def engine_of(db_url):
 def test_migrations_are_versioned_and_idempotent(engine_of):
     engine = engine_of(fresh=True)
     assert schema_version(engine) == 0
-    assert migrate(engine) == LATEST == 1
-    assert migrate(engine) == 1  # a second open changes nothing
+    assert migrate(engine) == LATEST == 2
+    assert migrate(engine) == 2  # a second open changes nothing
     with engine.connect() as con:
         rows = con.execute(sa.select(history)).all()
         names = set(sa.inspect(con).get_table_names())
-    assert [r.version for r in rows] == [1]
+    assert [r.version for r in rows] == [1, 2]
     assert {"projects", "submissions", "audit", "works", "opportunities"} <= names
+    with engine.connect() as con:
+        indexes = {i["name"] for i in sa.inspect(con).get_indexes("opportunities")}
+    assert "ix_opportunities_work_b" in indexes
     if engine.dialect.name == "sqlite":
         assert "works_rtree" in names
     else:
@@ -161,7 +164,7 @@ EXPECTED = {  # action -> roles that may act on a record of their own organisati
     "submit": {"owner"},
     "decide": {"planner"},
     "comment": {"planner", "owner", "operator"},
-    "register_work": {"owner"},
+    "register_work": {"owner", "operator"},
     "answer_opportunity": {"owner", "operator"},
     "register_site": {"operator"},
 }

@@ -56,8 +56,9 @@ PERMISSIONS: dict[str, Permission] = {
     "submit": _p("owner", "owner", what="submit a plan"),
     "decide": _p("planner", what="sign off or return a stage"),
     "comment": _p("planner owner operator", "owner operator", what="comment on a record"),
-    "register_work": _p("owner", "owner", what="register works"),
-    "edit_work": _p("owner", "owner", what="change works"),
+    # operators dig too (ducts, fibre): their works are registered and matched like owners'
+    "register_work": _p("owner operator", "owner operator", what="register works"),
+    "edit_work": _p("owner operator", "owner operator", what="change works"),
     "answer_opportunity": _p("owner operator", "owner operator", what="answer an opportunity"),
     "mark_built": _p("owner operator", "owner operator", what="mark an opportunity built"),
     "register_site": _p("operator", "operator", what="register sites"),

@@ -7,7 +7,8 @@ lock, so two clients opening a fresh database at once never both run a migration
 
 Version 1 creates every table of :data:`baseline.workspace.schema.metadata` and the spatial
 side of each store: SQLite's R*Tree ``works_rtree`` (bounding boxes of works, by ``works.id``);
-PostGIS's ``works.geom`` geometry column with its GiST index ``works_geom_gist``.
+PostGIS's ``works.geom`` geometry column with its GiST index ``works_geom_gist``. Version 2
+indexes opportunities by their second work (``ix_opportunities_work_b``).
 """
 
 from __future__ import annotations
@@ -57,8 +58,17 @@ def _v1_tables(con: Connection, dialect: str) -> None:
     con.exec_driver_sql("CREATE INDEX works_geom_gist ON works USING gist (geom)")
 
 
+def _v2_pair_index(con: Connection, _dialect: str) -> None:
+    # a save looks up the opportunities of a work on either side of the pair; the unique
+    # (work_a, work_b) constraint serves work_a, this index serves work_b
+    con.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_opportunities_work_b ON opportunities (work_b)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "tables, R*Tree (SQLite) or PostGIS geometry and GiST index", _v1_tables),
+    Migration(2, "index of opportunities by their second work", _v2_pair_index),
 )
 """Every migration in order; the last version is what this code expects."""
 
