@@ -700,6 +700,34 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+BILINGUAL_SEPARATOR = " | "
+"""Between the Chinese and the English of a text kept in both (``中文 | English``)."""
+
+
+def in_language(text: object, lang: str) -> str:
+    """The ``lang`` half of a ``中文 | English`` text; any other text as it is.
+
+    Co-build explanations are stored in both languages so that a CSV reads the same for
+    everyone; a page or workbook in one language shows its half. A text that does not split
+    into exactly two halves (an id holding the separator) is shown whole, never cut wrongly.
+
+    Examples
+    --------
+    >>> in_language("共用沟槽 | shared trench", "en")
+    'shared trench'
+    >>> in_language("共用沟槽 | shared trench", "zh")
+    '共用沟槽'
+    >>> in_language("A | B | C", "zh")
+    'A | B | C'
+    """
+    if not isinstance(text, str):
+        return "" if text is None else str(text)
+    parts = text.split(BILINGUAL_SEPARATOR)
+    if len(parts) != 2:
+        return text
+    return parts[0] if lang == "zh" else parts[1]
+
+
 def column_label(name: str, lang: str = "en") -> str:
     """Return the header a person reads for column ``name`` (one table for app, XLSX and HTML).
 

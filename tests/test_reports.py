@@ -232,3 +232,14 @@ def test_every_column_a_person_reads_has_words_in_both_languages(sample_result):
         or not {"zh", "en"} <= set(STRINGS[f"col_{c}"])
     }
     assert not missing, f"columns shown as their field names: {sorted(missing)}"
+
+
+def test_cobuild_page_shows_the_half_of_each_explanation_in_its_language():
+    recs = recs_frame().assign(explanation=["共用沟槽 | shared trench", "杆上挂载 | mount on pole"])
+    zh = recs_bytes(recs, "html", "zh").decode("utf-8")
+    en = recs_bytes(recs, "html", "en").decode("utf-8")
+    assert "<td>共用沟槽</td>" in zh and "shared trench</td>" not in zh
+    assert "<td>shared trench</td>" in en and "共用沟槽" not in en
+    # the CSV keeps both halves: scripts read the same column in every language
+    csv = recs_bytes(recs, "csv", "zh").decode("utf-8-sig")
+    assert "共用沟槽 | shared trench" in csv

@@ -8,12 +8,25 @@ import geopandas as gpd
 import pandas as pd
 
 from baseline.cobuild.core import summary
+from baseline.i18n import in_language
 from baseline.reports.writer import export_bytes, html_table, render_page, write_export
+
+BILINGUAL_COLUMNS = ("explanation", "compatibility")
+"""Columns kept as ``中文 | English``: a page or workbook shows the half in its language."""
+
+
+def one_language(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``table`` with its bilingual columns in ``lang`` only (for a page or a workbook)."""
+    out = table.copy()
+    for col in BILINGUAL_COLUMNS:
+        if col in out:
+            out[col] = [in_language(v, lang) for v in out[col]]
+    return out
 
 
 def render_html(recs: gpd.GeoDataFrame, lang: str = "en") -> str:
     """A self-contained HTML page with the summary and every recommendation, in ``lang``."""
-    rows = pd.DataFrame(recs.drop(columns="geometry"))
+    rows = one_language(pd.DataFrame(recs.drop(columns="geometry")), lang)
     notes = sorted(set(recs.get("cost_note", pd.Series(dtype=str)).fillna("")) - {""})
     return render_page(
         "cobuild_report.j2",
