@@ -134,6 +134,9 @@ def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
                 fill_opacity=0.6,
                 weight=8,
             )
+        spot = chosen[chosen.geom_type == "Point"]
+        if len(spot):
+            add_points(fmap, shown(spot), name=tr("layer_shared"), colour="#ffd700", radius=10)
         w, s, e, n = gpd.GeoSeries(
             [*shown(members).geometry, *shown(chosen).geometry], crs=4326
         ).total_bounds
@@ -156,8 +159,8 @@ def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
     return fmap
 
 
-def _table(recs: gpd.GeoDataFrame) -> pd.Series | None:
-    """The recommendations in words; the chosen row (if any) is returned."""
+def _table(recs: gpd.GeoDataFrame) -> str | None:
+    """The recommendations in words; the rec_id of the chosen row (if any) is returned."""
     table = recs.drop(columns="geometry").assign(
         kind=lambda r: r["kind"].map(tr), severity=lambda r: r["severity"].map(tr)
     )
@@ -171,7 +174,33 @@ def _table(recs: gpd.GeoDataFrame) -> pd.Series | None:
         column_config={tr("col_explanation"): st.column_config.TextColumn(width="large")},
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    return recs.iloc[rows[0]] if rows and rows[0] < len(recs) else None
+    return str(recs.iloc[rows[0]]["rec_id"]) if rows and rows[0] < len(recs) else None
+
+
+def _clicked_rec() -> str | None:
+    """The rec_id of the recommendation last clicked on the map (its feature's properties)."""
+    value = st.session_state.get("cobuild_map") or {}
+    drawing = value.get("last_active_drawing") if isinstance(value, dict) else None
+    rec_id = ((drawing or {}).get("properties") or {}).get("rec_id")
+    return str(rec_id) if rec_id else None
+
+
+def _chosen(recs: gpd.GeoDataFrame, row: str | None) -> pd.Series | None:
+    """The chosen recommendation: the table's row or a map click, whichever changed last.
+
+    A click on a recommendation of the map selects it as choosing its row does; choosing
+    (or clearing) a row afterwards wins over the click.
+    """
+    clicked = _clicked_rec()
+    if clicked != st.session_state.get("cb_seen_click"):
+        st.session_state["cb_seen_click"] = clicked
+        if clicked:
+            st.session_state["cb_pick"] = clicked
+    if row != st.session_state.get("cb_seen_row"):
+        st.session_state["cb_seen_row"] = row
+        st.session_state["cb_pick"] = row
+    pick = recs[recs["rec_id"] == st.session_state.get("cb_pick")]
+    return pick.iloc[0] if len(pick) else None
 
 
 def _timeline(rec: pd.Series | None) -> None:
@@ -208,8 +237,10 @@ def render() -> None:
     st.write(tr("recs_total", count=len(recs), cny=float(recs["saving_cny"].sum())))
     st.caption(tr("cobuild_pick"))
     slot = st.container()
-    rec = _table(recs)
+    rec = _chosen(recs, _table(recs))
     with slot:
+        if rec is not None:
+            st.caption(tr("cobuild_chosen", rec=rec["rec_id"], members=rec["members"]))
         show_map(_map(recs, rec), key="cobuild_map", height=460)
         _timeline(rec)
     st.caption(tr("summary_title"))

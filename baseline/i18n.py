@@ -575,8 +575,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "centreline (centreline); its fittings are the other features with the same project_id.",
     },
     "cobuild_pick": {
-        "zh": "在表格中选择一行，地图上显示其涉及的工程",
-        "en": "Choose a row to draw its works on the map",
+        "zh": "在表格中选择一行或在地图上点击一条建议，地图上显示其涉及的工程",
+        "en": "Choose a row, or click a recommendation on the map, to draw its works",
+    },
+    "cobuild_chosen": {
+        "zh": "所选建议：{rec}（涉及工程 {members}）",
+        "en": "Chosen recommendation: {rec} (works {members})",
     },
     "layer_members": {"zh": "所选建议涉及的工程", "en": "Works of the chosen recommendation"},
     "layer_shared": {"zh": "共用段", "en": "Shared stretch"},

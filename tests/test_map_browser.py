@@ -257,3 +257,52 @@ def test_print_view_prints_to_one_pdf_page(server, chromium, tmp_path):
     (SHOTS / "map-print.pdf").write_bytes(data)
     assert [u for u in requests if not u.startswith(LOCAL)] == []
     page.close()
+
+
+REC_PIXEL_JS = """(kind) => {
+    for (const k in map_div._layers) {
+        const l = map_div._layers[k];
+        const p = l.feature && l.feature.properties;
+        if (!p || !p.rec_id || !l.getLatLng) continue;
+        map_div.setView(l.getLatLng(), 15, {animate: false});
+        const xy = map_div.latLngToContainerPoint(l.getLatLng());
+        return [p.rec_id, xy.x, xy.y];
+    }
+    return null;
+}"""
+
+
+def _wait_legend(page, words: str, timeout: float = 30) -> str:
+    """The map's legend once it holds ``words`` (the map may be drawn again meanwhile)."""
+    deadline, legend = time.time() + timeout, ""
+    while time.time() < deadline and words not in legend:
+        page.wait_for_timeout(300)
+        try:
+            legend = _legend(_frame(page))
+        except Exception:  # the old map's frame went away while we looked
+            continue
+    return legend
+
+
+def test_clicking_a_recommendation_on_the_map_selects_it(server, chromium):
+    page = chromium.new_page(viewport={"width": 1500, "height": 1000})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server + "/cobuild")
+    wait_map_drawn(page)
+    assert page.locator("svg rect.work").count() == 0  # nothing chosen yet
+    frame = _frame(page)
+    page.wait_for_timeout(500)
+    rec_id, x, y = frame.evaluate(REC_PIXEL_JS, "point")
+    page.wait_for_timeout(500)
+    box = page.locator(FRAME).bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_text(f"所选建议：{rec_id}").wait_for(timeout=30000)
+    page.locator("svg rect.work").first.wait_for(timeout=30000)
+    assert page.locator("svg rect.work").count() >= 2  # the works it names, on the timeline
+    legend = _wait_legend(page, "所选建议涉及的工程")
+    assert "所选建议涉及的工程" in legend
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / "cobuild-map-click.png"), full_page=True)
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
