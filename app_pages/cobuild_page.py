@@ -256,7 +256,12 @@ def render() -> None:
     cols = st.columns(len(DOWNLOADS))
     for col, (ext, label, mime) in zip(cols, DOWNLOADS, strict=True):
         col.download_button(
-            tr(label), _export(ids, ext, lang()), f"cobuild.{ext}", mime, key=f"cb_dl_{ext}"
+            tr(label),
+            _export(ids, ext, lang()),  # bytes, not a deferred callable a rerun forgets
+            f"cobuild.{ext}",
+            mime,
+            key=f"cb_dl_{ext}",
+            on_click="ignore",  # no rerun: a second click soon after the first still works
         )
 
 

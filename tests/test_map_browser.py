@@ -7,11 +7,12 @@ import struct
 import time
 import zlib
 
+import pandas as pd
 import pytest
 
 from baseline.maps.tiles import write_mbtiles
 from baseline.maps.webmap import tile_xy
-from tests.browser import app_server, browser, wait_map_drawn
+from tests.browser import SERVER_LOG, app_server, browser, wait_map_drawn
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -305,4 +306,32 @@ def test_clicking_a_recommendation_on_the_map_selects_it(server, chromium):
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SHOTS / "cobuild-map-click.png"), full_page=True)
     assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
+
+
+def test_two_downloads_clicked_within_half_a_second_both_arrive(server, chromium, tmp_path):
+    page = chromium.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    page.goto(server + "/cobuild")
+    wait_map_drawn(page)
+    csv_button = page.get_by_role("button", name="下载 CSV")
+    xlsx_button = page.get_by_role("button", name="下载 XLSX")
+    xlsx_button.wait_for(timeout=60000)
+    mark = SERVER_LOG.stat().st_size
+    with page.expect_download(timeout=30000) as first:
+        csv_button.click()
+        start = time.time()
+        with page.expect_download(timeout=30000) as second:
+            xlsx_button.click()
+    gap = time.time() - start
+    assert gap < 0.5, gap  # the second click came within half a second of the first
+    csv_path, xlsx_path = tmp_path / "recs.csv", tmp_path / "recs.xlsx"
+    first.value.save_as(csv_path)
+    second.value.save_as(xlsx_path)
+    assert first.value.suggested_filename == "cobuild.csv"
+    assert second.value.suggested_filename == "cobuild.xlsx"
+    assert len(pd.read_csv(csv_path)) == 30
+    assert len(pd.read_excel(xlsx_path, sheet_name="rows")) == 30
+    page.wait_for_timeout(1000)
+    log = SERVER_LOG.read_bytes()[mark:].decode("utf-8", "replace")
+    assert "not found" not in log, log[-2000:]
     page.close()
