@@ -335,3 +335,16 @@ def test_two_downloads_clicked_within_half_a_second_both_arrive(server, chromium
     log = SERVER_LOG.read_bytes()[mark:].decode("utf-8", "replace")
     assert "not found" not in log, log[-2000:]
     page.close()
+
+
+def test_no_deploy_button_or_developer_menu(server, chromium):
+    """``client.toolbarMode = "minimal"`` (.streamlit/config.toml): no toolbar at all."""
+    page, _ = _open(chromium, server)
+    for testid in ("stAppDeployButton", "stDeployButton", "stMainMenu", "stToolbarActions"):
+        assert page.locator(f'[data-testid="{testid}"]').count() == 0, testid
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    assert page.get_by_role("button", name="Main menu").count() == 0
+    assert page.get_by_text("Record screen").count() == 0  # the menu's untranslated entries
+    page.screenshot(path=str(SHOTS / "map-no-toolbar.png"), clip={"x": 900, "y": 0,
+                    "width": 600, "height": 120})  # fmt: skip
+    page.close()
