@@ -7,6 +7,7 @@ import struct
 import time
 import zlib
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -347,4 +348,27 @@ def test_no_deploy_button_or_developer_menu(server, chromium):
     assert page.get_by_text("Record screen").count() == 0  # the menu's untranslated entries
     page.screenshot(path=str(SHOTS / "map-no-toolbar.png"), clip={"x": 900, "y": 0,
                     "width": 600, "height": 120})  # fmt: skip
+    page.close()
+
+
+def test_search_a_road_zooms_to_the_works_on_it(server, chromium):
+    page, requests = _open(chromium, server)
+    page.get_by_label("搜索").fill("张江路")
+    page.keyboard.press("Enter")
+    option = page.get_by_text("道路 · 张江路 (PD-R01, PD-R02)")
+    option.wait_for(timeout=30000)
+    option.click()
+    legend = _wait_legend(page, "道路上的工程：张江路")
+    assert "道路上的工程：张江路" in legend
+    frame = _frame(page)
+    page.wait_for_timeout(1500)
+    assert frame.evaluate("map_div.getZoom()") >= 13
+    plan = gpd.read_file(ROOT / "layers" / "sample_siteplan.geojson")
+    works = plan[plan["project_id"].isin(["PD-R01", "PD-R02"])].total_bounds
+    inside = frame.evaluate(
+        "([w, s, e, n]) => map_div.getBounds().contains([[s, w], [n, e]])", list(works)
+    )
+    assert inside  # both works on the road are in view
+    page.screenshot(path=str(SHOTS / "map-search-road.png"))
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
     page.close()

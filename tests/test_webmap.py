@@ -19,7 +19,7 @@ from baseline.maps.palette import (
     grid_class,
 )
 from baseline.maps.plan import plan_map
-from baseline.maps.search import search
+from baseline.maps.search import roads_of, search
 from baseline.maps.tiles import unpack_mbtiles, write_mbtiles
 from baseline.maps.webmap import (
     BASEMAPS,
@@ -284,6 +284,29 @@ def test_search_finds_projects_stations_and_coordinates(sample_result):
     assert 0.003 < w.lon - g.lon < 0.006  # a GCJ-02 reading lies about 470 m east of WGS84
     assert b.lon < g.lon and b.lat < g.lat  # BD-09 is a further offset
     assert search("nothing like this", projects=sample_result.projects) == []
+
+
+def test_search_finds_roads_of_the_works_and_every_work_on_them(sample_result):
+    p = sample_result.projects
+    works = p[p["category"] == "road"]
+    hits = search("张江", roads=works)
+    assert [(h.kind, h.key, h.members) for h in hits] == [
+        ("road", "张江路", ("PD-R01", "PD-R02"))
+    ]
+    w, s, e, n = hits[0].bounds
+    for site in works[works["project_id"].isin(["PD-R01", "PD-R02"])].geometry:
+        x0, y0, x1, y1 = site.bounds
+        assert w <= x0 and s <= y0 and x1 <= e and y1 <= n  # the map fits every work on it
+    assert [h.key for h in search("century", roads=works)] == ["Century Avenue"]
+    assert search("道路", roads=works) == []  # "road" alone names no road
+    first = search("张江路", projects=p, roads=works)  # works named after it match too
+    assert first[0].kind == "road" and {h.key for h in first[1:]} == {"PD-R01", "PD-R02"}
+    both = search("世纪大道", projects=p, roads=works)
+    assert ("road", ("PD-R03", "PD-R04")) in [(h.kind, h.members) for h in both]
+    # a works layer that names its roads (the workspace's road_name) is read as given
+    named = works.head(3).assign(road_name=["浦东大道", "浦东大道", "张杨路"])
+    assert list(roads_of(named)["road"]) == ["浦东大道", "张杨路"]
+    assert search("张杨路", roads=named)[0].members == (works["project_id"].iloc[2],)
 
 
 def test_verdicts_sorted_findings_and_run_comparison(sample_result):
