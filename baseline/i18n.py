@@ -421,7 +421,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "choose": {"zh": "请选择…", "en": "Choose…"},
     "choose_any": {"zh": "全部（可多选）", "en": "All (choose to narrow)"},
     "choose_project": {"zh": "选择或输入项目编号…", "en": "Choose or type a project…"},
-    "basemap_local": {"zh": "本地瓦片包（MBTiles）", "en": "Local tile package (MBTiles)"},
+    "basemap_local": {
+        "zh": "本地瓦片包（MBTiles/PMTiles）",
+        "en": "Local tile package (MBTiles/PMTiles)",
+    },
     "basemap_custom": {"zh": "内网瓦片（WGS84）", "en": "Intranet tiles (WGS84)"},
     "basemap_custom_gcj02": {"zh": "内网瓦片（GCJ-02）", "en": "Intranet tiles (GCJ-02)"},
     "basemap_osm": {"zh": "OpenStreetMap（需联网）", "en": "OpenStreetMap (needs internet)"},

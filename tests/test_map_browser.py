@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from baseline.maps.tiles import write_mbtiles
+from baseline.maps.tiles import write_mbtiles, write_pmtiles
 from baseline.maps.webmap import tile_xy
 from tests.browser import SERVER_LOG, app_server, browser, wait_map_drawn
 from tests.conftest import ROOT
@@ -49,7 +49,7 @@ def png(rgb: tuple[int, int, int], size: int = 256) -> bytes:
 
 
 def district_package(path):
-    """Tiles of Pudong at zooms 10-12 (a small district package)."""
+    """Tiles of Pudong at zooms 10-12 (a small district package, MBTiles or PMTiles)."""
     tiles = {}
     for z in (10, 11, 12):
         x0, y0 = tile_xy([121.45], [31.40], z)
@@ -58,7 +58,8 @@ def district_package(path):
             for y in range(int(y0[0]), int(y1[0]) + 1):
                 tiles[(z, x, y)] = png((236, 232, 220) if (x + y) % 2 else (228, 236, 222))
     meta = {"format": "png", "name": "pudong-test", "attribution": "© test tiles"}
-    return write_mbtiles(path, tiles, meta), len(tiles)
+    write = write_pmtiles if path.suffix == ".pmtiles" else write_mbtiles
+    return write(path, tiles, meta), len(tiles)
 
 
 @pytest.fixture(scope="module")
@@ -372,3 +373,30 @@ def test_search_a_road_zooms_to_the_works_on_it(server, chromium):
     page.screenshot(path=str(SHOTS / "map-search-road.png"))
     assert [u for u in requests if not u.startswith(LOCAL)] == []
     page.close()
+
+
+def test_pmtiles_package_is_served_by_the_app_with_nothing_leaving_loopback(tmp_path, chromium):
+    package, count = district_package(tmp_path / "pudong.pmtiles")
+    assert package.read_bytes()[:7] == b"PMTiles"
+    env = {"BASELINE_DATA_DIR": str(tmp_path / "data"), "BASELINE_BASEMAP": str(package)}
+    with app_server(env) as url:
+        page = chromium.new_page(viewport={"width": 1500, "height": 1000})
+        requests: list[str] = []
+        responses: list[tuple[str, int]] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("response", lambda r: responses.append((r.url, r.status)))
+        page.goto(url)
+        wait_map_drawn(page)
+        frame = _frame(page)
+        frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30000)
+        page.wait_for_timeout(1500)
+        tiles = [(u, s) for u, s in responses if "/app/static/basemap/pudong-" in u]
+        served = [u for u, s in tiles if s == 200]
+        assert len(served) >= 4 and all(s in (200, 404) for _, s in tiles), tiles[:3]
+        assert all(u.endswith(".png") for u in served)
+        assert frame.locator(".ict-tile-notice").is_hidden()
+        assert "© test tiles" in frame.locator(".leaflet-control-attribution").inner_text()
+        page.screenshot(path=str(SHOTS / "map-pmtiles.png"))
+        assert count > 10
+        assert [u for u in requests if not u.startswith(LOCAL)] == []
+        page.close()

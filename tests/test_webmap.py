@@ -1,4 +1,5 @@
 import json
+import random
 import re
 
 import folium
@@ -20,7 +21,12 @@ from baseline.maps.palette import (
 )
 from baseline.maps.plan import plan_map
 from baseline.maps.search import roads_of, search
-from baseline.maps.tiles import unpack_mbtiles, write_mbtiles
+from baseline.maps.tiles import (
+    unpack_mbtiles,
+    unpack_package,
+    write_mbtiles,
+    write_pmtiles,
+)
 from baseline.maps.webmap import (
     BASEMAPS,
     Legend,
@@ -256,6 +262,35 @@ def test_tile_package_is_unpacked_with_rows_flipped_and_drawn(tmp_path):
     assert [float(v) for v in re.findall(r"[\d.]+", bounds)] == [31.0, 121.0, 32.0, 122.0]
     with pytest.raises(BaselineError, match="not an MBTiles file"):
         unpack_mbtiles(tmp_path / "static" / package.name / "package.json", tmp_path / "s2")
+
+
+def test_pmtiles_archive_is_read_through_its_directories_and_unpacked(tmp_path):
+    from pmtiles.tile import deserialize_header
+
+    png = b"\x89PNG\r\n\x1a\nfake"
+    tiles = {(12, 3430, 1674): png, (12, 3431, 1674): png}  # one content, a run of two
+    # 10,000 scattered tiles of varied sizes at zoom 14: the root points to leaf directories
+    spread = {(14, 13000 + i * 37 % 1500, 6500 + i * 53 % 700): i for i in range(10_000)}
+    sizes = random.Random(1)
+    tiles |= {k: png * sizes.randint(1, 300) + str(i).encode() for k, i in spread.items()}
+    path = write_pmtiles(tmp_path / "d.pmtiles", tiles, {"format": "png", "attribution": "© D"})
+    header = deserialize_header(path.read_bytes()[:127])
+    assert header["leaf_directory_length"] > 0 and header["tile_type"].name == "PNG"
+    package = unpack_package(path, tmp_path / "static")  # told from MBTiles by its bytes
+    assert (package.min_zoom, package.max_zoom, package.count) == (12, 14, len(tiles))
+    assert (package.folder / "12" / "3431" / "1674.png").read_bytes() == png
+    x, y = 13000 + 9999 * 37 % 1500, 6500 + 9999 * 53 % 700
+    assert (package.folder / "14" / str(x) / f"{y}.png").read_bytes() == tiles[(14, x, y)]
+    assert package.attribution == "© D" and package.ext == "png"
+    w, s, e, n = package.bounds
+    west, _, _, north = tile_bounds(13000, 6500, 14)
+    _, south, east, _ = tile_bounds(13000 + 1499, 6500 + 699, 14)
+    assert (w, s, e, n) == pytest.approx((west, south, east, north), abs=1e-6)  # the header
+    assert unpack_package(path, tmp_path / "static") == package  # unpacked once
+    vector = tmp_path / "v.pmtiles"
+    vector.write_bytes(path.read_bytes()[:99] + b"\x01" + path.read_bytes()[100:])  # MVT
+    with pytest.raises(BaselineError, match="MVT tiles cannot be drawn"):
+        unpack_package(vector, tmp_path / "static")
 
 
 def test_gcj02_intranet_tiles_shift_display_copies():
