@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -10,6 +13,8 @@ import streamlit as st
 from app_pages.common import (
     PUDONG_CENTRE,
     add_boundary,
+    basemap,
+    guarded,
     headers,
     lang,
     new_map,
@@ -21,8 +26,18 @@ from app_pages.common import (
     words,
 )
 from baseline.cobuild.core import REC_KINDS, summary
+from baseline.io.formats import VECTOR_SUFFIXES, read_layer
+from baseline.maps.aggregate import COUNT_COLOURS, WORKS_LIMIT, band_labels, works_grid
 from baseline.maps.palette import KIND_COLOURS
-from baseline.maps.webmap import Highlight, Legend, LegendEntry, add_points, add_polygons
+from baseline.maps.webmap import (
+    Highlight,
+    Legend,
+    LegendEntry,
+    add_points,
+    add_polygons,
+    display_copy,
+    geojson_text,
+)
 from baseline.reports.charts import timeline
 from baseline.reports.cobuild_report import recs_bytes
 
@@ -35,6 +50,8 @@ DOWNLOADS = (
 )
 DASH = {"light": "8 6"}
 MEMBER_COLOUR = "#000000"
+WORKS_COLOUR = "#555555"
+WORKS_FIELDS = ["project_id", "work_id", "name", "road_name"]
 
 
 def _filters(recs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -78,9 +95,75 @@ def _members(rec: pd.Series | None) -> gpd.GeoDataFrame:
     return projects[projects["project_id"].isin(ids)]
 
 
-def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
+@st.cache_data(show_spinner=False, max_entries=2)
+def _works_json(name: str, data: bytes, base: str) -> tuple[str, int, float]:
+    """An uploaded works layer as map GeoJSON, its feature count and its cell side.
+
+    Up to ``WORKS_LIMIT`` features the works are drawn as they are (cell side 0); above,
+    they are counted per grid cell (:func:`works_grid`), which draws in the same time
+    whatever their number.
+    """
+    with tempfile.TemporaryDirectory(prefix="baseline-works-") as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(data)
+        works = read_layer(path)
+    if len(works) <= WORKS_LIMIT:
+        fields = [c for c in WORKS_FIELDS if c in works.columns]
+        return geojson_text(display_copy(works, base), fields), len(works), 0.0
+    grid = works_grid(works)
+    cell = float(grid["cell_m"].iloc[0]) if len(grid) else 0.0
+    return geojson_text(display_copy(grid, base), ["count", "colour"]), len(works), cell
+
+
+def _works_upload() -> tuple[str, int, float] | None:
+    """The works layer the user uploads (optional), ready for the map."""
+    with st.expander(tr("works_layer")):
+        upload = st.file_uploader(
+            tr("works_upload"),
+            type=[suffix.lstrip(".") for suffix in VECTOR_SUFFIXES],
+            key="cb_works",
+            help=tr("works_upload_help", limit=WORKS_LIMIT),
+        )
+    if upload is None:
+        return None
+    works = guarded(lambda: _works_json(upload.name, upload.getvalue(), basemap()))
+    if works is not None:
+        st.caption(tr("works_count", n=works[1], limit=WORKS_LIMIT))
+    return works
+
+
+def _works(fmap: folium.Map, works: tuple[str, int, float] | None) -> list[LegendEntry]:
+    """Draw the uploaded works (as they are, or counted per cell); their legend entries."""
+    if works is None:
+        return []
+    text, _, cell = works
+    if not cell:
+        add_polygons(
+            fmap, text, name=tr("layer_works"), colour=WORKS_COLOUR, fill_opacity=0.2, weight=2
+        )
+        return [LegendEntry(tr("layer_works"), WORKS_COLOUR, "line")]
+    label = tr("layer_works_grid", km=f"{cell / 1000:g}")
+    add_polygons(
+        fmap,
+        text,
+        name=label,
+        colour_by={c: c for c in COUNT_COLOURS},
+        colour_col="colour",
+        fill_opacity=0.55,
+        weight=0.3,
+        tooltip=["count"],
+        aliases=[tr("tip_works_count")],
+    )
+    ticks = tuple(band_labels())
+    return [LegendEntry(label, COUNT_COLOURS[0], "ramp", colours=COUNT_COLOURS, ticks=ticks)]
+
+
+def _map(
+    recs: gpd.GeoDataFrame, rec: pd.Series | None, works: tuple[str, int, float] | None = None
+) -> folium.Map:
     fmap = new_map(PUDONG_CENTRE, 10)
     add_boundary(fmap)
+    works_entries = _works(fmap, works)
     lines = recs[recs.geom_type != "Point"]
     pts = recs[recs.geom_type == "Point"]
     tip = ["rec_id", "members", "saving_cny"]
@@ -154,7 +237,7 @@ def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
             LegendEntry(tr("layer_members"), MEMBER_COLOUR, "line"),
             LegendEntry(tr("layer_shared"), "#ffd700", "line"),
         ]
-    Legend(tr("legend"), entries).add_to(fmap)
+    Legend(tr("legend"), entries + works_entries).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
 
@@ -234,6 +317,7 @@ def render() -> None:
     st.header(tr("page_cobuild"))
     st.caption(tr("illustrative"))
     recs = _filters(recommendations())
+    works = _works_upload()
     st.write(tr("recs_total", count=len(recs), cny=float(recs["saving_cny"].sum())))
     st.caption(tr("cobuild_pick"))
     slot = st.container()
@@ -241,7 +325,7 @@ def render() -> None:
     with slot:
         if rec is not None:
             st.caption(tr("cobuild_chosen", rec=rec["rec_id"], members=rec["members"]))
-        show_map(_map(recs, rec), key="cobuild_map", height=460)
+        show_map(_map(recs, rec, works), key="cobuild_map", height=460)
         _timeline(rec)
     st.caption(tr("summary_title"))
     totals = summary(recs)

@@ -582,6 +582,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "在表格中选择一行或在地图上点击一条建议，地图上显示其涉及的工程",
         "en": "Choose a row, or click a recommendation on the map, to draw its works",
     },
+    "works_layer": {"zh": "叠加工程图层（可选）", "en": "Add a works layer (optional)"},
+    "works_upload": {
+        "zh": "工程图层文件（GeoPackage、Shapefile、GeoJSON 等）",
+        "en": "Works layer file (GeoPackage, Shapefile, GeoJSON, ...)",
+    },
+    "works_upload_help": {
+        "zh": "超过 {limit} 个要素时，地图按网格统计工程数量显示",
+        "en": "Above {limit} features the map counts the works per grid cell",
+    },
+    "works_count": {
+        "zh": "工程图层：{n:,} 个要素（超过 {limit:,} 个时按网格计数显示）",
+        "en": "Works layer: {n:,} features (counted per grid cell above {limit:,})",
+    },
+    "layer_works": {"zh": "工程", "en": "Works"},
+    "layer_works_grid": {
+        "zh": "工程数量（{km} 公里网格）",
+        "en": "Works per {km} km cell",
+    },
+    "tip_works_count": {"zh": "本网格工程数", "en": "Works in this cell"},
     "cobuild_chosen": {
         "zh": "所选建议：{rec}（涉及工程 {members}）",
         "en": "Chosen recommendation: {rec} (works {members})",

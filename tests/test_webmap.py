@@ -21,6 +21,7 @@ from baseline.maps.palette import (
 )
 from baseline.maps.plan import plan_map
 from baseline.maps.search import roads_of, search
+from baseline.maps.aggregate import COUNT_COLOURS, works_grid
 from baseline.maps.tiles import (
     unpack_mbtiles,
     unpack_package,
@@ -291,6 +292,26 @@ def test_pmtiles_archive_is_read_through_its_directories_and_unpacked(tmp_path):
     vector.write_bytes(path.read_bytes()[:99] + b"\x01" + path.read_bytes()[100:])  # MVT
     with pytest.raises(BaselineError, match="MVT tiles cannot be drawn"):
         unpack_package(vector, tmp_path / "static")
+
+
+def test_works_grid_counts_each_work_once_in_the_cell_of_its_point():
+    line = shapely.geometry.LineString([(350_010, 3_460_010), (350_090, 3_460_060)])
+    works = gpd.GeoDataFrame(
+        {"work_id": ["a", "b", "c", "d"]},
+        geometry=[line, Point(350_400, 3_460_400), Point(350_600, 3_460_100), None],
+        crs=32651,
+    )
+    grid = works_grid(works, cell_m=500)  # a and b share a 500 m cell, c has its own
+    assert grid["count"].tolist() == [2, 1] and grid["cell_m"].tolist() == [500, 500]
+    assert grid.crs.to_epsg() == 4326 and grid["colour"].tolist() == [COUNT_COLOURS[0]] * 2
+    first = grid.to_crs(32651).geometry.iloc[0]
+    assert first.bounds == pytest.approx((350_000, 3_460_000, 350_500, 3_460_500), abs=1e-3)
+    coarse = works_grid(works, cell_m=500, max_cells=1)  # one 1 km cell holds all three
+    assert coarse["count"].tolist() == [3] and coarse["cell_m"].tolist() == [1000]
+    many = gpd.GeoDataFrame(geometry=[Point(350_010 + i % 7, 3_460_010) for i in range(1234)])
+    dense = works_grid(many.set_crs(32651))
+    assert dense["count"].tolist() == [1234] and dense["colour"].tolist() == [COUNT_COLOURS[3]]
+    assert works_grid(works.iloc[3:]).empty
 
 
 def test_gcj02_intranet_tiles_shift_display_copies():
