@@ -12,6 +12,7 @@ import shapely.geometry
 from shapely.geometry import Point, box
 
 from baseline.errors import BaselineError
+from baseline.maps.aggregate import COUNT_COLOURS, works_grid
 from baseline.maps.palette import (
     GRID_COLOURS,
     STATUS_COLOURS,
@@ -21,7 +22,6 @@ from baseline.maps.palette import (
 )
 from baseline.maps.plan import plan_map
 from baseline.maps.search import roads_of, search
-from baseline.maps.aggregate import COUNT_COLOURS, works_grid
 from baseline.maps.tiles import (
     unpack_mbtiles,
     unpack_package,
@@ -346,9 +346,7 @@ def test_search_finds_roads_of_the_works_and_every_work_on_them(sample_result):
     p = sample_result.projects
     works = p[p["category"] == "road"]
     hits = search("张江", roads=works)
-    assert [(h.kind, h.key, h.members) for h in hits] == [
-        ("road", "张江路", ("PD-R01", "PD-R02"))
-    ]
+    assert [(h.kind, h.key, h.members) for h in hits] == [("road", "张江路", ("PD-R01", "PD-R02"))]
     w, s, e, n = hits[0].bounds
     for site in works[works["project_id"].isin(["PD-R01", "PD-R02"])].geometry:
         x0, y0, x1, y1 = site.bounds

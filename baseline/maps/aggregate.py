@@ -123,6 +123,4 @@ def band_labels() -> list[str]:
     ['1–9', '10–99', '100–999', '≥1000']
     """
     highs: list[int | None] = [*COUNT_EDGES[1:], None]
-    return [
-        f"{lo}–{hi - 1}" if hi else f"≥{lo}" for lo, hi in zip(COUNT_EDGES, highs, strict=True)
-    ]
+    return [f"{lo}–{hi - 1}" if hi else f"≥{lo}" for lo, hi in zip(COUNT_EDGES, highs, strict=True)]

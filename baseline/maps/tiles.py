@@ -208,14 +208,16 @@ def unpack_pmtiles(path: Path, root: Path) -> TilePackage:
                 yield z, x, y, gzip.decompress(data) if gzipped else data
 
         folder, info = _unpack(path, root, ext, tiles)
-    bounds = tuple(header[k] / 1e7 for k in ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7"))
+    w, s, e, n = (
+        float(header[k]) / 1e7 for k in ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7")
+    )
     return TilePackage(
         folder=folder,
         name=folder.name,
         ext=ext,
         min_zoom=int(info["min_zoom"]),
         max_zoom=int(info["max_zoom"]),
-        bounds=bounds if bounds[0] < bounds[2] else _bounds({}, info),  # type: ignore[arg-type]
+        bounds=(w, s, e, n) if w < e else _bounds({}, info),  # no bounds in the header
         attribution=str(meta.get("attribution") or meta.get("name") or path.stem),
         count=int(info["count"]),
     )
@@ -254,7 +256,13 @@ def _unpack(
             "count": count,
             "min_zoom": min(zooms, default=0),
             "max_zoom": top,
-            "extent": [top, min(cols[top]), min(rows_seen[top]), max(cols[top]), max(rows_seen[top])]
+            "extent": [
+                top,
+                min(cols[top]),
+                min(rows_seen[top]),
+                max(cols[top]),
+                max(rows_seen[top]),
+            ]
             if zooms
             else None,
         }
