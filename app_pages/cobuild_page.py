@@ -51,6 +51,7 @@ DOWNLOADS = (
 DASH = {"light": "8 6"}
 MEMBER_COLOUR = "#000000"
 WORKS_COLOUR = "#555555"
+CHOSEN_ROW = "#ffe680"
 WORKS_FIELDS = ["project_id", "work_id", "name", "road_name"]
 
 
@@ -242,13 +243,33 @@ def _map(
     return fmap
 
 
-def _table(recs: gpd.GeoDataFrame) -> str | None:
-    """The recommendations in words; the rec_id of the chosen row (if any) is returned."""
+def _number(value: float) -> str:
+    """A figure of the table: thousands separated, at most two decimals, no trailing zeros."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _table_row(recs: gpd.GeoDataFrame) -> str | None:
+    """The rec_id of the row chosen in the table (its state, known before it is drawn)."""
+    state = st.session_state.get("cb_table") or {}
+    selection = state.get("selection", {}) if isinstance(state, dict) else {}
+    rows = list(getattr(state, "selection", selection).get("rows", []) or [])
+    return str(recs.iloc[rows[0]]["rec_id"]) if rows and rows[0] < len(recs) else None
+
+
+def _table(recs: gpd.GeoDataFrame, chosen: str | None) -> None:
+    """The recommendations in words, the chosen one's row shaded (a click on the map too)."""
     table = recs.drop(columns="geometry").assign(
         kind=lambda r: r["kind"].map(tr), severity=lambda r: r["severity"].map(tr)
     )
-    event = st.dataframe(
-        headers(table),
+    marked = set(recs.index[recs["rec_id"] == chosen])
+    shown_table = headers(table)
+    floats = list(shown_table.select_dtypes("float").columns)
+    styled = shown_table.style.apply(
+        lambda row: [f"background-color: {CHOSEN_ROW}" if row.name in marked else ""] * len(row),
+        axis=1,
+    ).format(_number, subset=floats, na_rep="")
+    st.dataframe(
+        styled,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -256,8 +277,6 @@ def _table(recs: gpd.GeoDataFrame) -> str | None:
         key="cb_table",
         column_config={tr("col_explanation"): st.column_config.TextColumn(width="large")},
     )
-    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    return str(recs.iloc[rows[0]]["rec_id"]) if rows and rows[0] < len(recs) else None
 
 
 def _clicked_rec() -> str | None:
@@ -321,7 +340,8 @@ def render() -> None:
     st.write(tr("recs_total", count=len(recs), cny=float(recs["saving_cny"].sum())))
     st.caption(tr("cobuild_pick"))
     slot = st.container()
-    rec = _chosen(recs, _table(recs))
+    rec = _chosen(recs, _table_row(recs))
+    _table(recs, None if rec is None else str(rec["rec_id"]))
     with slot:
         if rec is not None:
             st.caption(tr("cobuild_chosen", rec=rec["rec_id"], members=rec["members"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import time
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from PIL import Image
 
 from baseline.maps.tiles import write_mbtiles, write_pmtiles
 from baseline.maps.webmap import tile_xy
@@ -289,6 +291,16 @@ def _wait_legend(page, words: str, timeout: float = 30) -> str:
     return legend
 
 
+def _shaded_pixels(page) -> int:
+    """Pixels of the table (drawn on a canvas) in the chosen row's shade, #ffe680."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    rgb = np.asarray(Image.open(io.BytesIO(grid.screenshot())).convert("RGB")).astype(int)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return int(((r > 250) & (abs(g - 230) <= 5) & (abs(b - 128) <= 8)).sum())
+
+
 def test_clicking_a_recommendation_on_the_map_selects_it(server, chromium):
     page = chromium.new_page(viewport={"width": 1500, "height": 1000})
     requests: list[str] = []
@@ -296,6 +308,7 @@ def test_clicking_a_recommendation_on_the_map_selects_it(server, chromium):
     page.goto(server + "/cobuild")
     wait_map_drawn(page)
     assert page.locator("svg rect.work").count() == 0  # nothing chosen yet
+    assert _shaded_pixels(page) == 0
     frame = _frame(page)
     page.wait_for_timeout(500)
     rec_id, x, y = frame.evaluate(REC_PIXEL_JS, "point")
@@ -308,6 +321,7 @@ def test_clicking_a_recommendation_on_the_map_selects_it(server, chromium):
     legend = _wait_legend(page, "所选建议涉及的工程")
     assert "所选建议涉及的工程" in legend
     page.wait_for_timeout(1000)
+    assert _shaded_pixels(page) > 1000  # its row in the table is shaded as chosen
     page.screenshot(path=str(SHOTS / "cobuild-map-click.png"), full_page=True)
     assert [u for u in requests if not u.startswith(LOCAL)] == []
     page.close()
