@@ -334,6 +334,8 @@ def test_search_finds_projects_stations_and_coordinates(sample_result):
     assert hits[0].kind == "project" and hits[0].key == "PD-B02"
     site = sample_result.projects.set_index("project_id").loc["PD-B02", "geometry"]
     assert site.contains(Point(hits[0].lon, hits[0].lat))
+    assert [h.key for h in search("陆家嘴金融", projects=sample_result.projects)] == ["PD-B01"]
+    assert [h.key for h in search("water main", projects=sample_result.projects)] == ["PD-R02"]
     assert [h.key for h in search("lujiazui", stations=stations)] == ["陆家嘴"]
     w, g, b = search("121.5,31.24")
     assert (w.lon, w.lat) == (121.5, 31.24)
