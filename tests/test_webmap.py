@@ -36,6 +36,7 @@ from baseline.maps.webmap import (
     TiledGeoJson,
     TileSource,
     add_clustered_points,
+    add_points,
     add_polygons,
     add_status_markers,
     base_map,
@@ -312,6 +313,15 @@ def test_works_grid_counts_each_work_once_in_the_cell_of_its_point():
     dense = works_grid(many.set_crs(32651))
     assert dense["count"].tolist() == [1234] and dense["colour"].tolist() == [COUNT_COLOURS[3]]
     assert works_grid(works.iloc[3:]).empty
+
+
+def test_points_are_drawn_filled_as_the_legend_shows_them():
+    data = gpd.GeoDataFrame({"id": [1]}, geometry=[Point(121.5, 31.24)], crs=4326)
+    fmap = folium.Map()
+    add_points(fmap, data, name="sensors", colour="#e7298a")
+    html = fmap.get_root().render()
+    opts = html[: html.index("new L.CircleMarker")].rsplit("var opts = ", 1)[1]
+    assert '"fill": true' in opts  # folium's CircleMarker is hollow unless told
 
 
 def test_gcj02_intranet_tiles_shift_display_copies():
