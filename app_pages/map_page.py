@@ -232,7 +232,7 @@ def _legend(
         LegendEntry(tr("layer_outlines"), "#222", "line", parts["outlines"]),
         LegendEntry(tr("legend_towers"), TOWER_COLOUR, "cluster", parts["towers"], glyph="n"),
         LegendEntry(tr("layer_sensors"), SENSOR_COLOUR, "dot", parts["sensors"]),
-        LegendEntry(tr("layer_stations"), "#ffffff", "dot", parts["stations"]),
+        LegendEntry(tr("layer_stations"), "#555555", "dot", parts["stations"]),
         LegendEntry(tr("layer_metro"), METRO_COLOUR, "line", parts["metro"]),
         LegendEntry(tr("layer_boundary"), BOUNDARY_COLOUR, "line", parts["boundary"]),
         LegendEntry(
