@@ -34,7 +34,9 @@ with st.sidebar:
     if base == "tianditu":
         st.text_input(t("tianditu_key", lang), type="password", key="tianditu_key")
     elif base == "local":
-        st.text_input(t("basemap_file", lang), key="basemap_file", placeholder="district.mbtiles")
+        st.text_input(
+            t("basemap_file", lang), key="basemap_file", placeholder="district.mbtiles / .pmtiles"
+        )
     elif base in ("custom", "custom_gcj02"):
         st.text_input(
             t("basemap_url", lang),

@@ -198,7 +198,7 @@ def _downloads(run: dict, exts: tuple[str, ...]) -> None:
     for col, (ext, label, name, mime) in zip(st.columns(len(shown)), shown, strict=True):
         if ext not in exports:
             exports[ext] = _report_bytes(run) if ext == "html" else check_bytes(run["result"], ext)
-        col.download_button(tr(label), exports[ext], name, mime, key=f"dl_{ext}")
+        col.download_button(tr(label), exports[ext], name, mime, key=f"dl_{ext}", on_click="ignore")
 
 
 def _tables(findings: pd.DataFrame, verdicts: pd.DataFrame) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -10,6 +13,8 @@ import streamlit as st
 from app_pages.common import (
     PUDONG_CENTRE,
     add_boundary,
+    basemap,
+    guarded,
     headers,
     lang,
     new_map,
@@ -21,8 +26,18 @@ from app_pages.common import (
     words,
 )
 from baseline.cobuild.core import REC_KINDS, summary
+from baseline.io.formats import VECTOR_SUFFIXES, read_layer
+from baseline.maps.aggregate import COUNT_COLOURS, WORKS_LIMIT, band_labels, works_grid
 from baseline.maps.palette import KIND_COLOURS
-from baseline.maps.webmap import Highlight, Legend, LegendEntry, add_points, add_polygons
+from baseline.maps.webmap import (
+    Highlight,
+    Legend,
+    LegendEntry,
+    add_points,
+    add_polygons,
+    display_copy,
+    geojson_text,
+)
 from baseline.reports.charts import timeline
 from baseline.reports.cobuild_report import recs_bytes
 
@@ -35,6 +50,9 @@ DOWNLOADS = (
 )
 DASH = {"light": "8 6"}
 MEMBER_COLOUR = "#000000"
+WORKS_COLOUR = "#555555"
+CHOSEN_ROW = "#ffe680"
+WORKS_FIELDS = ["project_id", "work_id", "name", "road_name"]
 
 
 def _filters(recs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -78,9 +96,75 @@ def _members(rec: pd.Series | None) -> gpd.GeoDataFrame:
     return projects[projects["project_id"].isin(ids)]
 
 
-def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
+@st.cache_data(show_spinner=False, max_entries=2)
+def _works_json(name: str, data: bytes, base: str) -> tuple[str, int, float]:
+    """An uploaded works layer as map GeoJSON, its feature count and its cell side.
+
+    Up to ``WORKS_LIMIT`` features the works are drawn as they are (cell side 0); above,
+    they are counted per grid cell (:func:`works_grid`), which draws in the same time
+    whatever their number.
+    """
+    with tempfile.TemporaryDirectory(prefix="baseline-works-") as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(data)
+        works = read_layer(path)
+    if len(works) <= WORKS_LIMIT:
+        fields = [c for c in WORKS_FIELDS if c in works.columns]
+        return geojson_text(display_copy(works, base), fields), len(works), 0.0
+    grid = works_grid(works)
+    cell = float(grid["cell_m"].iloc[0]) if len(grid) else 0.0
+    return geojson_text(display_copy(grid, base), ["count", "colour"]), len(works), cell
+
+
+def _works_upload() -> tuple[str, int, float] | None:
+    """The works layer the user uploads (optional), ready for the map."""
+    with st.expander(tr("works_layer")):
+        upload = st.file_uploader(
+            tr("works_upload"),
+            type=[suffix.lstrip(".") for suffix in VECTOR_SUFFIXES],
+            key="cb_works",
+            help=tr("works_upload_help", limit=WORKS_LIMIT),
+        )
+    if upload is None:
+        return None
+    works = guarded(lambda: _works_json(upload.name, upload.getvalue(), basemap()))
+    if works is not None:
+        st.caption(tr("works_count", n=works[1], limit=WORKS_LIMIT))
+    return works
+
+
+def _works(fmap: folium.Map, works: tuple[str, int, float] | None) -> list[LegendEntry]:
+    """Draw the uploaded works (as they are, or counted per cell); their legend entries."""
+    if works is None:
+        return []
+    text, _, cell = works
+    if not cell:
+        add_polygons(
+            fmap, text, name=tr("layer_works"), colour=WORKS_COLOUR, fill_opacity=0.2, weight=2
+        )
+        return [LegendEntry(tr("layer_works"), WORKS_COLOUR, "line")]
+    label = tr("layer_works_grid", km=f"{cell / 1000:g}")
+    add_polygons(
+        fmap,
+        text,
+        name=label,
+        colour_by={c: c for c in COUNT_COLOURS},
+        colour_col="colour",
+        fill_opacity=0.55,
+        weight=0.3,
+        tooltip=["count"],
+        aliases=[tr("tip_works_count")],
+    )
+    ticks = tuple(band_labels())
+    return [LegendEntry(label, COUNT_COLOURS[0], "ramp", colours=COUNT_COLOURS, ticks=ticks)]
+
+
+def _map(
+    recs: gpd.GeoDataFrame, rec: pd.Series | None, works: tuple[str, int, float] | None = None
+) -> folium.Map:
     fmap = new_map(PUDONG_CENTRE, 10)
     add_boundary(fmap)
+    works_entries = _works(fmap, works)
     lines = recs[recs.geom_type != "Point"]
     pts = recs[recs.geom_type == "Point"]
     tip = ["rec_id", "members", "saving_cny"]
@@ -134,6 +218,9 @@ def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
                 fill_opacity=0.6,
                 weight=8,
             )
+        spot = chosen[chosen.geom_type == "Point"]
+        if len(spot):
+            add_points(fmap, shown(spot), name=tr("layer_shared"), colour="#ffd700", radius=10)
         w, s, e, n = gpd.GeoSeries(
             [*shown(members).geometry, *shown(chosen).geometry], crs=4326
         ).total_bounds
@@ -151,18 +238,38 @@ def _map(recs: gpd.GeoDataFrame, rec: pd.Series | None) -> folium.Map:
             LegendEntry(tr("layer_members"), MEMBER_COLOUR, "line"),
             LegendEntry(tr("layer_shared"), "#ffd700", "line"),
         ]
-    Legend(tr("legend"), entries).add_to(fmap)
+    Legend(tr("legend"), entries + works_entries).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
 
 
-def _table(recs: gpd.GeoDataFrame) -> pd.Series | None:
-    """The recommendations in words; the chosen row (if any) is returned."""
+def _number(value: float) -> str:
+    """A figure of the table: thousands separated, at most two decimals, no trailing zeros."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _table_row(recs: gpd.GeoDataFrame) -> str | None:
+    """The rec_id of the row chosen in the table (its state, known before it is drawn)."""
+    state = st.session_state.get("cb_table") or {}
+    selection = state.get("selection", {}) if isinstance(state, dict) else {}
+    rows = list(getattr(state, "selection", selection).get("rows", []) or [])
+    return str(recs.iloc[rows[0]]["rec_id"]) if rows and rows[0] < len(recs) else None
+
+
+def _table(recs: gpd.GeoDataFrame, chosen: str | None) -> None:
+    """The recommendations in words, the chosen one's row shaded (a click on the map too)."""
     table = recs.drop(columns="geometry").assign(
         kind=lambda r: r["kind"].map(tr), severity=lambda r: r["severity"].map(tr)
     )
-    event = st.dataframe(
-        headers(table),
+    marked = set(recs.index[recs["rec_id"] == chosen])
+    shown_table = headers(table)
+    floats = list(shown_table.select_dtypes("float").columns)
+    styled = shown_table.style.apply(
+        lambda row: [f"background-color: {CHOSEN_ROW}" if row.name in marked else ""] * len(row),
+        axis=1,
+    ).format(_number, subset=floats, na_rep="")
+    st.dataframe(
+        styled,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -170,8 +277,32 @@ def _table(recs: gpd.GeoDataFrame) -> pd.Series | None:
         key="cb_table",
         column_config={tr("col_explanation"): st.column_config.TextColumn(width="large")},
     )
-    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    return recs.iloc[rows[0]] if rows and rows[0] < len(recs) else None
+
+
+def _clicked_rec() -> str | None:
+    """The rec_id of the recommendation last clicked on the map (its feature's properties)."""
+    value = st.session_state.get("cobuild_map") or {}
+    drawing = value.get("last_active_drawing") if isinstance(value, dict) else None
+    rec_id = ((drawing or {}).get("properties") or {}).get("rec_id")
+    return str(rec_id) if rec_id else None
+
+
+def _chosen(recs: gpd.GeoDataFrame, row: str | None) -> pd.Series | None:
+    """The chosen recommendation: the table's row or a map click, whichever changed last.
+
+    A click on a recommendation of the map selects it as choosing its row does; choosing
+    (or clearing) a row afterwards wins over the click.
+    """
+    clicked = _clicked_rec()
+    if clicked != st.session_state.get("cb_seen_click"):
+        st.session_state["cb_seen_click"] = clicked
+        if clicked:
+            st.session_state["cb_pick"] = clicked
+    if row != st.session_state.get("cb_seen_row"):
+        st.session_state["cb_seen_row"] = row
+        st.session_state["cb_pick"] = row
+    pick = recs[recs["rec_id"] == st.session_state.get("cb_pick")]
+    return pick.iloc[0] if len(pick) else None
 
 
 def _timeline(rec: pd.Series | None) -> None:
@@ -205,12 +336,16 @@ def render() -> None:
     st.header(tr("page_cobuild"))
     st.caption(tr("illustrative"))
     recs = _filters(recommendations())
+    works = _works_upload()
     st.write(tr("recs_total", count=len(recs), cny=float(recs["saving_cny"].sum())))
     st.caption(tr("cobuild_pick"))
     slot = st.container()
-    rec = _table(recs)
+    rec = _chosen(recs, _table_row(recs))
+    _table(recs, None if rec is None else str(rec["rec_id"]))
     with slot:
-        show_map(_map(recs, rec), key="cobuild_map", height=460)
+        if rec is not None:
+            st.caption(tr("cobuild_chosen", rec=rec["rec_id"], members=rec["members"]))
+        show_map(_map(recs, rec, works), key="cobuild_map", height=460)
         _timeline(rec)
     st.caption(tr("summary_title"))
     totals = summary(recs)
@@ -225,7 +360,12 @@ def render() -> None:
     cols = st.columns(len(DOWNLOADS))
     for col, (ext, label, mime) in zip(cols, DOWNLOADS, strict=True):
         col.download_button(
-            tr(label), _export(ids, ext, lang()), f"cobuild.{ext}", mime, key=f"cb_dl_{ext}"
+            tr(label),
+            _export(ids, ext, lang()),  # bytes, not a deferred callable a rerun forgets
+            f"cobuild.{ext}",
+            mime,
+            key=f"cb_dl_{ext}",
+            on_click="ignore",  # no rerun: a second click soon after the first still works
         )
 
 

@@ -25,7 +25,7 @@ from baseline.errors import BaselineError, CRSError
 from baseline.i18n import column_label, t
 from baseline.io import bundled as bdata
 from baseline.io.crs import CRS_HELP
-from baseline.maps.tiles import TilePackage, unpack_mbtiles
+from baseline.maps.tiles import TilePackage, unpack_package
 from baseline.maps.webmap import (
     TileSource,
     add_polygons,
@@ -79,8 +79,8 @@ def default_basemap() -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def local_package(path: str) -> TilePackage:
-    """The tile package at ``path`` unpacked under ``static/basemap`` (once per package)."""
-    return unpack_mbtiles(Path(path), settings.ROOT / "static" / "basemap")
+    """The MBTiles or PMTiles package at ``path`` unpacked under ``static/basemap`` (once)."""
+    return unpack_package(Path(path), settings.ROOT / "static" / "basemap")
 
 
 def new_map(center: tuple[float, float], zoom: int) -> folium.Map:

@@ -84,6 +84,8 @@ TOWER_COLOUR = "#44546a"
 SENSOR_COLOUR = "#e7298a"
 METRO_COLOUR = "#666666"
 BOUNDARY_COLOUR = "#333333"
+ROAD_COLOUR = "#ffd700"
+FOUND_PANE = "found"
 STATUSES = ("fail", "warn", "pass")
 FINDING_COLUMNS = ["status", "rule_id", "message", "measured", "required", "unit", "clause"]
 
@@ -180,7 +182,8 @@ def _search(result: CheckResult) -> Place | None:
         return None
     stations = layer("metro_stations")
     w = words()
-    hits = search(query, projects=result.projects, stations=stations)
+    p = result.projects
+    hits = search(query, projects=p, stations=stations, roads=p[p["category"] == "road"])
     if not hits:
         st.caption(tr("search_none", q=query))
         return None
@@ -207,7 +210,9 @@ def _view() -> tuple[tuple[float, float], int]:
         return PUDONG_CENTRE, 10
 
 
-def _legend(parts: dict[str, Any], selected: str | None, tech: str) -> Legend:
+def _legend(
+    parts: dict[str, Any], selected: str | None, tech: str, road: Place | None = None
+) -> Legend:
     """The legend's entries, each tied to its layer, in the order they are drawn over."""
     entries = [
         LegendEntry(
@@ -221,11 +226,13 @@ def _legend(parts: dict[str, Any], selected: str | None, tech: str) -> Legend:
     ]
     if selected:
         entries.append(LegendEntry(f"{tr('legend_selected')}: {selected}", "#000", "line"))
+    if road is not None:
+        entries.append(LegendEntry(tr("legend_road", road=road.key), ROAD_COLOUR, "line"))
     entries += [
         LegendEntry(tr("layer_outlines"), "#222", "line", parts["outlines"]),
         LegendEntry(tr("legend_towers"), TOWER_COLOUR, "cluster", parts["towers"], glyph="n"),
         LegendEntry(tr("layer_sensors"), SENSOR_COLOUR, "dot", parts["sensors"]),
-        LegendEntry(tr("layer_stations"), "#ffffff", "dot", parts["stations"]),
+        LegendEntry(tr("layer_stations"), "#555555", "dot", parts["stations"]),
         LegendEntry(tr("layer_metro"), METRO_COLOUR, "line", parts["metro"]),
         LegendEntry(tr("layer_boundary"), BOUNDARY_COLOUR, "line", parts["boundary"]),
         LegendEntry(
@@ -381,6 +388,26 @@ def _projects(
     )
 
 
+def _found_road(fmap: folium.Map, place: Place) -> None:
+    """The works on a road found by the search, drawn bold and fitted in view."""
+    p = sample_result(lang()).projects
+    works = shown(p[p["project_id"].isin(place.members)])
+    folium.map.CustomPane(FOUND_PANE, z_index=640).add_to(fmap)  # over gaps, under markers
+    line = add_polygons(
+        fmap,
+        works,
+        name=tr("legend_road", road=place.key),
+        colour=ROAD_COLOUR,
+        fill_opacity=0.0,
+        weight=8,
+        tooltip=["project_id", "name"],
+        aliases=[tr("project_id"), tr("project_name")],
+    )
+    line.options["pane"] = FOUND_PANE
+    w, s, e, n = works.total_bounds
+    Highlight((s, w, n, e), max_zoom=17).add_to(fmap)
+
+
 def _map(
     projects: gpd.GeoDataFrame, tech: str, selected: str | None, place: Place | None
 ) -> folium.Map:
@@ -407,7 +434,9 @@ def _map(
         show=False,
     )
     _projects(fmap, base, projects, selected, parts)
-    if place is not None and place.kind != "project":
+    if place is not None and place.kind == "road":
+        _found_road(fmap, place)
+    elif place is not None and place.kind != "project":
         folium.CircleMarker(
             (place.lat, place.lon),
             radius=9,
@@ -416,7 +445,8 @@ def _map(
             fill=False,
             tooltip=place.label,
         ).add_to(fmap)
-    _legend(parts, selected, tech).add_to(fmap)
+    road = place if place is not None and place.kind == "road" else None
+    _legend(parts, selected, tech, road).add_to(fmap)
     NorthArrow().add_to(fmap)
     ViewInUrl().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -53,6 +54,15 @@ def free_port() -> int:
 
 
 SERVER_LOG = ROOT / "tests" / "screenshots" / "server.log"
+TIMINGS = ROOT / "tests" / "screenshots" / "timings.json"
+
+
+def record_timing(name: str, value: object) -> None:
+    """Keep one measured figure in ``TIMINGS`` (figures of other tests and modules stay)."""
+    TIMINGS.parent.mkdir(exist_ok=True)
+    figures = json.loads(TIMINGS.read_text("utf-8")) if TIMINGS.exists() else {}
+    figures[name] = value
+    TIMINGS.write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 @contextlib.contextmanager

@@ -314,6 +314,19 @@ def test_search_goes_to_coordinates_and_projects(app):
     assert app.selectbox(key="map_project").value == "PD-B06"
 
 
+def test_search_for_a_road_draws_and_fits_the_works_on_it(app):
+    app.text_input(key="map_search").input("张江路").run()
+    hits = app.radio(key="map_hit_张江路")
+    assert hits.options[0] == "地铁站 · 张江路 (13号线)"  # a station is named after it too
+    assert "道路 · 张江路 (PD-R01, PD-R02)" in hits.options
+    legend = json.dumps("道路上的工程：张江路")[1:-1]  # as the map's script holds it
+    assert legend not in json.loads(folium_script(app))["script"]
+    hits.set_value(hits.options.index("道路 · 张江路 (PD-R01, PD-R02)")).run()
+    script = json.loads(folium_script(app))["script"]
+    assert legend in script and "fitBounds" in script
+    assert app.selectbox(key="map_project").value is None  # a road chooses no project
+
+
 def test_permalink_opens_the_language_and_project(tmp_path, monkeypatch):
     monkeypatch.setenv("BASELINE_DATA_DIR", str(tmp_path / "data"))
     at = AppTest.from_file(APP, default_timeout=180)

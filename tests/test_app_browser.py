@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from tests.browser import app_server, browser, wait_map_drawn
+from tests.browser import app_server, browser, record_timing, wait_map_drawn
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -35,9 +35,9 @@ def chromium():
 def timings():
     figures: dict[str, object] = {}
     yield figures
-    SHOTS.mkdir(exist_ok=True)
-    (SHOTS / "timings.json").write_text(json.dumps(figures, indent=1))
-    print(f"\nbrowser timings: {figures}")
+    for name, value in figures.items():
+        record_timing(name, value)
+    print(f"\nbrowser timings: {json.dumps(figures)}")
 
 
 def _open(chromium, url, path="/"):

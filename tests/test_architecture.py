@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "baseline"
 # imported inside functions on purpose: optional and heavy (each place says why)
-OPTIONAL = {"ezdxf", "dask", "distributed", "dask_geopandas", "duckdb"}
+OPTIONAL = {"ezdxf", "dask", "distributed", "dask_geopandas", "duckdb", "pmtiles"}
 UI = ("streamlit", "folium", "streamlit_folium", "branca")
 
 

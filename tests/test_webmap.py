@@ -1,4 +1,5 @@
 import json
+import random
 import re
 
 import folium
@@ -11,6 +12,7 @@ import shapely.geometry
 from shapely.geometry import Point, box
 
 from baseline.errors import BaselineError
+from baseline.maps.aggregate import COUNT_COLOURS, works_grid
 from baseline.maps.palette import (
     GRID_COLOURS,
     STATUS_COLOURS,
@@ -19,8 +21,13 @@ from baseline.maps.palette import (
     grid_class,
 )
 from baseline.maps.plan import plan_map
-from baseline.maps.search import search
-from baseline.maps.tiles import unpack_mbtiles, write_mbtiles
+from baseline.maps.search import roads_of, search
+from baseline.maps.tiles import (
+    unpack_mbtiles,
+    unpack_package,
+    write_mbtiles,
+    write_pmtiles,
+)
 from baseline.maps.webmap import (
     BASEMAPS,
     Legend,
@@ -29,6 +36,7 @@ from baseline.maps.webmap import (
     TiledGeoJson,
     TileSource,
     add_clustered_points,
+    add_points,
     add_polygons,
     add_status_markers,
     base_map,
@@ -258,6 +266,64 @@ def test_tile_package_is_unpacked_with_rows_flipped_and_drawn(tmp_path):
         unpack_mbtiles(tmp_path / "static" / package.name / "package.json", tmp_path / "s2")
 
 
+def test_pmtiles_archive_is_read_through_its_directories_and_unpacked(tmp_path):
+    from pmtiles.tile import deserialize_header
+
+    png = b"\x89PNG\r\n\x1a\nfake"
+    tiles = {(12, 3430, 1674): png, (12, 3431, 1674): png}  # one content, a run of two
+    # 10,000 scattered tiles of varied sizes at zoom 14: the root points to leaf directories
+    spread = {(14, 13000 + i * 37 % 1500, 6500 + i * 53 % 700): i for i in range(10_000)}
+    sizes = random.Random(1)
+    tiles |= {k: png * sizes.randint(1, 300) + str(i).encode() for k, i in spread.items()}
+    path = write_pmtiles(tmp_path / "d.pmtiles", tiles, {"format": "png", "attribution": "© D"})
+    header = deserialize_header(path.read_bytes()[:127])
+    assert header["leaf_directory_length"] > 0 and header["tile_type"].name == "PNG"
+    package = unpack_package(path, tmp_path / "static")  # told from MBTiles by its bytes
+    assert (package.min_zoom, package.max_zoom, package.count) == (12, 14, len(tiles))
+    assert (package.folder / "12" / "3431" / "1674.png").read_bytes() == png
+    x, y = 13000 + 9999 * 37 % 1500, 6500 + 9999 * 53 % 700
+    assert (package.folder / "14" / str(x) / f"{y}.png").read_bytes() == tiles[(14, x, y)]
+    assert package.attribution == "© D" and package.ext == "png"
+    w, s, e, n = package.bounds
+    west, _, _, north = tile_bounds(13000, 6500, 14)
+    _, south, east, _ = tile_bounds(13000 + 1499, 6500 + 699, 14)
+    assert (w, s, e, n) == pytest.approx((west, south, east, north), abs=1e-6)  # the header
+    assert unpack_package(path, tmp_path / "static") == package  # unpacked once
+    vector = tmp_path / "v.pmtiles"
+    vector.write_bytes(path.read_bytes()[:99] + b"\x01" + path.read_bytes()[100:])  # MVT
+    with pytest.raises(BaselineError, match="MVT tiles cannot be drawn"):
+        unpack_package(vector, tmp_path / "static")
+
+
+def test_works_grid_counts_each_work_once_in_the_cell_of_its_point():
+    line = shapely.geometry.LineString([(350_010, 3_460_010), (350_090, 3_460_060)])
+    works = gpd.GeoDataFrame(
+        {"work_id": ["a", "b", "c", "d"]},
+        geometry=[line, Point(350_400, 3_460_400), Point(350_600, 3_460_100), None],
+        crs=32651,
+    )
+    grid = works_grid(works, cell_m=500)  # a and b share a 500 m cell, c has its own
+    assert grid["count"].tolist() == [2, 1] and grid["cell_m"].tolist() == [500, 500]
+    assert grid.crs.to_epsg() == 4326 and grid["colour"].tolist() == [COUNT_COLOURS[0]] * 2
+    first = grid.to_crs(32651).geometry.iloc[0]
+    assert first.bounds == pytest.approx((350_000, 3_460_000, 350_500, 3_460_500), abs=1e-3)
+    coarse = works_grid(works, cell_m=500, max_cells=1)  # one 1 km cell holds all three
+    assert coarse["count"].tolist() == [3] and coarse["cell_m"].tolist() == [1000]
+    many = gpd.GeoDataFrame(geometry=[Point(350_010 + i % 7, 3_460_010) for i in range(1234)])
+    dense = works_grid(many.set_crs(32651))
+    assert dense["count"].tolist() == [1234] and dense["colour"].tolist() == [COUNT_COLOURS[3]]
+    assert works_grid(works.iloc[3:]).empty
+
+
+def test_points_are_drawn_filled_as_the_legend_shows_them():
+    data = gpd.GeoDataFrame({"id": [1]}, geometry=[Point(121.5, 31.24)], crs=4326)
+    fmap = folium.Map()
+    add_points(fmap, data, name="sensors", colour="#e7298a")
+    html = fmap.get_root().render()
+    opts = html[: html.index("new L.CircleMarker")].rsplit("var opts = ", 1)[1]
+    assert '"fill": true' in opts  # folium's CircleMarker is hollow unless told
+
+
 def test_gcj02_intranet_tiles_shift_display_copies():
     data = gpd.GeoDataFrame({"id": [1]}, geometry=[Point(121.5, 31.24)], crs=4326)
     moved = display_copy(data, "custom_gcj02").geometry.iloc[0]
@@ -278,12 +344,35 @@ def test_search_finds_projects_stations_and_coordinates(sample_result):
     assert hits[0].kind == "project" and hits[0].key == "PD-B02"
     site = sample_result.projects.set_index("project_id").loc["PD-B02", "geometry"]
     assert site.contains(Point(hits[0].lon, hits[0].lat))
+    assert [h.key for h in search("陆家嘴金融", projects=sample_result.projects)] == ["PD-B01"]
+    assert [h.key for h in search("water main", projects=sample_result.projects)] == ["PD-R02"]
     assert [h.key for h in search("lujiazui", stations=stations)] == ["陆家嘴"]
     w, g, b = search("121.5,31.24")
     assert (w.lon, w.lat) == (121.5, 31.24)
     assert 0.003 < w.lon - g.lon < 0.006  # a GCJ-02 reading lies about 470 m east of WGS84
     assert b.lon < g.lon and b.lat < g.lat  # BD-09 is a further offset
     assert search("nothing like this", projects=sample_result.projects) == []
+
+
+def test_search_finds_roads_of_the_works_and_every_work_on_them(sample_result):
+    p = sample_result.projects
+    works = p[p["category"] == "road"]
+    hits = search("张江", roads=works)
+    assert [(h.kind, h.key, h.members) for h in hits] == [("road", "张江路", ("PD-R01", "PD-R02"))]
+    w, s, e, n = hits[0].bounds
+    for site in works[works["project_id"].isin(["PD-R01", "PD-R02"])].geometry:
+        x0, y0, x1, y1 = site.bounds
+        assert w <= x0 and s <= y0 and x1 <= e and y1 <= n  # the map fits every work on it
+    assert [h.key for h in search("century", roads=works)] == ["Century Avenue"]
+    assert search("道路", roads=works) == []  # "road" alone names no road
+    first = search("张江路", projects=p, roads=works)  # works named after it match too
+    assert first[0].kind == "road" and {h.key for h in first[1:]} == {"PD-R01", "PD-R02"}
+    both = search("世纪大道", projects=p, roads=works)
+    assert ("road", ("PD-R03", "PD-R04")) in [(h.kind, h.members) for h in both]
+    # a works layer that names its roads (the workspace's road_name) is read as given
+    named = works.head(3).assign(road_name=["浦东大道", "浦东大道", "张杨路"])
+    assert list(roads_of(named)["road"]) == ["浦东大道", "张杨路"]
+    assert search("张杨路", roads=named)[0].members == (works["project_id"].iloc[2],)
 
 
 def test_verdicts_sorted_findings_and_run_comparison(sample_result):

@@ -897,7 +897,8 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
     "basemap_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="An MBTiles tile package the app serves as its basemap (no network needed).",
+    help="An MBTiles or PMTiles (raster) tile package the app serves as its basemap "
+    "(no network needed).",
 )
 def app(port: int, address: str, basemap_file: Path | None) -> None:
     """Start the map app (the same as `make run`): serve.py, which warms the map, then app.py."""

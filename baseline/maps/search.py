@@ -18,10 +18,12 @@ import pandas as pd
 
 from baseline.io.crs import bd09_to_gcj02, gcj02_to_wgs84, in_china
 
-__all__ = ["Place", "parse_coordinates", "search"]
+__all__ = ["Place", "parse_coordinates", "road_name", "roads_of", "search"]
 
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _PAIR = re.compile(rf"^\s*({_NUMBER})\s*[,，\s]\s*({_NUMBER})\s*$")
+_ROAD_ZH = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:大道|公路|大街|路|街)")
+_ROAD_EN = re.compile(r"\b(?:[A-Z][a-z]+ )+(?:Road|Avenue|Street|Highway|Boulevard)\b")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ class Place:
         ``bd09``) of a ``coordinates`` hit, else the name.
     zoom : int
         The zoom to show it at.
+    bounds : tuple of float or None
+        West, south, east, north (WGS84) of what the hit covers (the works on a road), to
+        fit the map to; None for a point.
+    members : tuple of str
+        The project ids of the works on a ``road`` hit.
     """
 
     kind: str
@@ -50,6 +57,8 @@ class Place:
     lon: float
     key: str
     zoom: int = 16
+    bounds: tuple[float, float, float, float] | None = None
+    members: tuple[str, ...] = ()
 
 
 def parse_coordinates(text: str) -> list[Place]:
@@ -86,6 +95,61 @@ def parse_coordinates(text: str) -> list[Place]:
     return out
 
 
+def road_name(text: str) -> str:
+    """The road a work's name is on: the first Chinese or English road name in ``text``.
+
+    A generic "道路" (road) is not a name; text naming no road gives "".
+
+    Examples
+    --------
+    >>> road_name("张江路综合管廊与道路改造"), road_name("世纪大道燃气管改造")
+    ('张江路', '世纪大道')
+    >>> road_name("Century Avenue gas main"), road_name("唐镇新建道路")
+    ('Century Avenue', '')
+    """
+    m = _ROAD_ZH.search(str(text))
+    if m and not m.group().endswith("道路"):
+        return m.group()
+    m = _ROAD_EN.search(str(text))
+    return m.group() if m else ""
+
+
+def roads_of(works: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The roads of a works layer: one row per road name, with the works on it.
+
+    Parameters
+    ----------
+    works : geopandas.GeoDataFrame
+        Works with ``project_id`` and a ``road_name`` column, or else a ``name`` (and
+        optionally ``name_en``) from which the road is read by :func:`road_name`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``road`` (the name), ``members`` (tuple of project ids, in order) and the union
+        of the works' geometry (WGS84). A work named on two roads (Chinese and English
+        names) is listed under both.
+    """
+    works = works.to_crs("EPSG:4326")
+    cols = ["road_name"] if "road_name" in works.columns else ["name", "name_en"]
+    named = [
+        works.assign(road=works[c].astype("string").fillna("").map(road_name))
+        for c in cols
+        if c in works.columns
+    ]
+    rows = pd.concat(named) if named else works.assign(road="")
+    rows = rows[rows["road"] != ""]
+    out = [
+        {
+            "road": road,
+            "members": tuple(dict.fromkeys(group["project_id"].astype(str))),
+            "geometry": group.geometry.union_all(),
+        }
+        for road, group in rows.groupby("road", sort=False)
+    ]
+    return gpd.GeoDataFrame(out, columns=["road", "members", "geometry"], crs="EPSG:4326")
+
+
 def search(
     text: str,
     *,
@@ -106,14 +170,16 @@ def search(
     stations : geopandas.GeoDataFrame, optional
         Metro stations with ``name``, optionally ``name_pinyin`` and ``line``.
     roads : geopandas.GeoDataFrame, optional
-        Works with a ``road_name`` (or ``name``) column, matched by it.
+        The works layer: its roads (see :func:`roads_of`) are matched by name, and a road
+        hit carries the bounds and ids of every work on that road.
     limit : int
         At most this many hits.
 
     Returns
     -------
     list of Place
-        Case-insensitive substring matches; an exact project id comes first.
+        Case-insensitive substring matches; hits named exactly ``text`` (a project id, a
+        station, a road) come first.
     """
     text = text.strip()
     if not text:
@@ -142,10 +208,28 @@ def search(
             lambda r: str(r["name"]),
         )
     if roads is not None and len(roads):
-        col = "road_name" if "road_name" in roads.columns else "name"
-        keep = roads[_matches(roads, [col], needle)].drop_duplicates(col)
-        hits += _places(keep, "road", lambda r: str(r[col]), lambda r: str(r[col]), zoom=15)
-    return hits[:limit]
+        hits += _road_places(roads_of(roads), needle)
+    exact = [h for h in hits if h.key.casefold() == needle]  # "张江路": the road first
+    return [*exact, *(h for h in hits if h not in exact)][:limit]
+
+
+def _road_places(roads: gpd.GeoDataFrame, needle: str) -> list[Place]:
+    """A :class:`Place` per road whose name contains ``needle``, fitted to its works."""
+    keep = roads[_matches(roads, ["road"], needle)]
+    pts = keep.geometry.representative_point()
+    return [
+        Place(
+            "road",
+            f"{row['road']} ({', '.join(row['members'])})",
+            float(pt.y),
+            float(pt.x),
+            str(row["road"]),
+            15,
+            tuple(float(v) for v in row.geometry.bounds),  # type: ignore[arg-type]
+            tuple(row["members"]),
+        )
+        for (_, row), pt in zip(keep.iterrows(), pts, strict=True)
+    ]
 
 
 def _matches(gdf: gpd.GeoDataFrame, cols: list[str], needle: str) -> np.ndarray:

@@ -436,7 +436,7 @@ def add_points(
     layer = folium.GeoJson(
         data,
         name=name,
-        marker=folium.CircleMarker(radius=radius),
+        marker=folium.CircleMarker(radius=radius, fill=True),  # filled, as the legend shows
         style_function=paint,
         tooltip=tip,
         show=show,
