@@ -39,7 +39,7 @@ from baseline.maps.webmap import (
     geojson_text,
 )
 from baseline.reports.charts import timeline
-from baseline.reports.cobuild_report import recs_bytes
+from baseline.reports.cobuild_report import one_language, recs_bytes
 
 DOWNLOADS = (
     ("csv", "download_csv", "text/csv"),
@@ -258,7 +258,7 @@ def _table_row(recs: gpd.GeoDataFrame) -> str | None:
 
 def _table(recs: gpd.GeoDataFrame, chosen: str | None) -> None:
     """The recommendations in words, the chosen one's row shaded (a click on the map too)."""
-    table = recs.drop(columns="geometry").assign(
+    table = one_language(pd.DataFrame(recs.drop(columns="geometry")), lang()).assign(
         kind=lambda r: r["kind"].map(tr), severity=lambda r: r["severity"].map(tr)
     )
     marked = set(recs.index[recs["rec_id"] == chosen])

@@ -6,7 +6,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from baseline.i18n import STRINGS
+from baseline.i18n import STRINGS, t
 from baseline.workspace.store import Workspace
 from tests.conftest import ROOT
 from tests.plans import write_all
@@ -167,6 +167,9 @@ def test_cobuild_filter_by_kind(app):
     at = page(app, "cobuild_page")
     full = at.dataframe[0].value
     assert len(full) == 30  # issues 15 and 16: collaboration kinds, shared sites for PD-B15-B18
+    said = full[t("col_explanation", "zh")]
+    assert not said.str.contains(" | ", regex=False).any()  # Chinese only, not "中文 | English"
+    assert said.str.contains("[\u4e00-\u9fff]").all()
     at.multiselect(key="cb_kind").set_value(["pole_mount"]).run()
     table = at.dataframe[0].value
     assert len(table) == 18 and set(table["类型"]) == {"杆上挂载"}
