@@ -13,6 +13,7 @@ indexes opportunities by their second work (``ix_opportunities_work_b``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -131,8 +132,7 @@ def migrate(engine: Engine) -> int:
         When the database is newer than this code, or cannot be reached.
     """
     try:
-        with engine.begin() as con:
-            return _apply_pending(con, dialect_of(engine))
+        return _migrate_retrying(engine)
     except sa.exc.DBAPIError as exc:
         where = engine.url.render_as_string(hide_password=True)
         problem = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -144,6 +144,31 @@ def migrate(engine: Engine) -> int:
             )
         msg = f"{where}: the workspace database cannot be opened or migrated ({problem}); {hint}"
         raise BaselineError(msg) from None
+
+
+LOCKED_RETRY_S = 30.0
+"""How long a first open keeps trying while other processes hold a fresh SQLite file."""
+
+
+def _migrate_retrying(engine: Engine) -> int:
+    """Migrate in one transaction; on SQLite retry while the file is locked.
+
+    Several processes opening a new SQLite file at once race to switch it to WAL, a step
+    SQLite may answer with "database is locked" at once rather than through the busy
+    timeout; the loser waits and tries again (the winner's migration is then found done).
+    """
+    deadline = time.monotonic() + LOCKED_RETRY_S
+    pause = 0.02
+    while True:
+        try:
+            with engine.begin() as con:
+                return _apply_pending(con, dialect_of(engine))
+        except sa.exc.OperationalError as exc:
+            locked = "locked" in str(exc.orig) and dialect_of(engine) == "sqlite"
+            if not locked or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
 
 def schema_version(engine: Engine) -> int:
