@@ -59,5 +59,17 @@ class OutputError(BaselineError):
     key = "err_output"
 
 
+class Forbidden(BaselineError):  # noqa: N818 - the name the workspace API agreed on
+    """The signed-in user may not do this (role, party or sign-in); nothing was changed."""
+
+    key = "err_forbidden"
+
+
+class Conflict(BaselineError):  # noqa: N818 - the name the workspace API agreed on
+    """Someone else changed the record since it was read; nothing was lost or overwritten."""
+
+    key = "err_conflict"
+
+
 class DataWarning(UserWarning):
     """Rows were skipped, repaired or assumed; the message says which and how many."""

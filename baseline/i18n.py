@@ -404,6 +404,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "err_geometry": {"zh": "几何图形无效", "en": "The geometry is invalid"},
     "err_unsafe": {"zh": "文件不安全，已拒绝", "en": "The file is unsafe and was refused"},
     "err_output": {"zh": "无法写出结果", "en": "The output cannot be written"},
+    "err_forbidden": {"zh": "无权执行此操作", "en": "You may not do this"},
+    "err_conflict": {"zh": "记录已被他人修改", "en": "Someone else changed this record"},
     "err_empty": {"zh": "文件为空", "en": "The file is empty"},
     "err_rows_hint": {
         "zh": "行号从 1 开始，按表头下方的数据行计数",

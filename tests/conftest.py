@@ -10,6 +10,8 @@ import pytest
 
 from baseline.standard.catalogue import load_standard
 
+pytest_plugins = ["tests.pg"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 UTM = "EPSG:32651"

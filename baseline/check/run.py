@@ -44,6 +44,7 @@ from baseline.check.where import findings_layer
 from baseline.coverage.areas import read_area_classes
 from baseline.coverage.sitemodel import SiteModel
 from baseline.engine import CombinedAssets, Engine, asset_index
+from baseline.errors import BaselineError
 from baseline.i18n import t, unit_label
 from baseline.io.crs import metric_crs
 from baseline.io.partitioned import PartitionedLayer
@@ -52,6 +53,7 @@ from baseline.standard.catalogue import Rule, Standard
 from baseline.standard.context import RuleContext
 from baseline.standard.params import SITE_COLUMNS
 from baseline.standard.registry import RULE_KINDS
+from baseline.standard.rule import STAGES
 
 __all__ = ["FINDING_COLUMNS", "STATUSES", "CheckResult", "check", "evaluate_rule", "status_counts"]
 
@@ -352,6 +354,20 @@ def evaluate_rule(rule: Rule, ctx: RuleContext, std: Standard, lang: str = "en")
 
 
 @without_gc
+def at_stage(std: Standard, stage: str | None) -> Standard:
+    """The catalogue with only the rules judged at ``stage`` in its categories (all for None)."""
+    if stage is None:
+        return std
+    if stage not in STAGES:
+        msg = f"unknown stage {stage!r}; give one of {', '.join(STAGES)}"
+        raise BaselineError(msg)
+    categories = {
+        cid: replace(cat, rules=tuple(r for r in cat.rules if std.rules[r].applies_at(stage)))
+        for cid, cat in std.categories.items()
+    }
+    return replace(std, categories=categories)
+
+
 def check(
     plan: SitePlan,
     std: Standard,
@@ -359,6 +375,7 @@ def check(
     assets: gpd.GeoDataFrame | PartitionedLayer | Sequence | None = None,
     lang: str = "en",
     engine: Engine | None = None,
+    stage: str | None = None,
 ) -> CheckResult:
     """Check every project of a site plan against the catalogue.
 
@@ -377,11 +394,15 @@ def check(
         Language of the messages.
     engine : baseline.engine.Engine, optional
         Where the asset joins run (default local; dask reads partitioned layers part by part).
+    stage : {"planning", "design", "construction", "acceptance"}, optional
+        Judge only the rules the catalogue names for this stage (a rule's ``stages``); the
+        others are skipped and give no finding. None (default) judges every rule.
 
     Returns
     -------
     CheckResult
     """
+    std = at_stage(std, stage)
     crs = metric_crs(plan.projects)
     projects = _metric_projects(plan, std, crs)
     index = asset_index(assets, crs, _asset_types(std), engine)

@@ -41,7 +41,7 @@ from baseline.standard.params import (
     CoverageParams,
     cobuild_problems,
 )
-from baseline.standard.rule import Condition, Rule
+from baseline.standard.rule import STAGES, Condition, Rule
 from baseline.standard.rule_kinds import RULE_KINDS
 
 CONFIDENCES = ("H", "M", "L")
@@ -387,6 +387,19 @@ def _check_rule_fields(rid: str, rule: Mapping[str, Any], problems: _Problems) -
             _check_condition(cond, f"{where}.when[{i}]", problems, rid)
 
 
+def _check_stages(rid: str, stages: Any, problems: _Problems) -> None:
+    """``stages``: a non-empty list of the project stages the rule is judged at."""
+    where = f"rules.{rid}.stages"
+    if not isinstance(stages, list) or not stages:
+        problems.add("rules", rid, where, f"must be a non-empty list of {', '.join(STAGES)}")
+        return
+    for stage in stages:
+        if stage not in STAGES:
+            problems.add(
+                "rules", rid, where, f"unknown stage {stage!r}; known: {', '.join(STAGES)}"
+            )
+
+
 def _check_rule(rid: str, rule: Any, problems: _Problems) -> None:
     where = f"rules.{rid}"
     if not isinstance(rule, Mapping):
@@ -400,6 +413,7 @@ def _check_rule(rid: str, rule: Any, problems: _Problems) -> None:
         kinds = ", ".join(sorted(RULE_KINDS))
         problems.add("rules", rid, f"{where}.kind", f"unknown rule kind '{kind}'; known: {kinds}")
     _check_rule_fields(rid, rule, problems)
+    _check_stages(rid, rule.get("stages", list(STAGES)), problems)
     if kind in RULE_KINDS and "params" in rule:
         _check_params(rid, kind, rule["params"], problems)
 
@@ -539,6 +553,7 @@ def _rule(rid: str, r: Mapping[str, Any]) -> Rule:
         per=str(r.get("per", "project")),
         source={str(k): str(v) for k, v in r["source"].items()},
         clause_labels=labels,
+        stages=tuple(str(x) for x in r.get("stages", STAGES)),
     )
 
 

@@ -12,6 +12,9 @@ from typing import Any
 
 from baseline.i18n import OP_WORDS, attribute_label, value_label
 
+STAGES = ("planning", "design", "construction", "acceptance")
+"""The stages a project passes (规划方案, 施工图, 施工, 竣工验收), in order."""
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -52,6 +55,12 @@ class Rule:
     """Where the threshold comes from: ``document``, ``clause`` and ``read`` (where read)."""
     clause_labels: Mapping[str, str] = field(default_factory=dict)
     """The clause in each language when it is not a standard's code (local policy)."""
+    stages: tuple[str, ...] = STAGES
+    """The project stages the rule is judged at (catalogue key ``stages``; default all)."""
+
+    def applies_at(self, stage: str | None) -> bool:
+        """Whether the rule is judged at ``stage`` (every rule when no stage is given)."""
+        return stage is None or stage in self.stages
 
     @property
     def per_building(self) -> bool:

@@ -1,0 +1,588 @@
+"""Projects through the four stages: submissions checked and stored, signed off or returned.
+
+A project is at one stage (``planning`` → ``design`` → ``construction`` → ``acceptance``) with a
+status: ``open`` (nothing submitted at this stage yet), ``submitted`` (awaiting a planner),
+``returned`` (to be resubmitted) or ``signed_off`` (acceptance signed off: done). Its owner
+organisation submits the plan of the current stage; :func:`submit` runs the real check
+(:func:`baseline.check.check`, only the rules of that stage) and stores the project's features,
+findings, counts, verdict and catalogue in one transaction. A planner :func:`decide` s: signed
+off moves the project to the next stage, returned asks for a resubmission, whose :func:`diff`
+against the previous submission says which findings were resolved, are new or still fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from baseline.check.run import CheckResult, check
+from baseline.errors import BaselineError
+from baseline.io.siteplan import SitePlan, read_siteplan, siteplan_from_frames
+from baseline.standard.catalogue import Standard, load_standard
+from baseline.workspace.access import Act, acting, deny, require, why_not
+from baseline.workspace.accounts import organisation_id
+from baseline.workspace.actor import Actor
+from baseline.workspace.optimistic import update_versioned
+from baseline.workspace.schema import (
+    DECISIONS,
+    STAGES,
+    comments,
+    decisions,
+    organisations,
+    projects,
+    submissions,
+    works,
+)
+
+DIFF_KEY = ["rule_id", "building_id"]
+"""A finding of one project is the same finding across submissions when these agree."""
+CHANGES = ("resolved", "new", "still_failing", "not_judged")
+NOT_MET = ("fail", "warn")
+"""Statuses of a finding whose rule is not met (a *shall* rule fails, a *should* rule warns)."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What :func:`submit` stored: the submission's id, sequence, counts and verdict."""
+
+    submission_id: int
+    project_id: str
+    stage: str
+    seq: int
+    verdict: str
+    counts: dict[str, int]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a project's plan
+
+
+def _load_plan(plan: str | Path | gpd.GeoDataFrame | SitePlan, std: Standard) -> SitePlan:
+    if isinstance(plan, SitePlan):
+        return plan
+    if isinstance(plan, gpd.GeoDataFrame):
+        return siteplan_from_frames({"plan": plan.to_crs(4326)}, std, label="uploaded plan")
+    return read_siteplan(plan, std)
+
+
+def _only_project(plan: SitePlan, project_id: str) -> SitePlan:
+    """The plan cut to one project's features."""
+    mine = plan.projects["project_id"].astype(str) == project_id
+    if not mine.any():
+        found = ", ".join(sorted(plan.projects["project_id"].astype(str))[:10])
+        msg = f"{plan.source or 'the plan'}: no project {project_id!r} in it (it has {found})"
+        raise BaselineError(msg)
+    fit = plan.fittings["project_id"].astype(str) == project_id
+    bld = plan.buildings["project_id"].astype(str) == project_id
+    return SitePlan(
+        projects=plan.projects[mine].copy(),
+        fittings=plan.fittings[fit].copy(),
+        source=plan.source,
+        sha256=plan.sha256,
+        notes=list(plan.notes),
+        buildings=plan.buildings[bld].copy(),
+    )
+
+
+def _plan_geojson(plan: SitePlan) -> str:
+    parts = [f for f in (plan.projects, plan.fittings, plan.buildings) if len(f)]
+    frame = pd.concat([p.to_crs(4326) for p in parts], ignore_index=True)
+    return str(gpd.GeoDataFrame(frame, geometry="geometry", crs=4326).to_json(drop_id=True, default=str, ensure_ascii=False))
+
+
+def _counts(findings: pd.DataFrame) -> dict[str, int]:
+    found = findings["status"].value_counts()
+    return {s: int(found.get(s, 0)) for s in ("pass", "fail", "warn", "not_applicable")}
+
+
+def verdict_of(findings: pd.DataFrame) -> str:
+    """``fail`` if any *shall* rule fails, else ``pass``."""
+    failing = (findings["status"] == "fail") & (findings["obligation"] == "shall")
+    return "fail" if bool(failing.any()) else "pass"
+
+
+# --------------------------------------------------------------------------------------------
+# Projects
+
+
+def _project_row(con: Connection, project_id: str) -> Any:
+    return con.execute(sa.select(projects).where(projects.c.project_id == project_id)).first()
+
+
+def _insert_project(con: Connection, plan: SitePlan, project_id: str, org_id: int) -> Any:
+    row = plan.projects[plan.projects["project_id"].astype(str) == project_id].iloc[0]
+    centre = row.geometry.centroid
+    now = datetime.now(UTC)
+    con.execute(
+        projects.insert().values(
+            project_id=project_id,
+            name=str(row.get("name") or "")[:300],
+            category=str(row.get("category") or "")[:100],
+            org_id=org_id,
+            lon=float(centre.x),
+            lat=float(centre.y),
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return _project_row(con, project_id)
+
+
+def register_project(
+    engine: Engine,
+    actor: Actor,
+    plan: str | Path | gpd.GeoDataFrame | SitePlan,
+    project_id: str,
+    *,
+    org: str | None = None,
+    std: Standard | None = None,
+) -> int:
+    """Register a project of ``plan`` (name, category, place from it) at the planning stage.
+
+    Parameters
+    ----------
+    actor : Actor
+        An owner (the project becomes its organisation's) or a planner (naming ``org``).
+    org : str, optional
+        The owner organisation (planners only; created as an owner if missing).
+
+    Returns
+    -------
+    int
+        The project's ``projects.id``.
+    """
+    one = _only_project(_load_plan(plan, std or load_standard()), project_id)
+    with acting(engine, actor, "register_project", "project", project_id) as act:
+        org_id = organisation_id(act.con, org, "owner") if org else actor.org_id
+        act.need_party({org_id})
+        if _project_row(act.con, project_id) is not None:
+            act.refuse(f"project {project_id} is registered already")
+        return int(_insert_project(act.con, one, project_id, org_id).id)
+
+
+def update_project(
+    engine: Engine,
+    actor: Actor,
+    project_id: str,
+    expected_version: int,
+    *,
+    name: str | None = None,
+    category: str | None = None,
+) -> int:
+    """Change a project's name or category if nobody changed it since ``expected_version``.
+
+    Returns
+    -------
+    int
+        The project's new version.
+
+    Raises
+    ------
+    Conflict
+        When someone else changed it meanwhile (nothing changed, nothing lost).
+    """
+    with acting(engine, actor, "update_project", "project", project_id) as act:
+        row = _need_project(act, project_id)
+        values = {k: v for k, v in (("name", name), ("category", category)) if v is not None}
+        return update_versioned(
+            act.con, projects, row.id, expected_version, values, label=f"project {project_id}"
+        )
+
+
+def _need_project(act: Act, project_id: str) -> Any:
+    row = _project_row(act.con, project_id)
+    if row is None:
+        msg = f"no project {project_id!r} in the workspace; check the id (baseline workspace info)"
+        raise BaselineError(msg)
+    act.need_party({int(row.org_id)})
+    return row
+
+
+# --------------------------------------------------------------------------------------------
+# Submitting
+
+
+def _stage_problem(row: Any, stage: str) -> str:
+    """Why ``stage`` may not be submitted for the project now, or ""."""
+    if row.status == "signed_off":
+        return f"project {row.project_id} is signed off at acceptance: nothing more to submit"
+    if stage != row.stage:
+        return (
+            f"project {row.project_id} is at stage {row.stage}; submit {row.stage} "
+            f"(a project moves to the next stage only when a planner signs it off)"
+        )
+    if row.status == "submitted":
+        return (
+            f"project {row.project_id} has a {stage} submission awaiting a planner's decision; "
+            "wait for it to be signed off or returned"
+        )
+    return ""
+
+
+def _store_submission(
+    act: Act, row: Any, result: CheckResult, one: SitePlan, stage: str, geojson: str
+) -> Submitted:
+    con = act.con
+    seq = con.execute(
+        sa.select(sa.func.coalesce(sa.func.max(submissions.c.seq), 0)).where(
+            submissions.c.project_pk == row.id, submissions.c.stage == stage
+        )
+    ).scalar_one()
+    counts, verdict = _counts(result.findings), verdict_of(result.findings)
+    new = con.execute(
+        submissions.insert().values(
+            project_pk=row.id,
+            stage=stage,
+            seq=int(seq) + 1,
+            user_id=act.actor.user_id,
+            plan_name=(one.source or "plan")[:300],
+            plan_sha256=one.sha256 or hashlib.sha256(geojson.encode()).hexdigest(),
+            plan_geojson=geojson,
+            findings_csv=result.findings.to_csv(index=False),
+            catalogue_id=result.standard.id,
+            catalogue_version=result.standard.version,
+            catalogue_sha256=result.standard.content_hash,
+            n_pass=counts["pass"],
+            n_fail=counts["fail"],
+            n_warn=counts["warn"],
+            n_not_applicable=counts["not_applicable"],
+            verdict=verdict,
+            created_at=datetime.now(UTC),
+        )
+    )
+    sid = int(new.inserted_primary_key[0])  # type: ignore[index]
+    update_versioned(con, projects, row.id, row.version, {"status": "submitted"})
+    act.record_id, act.detail = str(sid), f"{row.project_id} {stage} #{int(seq) + 1}: {verdict}"
+    return Submitted(sid, row.project_id, stage, int(seq) + 1, verdict, counts)
+
+
+def submit(
+    engine: Engine,
+    actor: Actor,
+    plan: str | Path | gpd.GeoDataFrame | SitePlan,
+    project_id: str,
+    stage: str,
+    *,
+    std: Standard | None = None,
+) -> Submitted:
+    """Check one project of ``plan`` at ``stage`` and store the submission in one transaction.
+
+    An owner submits its own organisation's projects; a project not yet registered is
+    registered to the owner's organisation (name and category from the plan).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The workspace database.
+    actor : Actor
+        An owner of the project's organisation.
+    plan : path, GeoDataFrame or SitePlan
+        A site plan holding the project (other projects in it are ignored).
+    project_id : str
+        The project's id in the plan.
+    stage : str
+        The project's current stage.
+    std : Standard, optional
+        The catalogue (default: the bundled one).
+
+    Returns
+    -------
+    Submitted
+
+    Raises
+    ------
+    Forbidden
+        Another organisation's project, a role other than owner, a stage skipped or a
+        submission awaiting decision (each audited; nothing stored).
+    """
+    if stage not in STAGES:
+        msg = f"unknown stage {stage!r}; give one of {', '.join(STAGES)}"
+        raise BaselineError(msg)
+    std = std or load_standard()
+    one = _only_project(_load_plan(plan, std), project_id)
+    _precheck(engine, actor, project_id, stage)
+    result, geojson = check(one, std, stage=stage), _plan_geojson(one)
+    with acting(engine, actor, "submit", "project", project_id) as act:
+        row = _project_row(act.con, project_id) or _insert_project(
+            act.con, one, project_id, act.actor.org_id
+        )
+        act.need_party({int(row.org_id)})
+        if why := _stage_problem(row, stage):
+            act.refuse(why)
+        return _store_submission(act, row, result, one, stage, geojson)
+
+
+def _precheck(engine: Engine, actor: Actor, project_id: str, stage: str) -> None:
+    """Refuse (audited) before running the check when the submission cannot be accepted."""
+    require(engine, actor, "submit", "project", project_id)
+    with engine.connect() as con:
+        row = _project_row(con, project_id)
+    if row is None:
+        return
+    why = why_not(actor, "submit", {int(row.org_id)}) or _stage_problem(row, stage)
+    if why:
+        deny(engine, actor, "submit", "project", project_id, why)
+
+
+# --------------------------------------------------------------------------------------------
+# Deciding
+
+
+def _submission_row(con: Connection, submission_id: int) -> Any:
+    row = con.execute(sa.select(submissions).where(submissions.c.id == submission_id)).first()
+    if row is None:
+        msg = f"no submission {submission_id} in the workspace; check the id"
+        raise BaselineError(msg)
+    return row
+
+
+def _decision_problem(con: Connection, sub: Any, project: Any) -> str:
+    if con.execute(sa.select(decisions.c.id).where(decisions.c.submission_id == sub.id)).first():
+        return f"submission {sub.id} has been decided already"
+    latest = con.execute(
+        sa.select(sa.func.max(submissions.c.id)).where(submissions.c.project_pk == project.id)
+    ).scalar()
+    if latest != sub.id or project.status != "submitted" or project.stage != sub.stage:
+        return f"submission {sub.id} is not the one awaiting a decision for {project.project_id}"
+    return ""
+
+
+def _next(stage: str) -> tuple[str, str]:
+    i = STAGES.index(stage)
+    return (STAGES[i + 1], "open") if i + 1 < len(STAGES) else (stage, "signed_off")
+
+
+def decide(
+    engine: Engine,
+    actor: Actor,
+    submission_id: int,
+    decision: str,
+    comments_text: str = "",
+    expected_version: int | None = None,
+) -> str:
+    """Sign off or return a submission (planners only); return the project's new stage.
+
+    Signing off moves the project to the next stage (``open`` there), or to ``signed_off``
+    after acceptance; returning keeps the stage with status ``returned``.
+
+    Parameters
+    ----------
+    decision : {"signed_off", "returned"}
+    comments_text : str
+        The planner's comments (what to change when returned).
+    expected_version : int, optional
+        The project version the planner read; a different one raises :class:`Conflict`.
+    """
+    if decision not in DECISIONS:
+        msg = f"{decision!r} is not a decision; give one of {', '.join(DECISIONS)}"
+        raise BaselineError(msg)
+    with acting(engine, actor, "decide", "submission", submission_id) as act:
+        sub = _submission_row(act.con, submission_id)
+        project = act.con.execute(sa.select(projects).where(projects.c.id == sub.project_pk)).one()
+        if why := _decision_problem(act.con, sub, project):
+            act.refuse(why)
+        act.con.execute(
+            decisions.insert().values(
+                submission_id=submission_id,
+                decision=decision,
+                comments=comments_text,
+                user_id=act.actor.user_id,
+                created_at=datetime.now(UTC),
+            )
+        )
+        stage, status = _next(sub.stage) if decision == "signed_off" else (sub.stage, "returned")
+        version = project.version if expected_version is None else expected_version
+        update_versioned(
+            act.con, projects, project.id, version, {"stage": stage, "status": status},
+            label=f"project {project.project_id}",
+        )  # fmt: skip
+        act.detail = f"{project.project_id} {sub.stage}: {decision}"
+        return stage
+
+
+# --------------------------------------------------------------------------------------------
+# Diff, comments, listings
+
+
+def _previous_id(con: Connection, sub: Any) -> int | None:
+    same = con.execute(
+        sa.select(submissions.c.id)
+        .where(
+            submissions.c.project_pk == sub.project_pk,
+            submissions.c.stage == sub.stage,
+            submissions.c.seq < sub.seq,
+        )
+        .order_by(submissions.c.seq.desc())
+        .limit(1)
+    ).scalar()
+    if same is not None:
+        return int(same)
+    earlier = list(STAGES[: STAGES.index(sub.stage)])
+    found = con.execute(
+        sa.select(submissions.c.id)
+        .where(submissions.c.project_pk == sub.project_pk, submissions.c.stage.in_(earlier))
+        .order_by(submissions.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def _failing(findings: pd.DataFrame) -> pd.DataFrame:
+    keyed = findings.assign(building_id=findings["building_id"].fillna("").astype(str))
+    return keyed[[*DIFF_KEY, "status", "message"]].drop_duplicates(DIFF_KEY)
+
+
+def findings_of(engine: Engine, submission_id: int) -> pd.DataFrame:
+    """The stored findings of one submission."""
+    with engine.connect() as con:
+        row = _submission_row(con, submission_id)
+    return pd.read_csv(io.StringIO(row.findings_csv), dtype={"building_id": str})
+
+
+def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
+    """Findings resolved, new, still failing or no longer judged, against the previous submission.
+
+    The previous submission is the one before at the same stage, else the last one of an
+    earlier stage. Findings are matched on :data:`DIFF_KEY`; a finding is failing when its rule
+    is not met (status in :data:`NOT_MET`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``change`` (:data:`CHANGES`), ``rule_id``, ``building_id``, ``before``,
+        ``after`` (statuses, "" when absent), ``message`` (the latest); empty when there is no
+        previous submission or nothing failed in either.
+    """
+    with engine.connect() as con:
+        prev = _previous_id(con, _submission_row(con, submission_id))
+    columns = ["change", *DIFF_KEY, "before", "after", "message"]
+    if prev is None:
+        return pd.DataFrame(columns=columns)
+    now, before = _failing(findings_of(engine, submission_id)), _failing(findings_of(engine, prev))
+    both = before.merge(now, on=DIFF_KEY, how="outer", suffixes=("_before", "_after"))
+    both = both.fillna({"status_before": "", "status_after": ""})
+    was, now_fails = both["status_before"].isin(NOT_MET), both["status_after"].isin(NOT_MET)
+    change = pd.Series("", index=both.index, dtype=object)
+    change[was & now_fails] = "still_failing"
+    change[~was & now_fails] = "new"
+    change[was & ~now_fails & (both["status_after"] != "")] = "resolved"
+    change[was & (both["status_after"] == "")] = "not_judged"
+    out = both.assign(
+        change=change,
+        before=both["status_before"],
+        after=both["status_after"],
+        message=both["message_after"].fillna(both["message_before"]),
+    )
+    out = out[out["change"] != ""][columns]
+    order = {c: i for i, c in enumerate(CHANGES)}
+    return out.sort_values(["change", *DIFF_KEY], key=lambda s: s.map(order).fillna(s)).reset_index(
+        drop=True
+    )
+
+
+def _parties(con: Connection, record_kind: str, record_id: int) -> set[int]:
+    """The organisations that are parties of a record (projects, submissions, works)."""
+    if record_kind == "submission":
+        record_kind, record_id = "project", int(_submission_row(con, record_id).project_pk)
+    table = {"project": projects, "work": works}.get(record_kind)
+    if table is None:
+        msg = f"comments go on a project, submission or work, not {record_kind!r}"
+        raise BaselineError(msg)
+    org = con.execute(sa.select(table.c.org_id).where(table.c.id == record_id)).scalar()
+    if org is None:
+        msg = f"no {record_kind} with id {record_id}; check the id"
+        raise BaselineError(msg)
+    return {int(org)}
+
+
+def comment(engine: Engine, actor: Actor, record_kind: str, record_id: int, body: str) -> int:
+    """Comment on a project, submission or work (its parties and planners); return the id."""
+    if not body.strip():
+        raise BaselineError("an empty comment; write what you want to say")
+    with acting(engine, actor, "comment", record_kind, record_id) as act:
+        act.need_party(_parties(act.con, record_kind, record_id))
+        new = act.con.execute(
+            comments.insert().values(
+                record_kind=record_kind,
+                record_id=record_id,
+                user_id=act.actor.user_id,
+                body=body,
+                created_at=datetime.now(UTC),
+            )
+        )
+        return int(new.inserted_primary_key[0])  # type: ignore[index]
+
+
+def project_list(engine: Engine) -> pd.DataFrame:
+    """Every project with its owner organisation, stage, status and version."""
+    query = sa.select(
+        projects.c.id,
+        projects.c.project_id,
+        projects.c.name,
+        projects.c.category,
+        organisations.c.name.label("organisation"),
+        projects.c.stage,
+        projects.c.status,
+        projects.c.version,
+        projects.c.lon,
+        projects.c.lat,
+    ).join(organisations, projects.c.org_id == organisations.c.id)
+    with engine.connect() as con:
+        rows = con.execute(query.order_by(projects.c.project_id)).all()
+    cols = ["id", "project_id", "name", "category", "organisation", "stage", "status"]
+    return pd.DataFrame([tuple(r) for r in rows], columns=[*cols, "version", "lon", "lat"])
+
+
+def submission_list(engine: Engine, project_id: str | None = None) -> pd.DataFrame:
+    """Submissions (newest last) with their counts, verdict and decision."""
+    query = (
+        sa.select(
+            submissions.c.id,
+            projects.c.project_id,
+            submissions.c.stage,
+            submissions.c.seq,
+            submissions.c.verdict,
+            submissions.c.n_pass,
+            submissions.c.n_fail,
+            submissions.c.n_warn,
+            submissions.c.n_not_applicable,
+            submissions.c.catalogue_version,
+            submissions.c.created_at,
+            decisions.c.decision,
+            decisions.c.comments,
+        )
+        .join(projects, submissions.c.project_pk == projects.c.id)
+        .outerjoin(decisions, decisions.c.submission_id == submissions.c.id)
+        .order_by(submissions.c.id)
+    )
+    if project_id is not None:
+        query = query.where(projects.c.project_id == project_id)
+    with engine.connect() as con:
+        result = con.execute(query)
+        return pd.DataFrame([tuple(r) for r in result.all()], columns=list(result.keys()))
+
+
+__all__ = [
+    "CHANGES",
+    "DIFF_KEY",
+    "Submitted",
+    "comment",
+    "decide",
+    "diff",
+    "findings_of",
+    "project_list",
+    "register_project",
+    "submission_list",
+    "submit",
+    "update_project",
+    "verdict_of",
+]
