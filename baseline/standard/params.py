@@ -384,6 +384,9 @@ class CobuildParams:
         Notice per works size class, largest class first.
     tunnel_reach_m : float
         A work this close to a utility tunnel with spare capacity may route into it.
+    reminder_weeks : int
+        The workspace reminds the parties of an opportunity whose window starts within this
+        many weeks (SmarterWX reminds about 7 weeks ahead).
     sources : mapping of str to Source
         Source and confidence of each number of the section, by key.
     """
@@ -407,12 +410,13 @@ class CobuildParams:
     lead_times: tuple[LeadTime, ...] = ()
     tunnel_reach_m: float = 50.0
     long_work_m: float = 5_000.0
+    reminder_weeks: int = 7
     sources: dict[str, Source] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> CobuildParams:
         """Build from a validated ``cobuild`` section."""
-        keys = ("min_overlap_days", "tunnel_reach_m", "long_work_m")
+        keys = ("min_overlap_days", "tunnel_reach_m", "long_work_m", "reminder_weeks")
         extra = {k: raw[k] for k in keys if k in raw}
         if "utilities" in raw:
             extra["utilities"] = tuple(str(u) for u in raw["utilities"])
@@ -572,7 +576,7 @@ def cobuild_problems(cob: Mapping[str, Any]) -> list[tuple[str, str]]:
     if not isinstance(utilities, list | tuple) or not all(isinstance(u, str) for u in utilities):
         out.append(("cobuild.utilities", "must be a list of utility names"))
         utilities = DEFAULT_UTILITIES
-    for key in ("min_overlap_days",):
+    for key in ("min_overlap_days", "reminder_weeks"):
         if key in cob and not _whole(cob[key]):
             out.append((f"cobuild.{key}", f"bad value {cob[key]!r}: a whole number of days >= 0"))
     for key in ("tunnel_reach_m", "long_work_m"):
