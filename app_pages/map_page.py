@@ -45,6 +45,7 @@ from app_pages.common import (
     tr,
     words,
 )
+from app_pages.workspace_map import add_workspace
 from baseline.check.run import CheckResult
 from baseline.cobuild import headline
 from baseline.maps.palette import (
@@ -416,6 +417,7 @@ def _map(
             fill=False,
             tooltip=place.label,
         ).add_to(fmap)
+    add_workspace(fmap)
     _legend(parts, selected, tech).add_to(fmap)
     NorthArrow().add_to(fmap)
     ViewInUrl().add_to(fmap)
