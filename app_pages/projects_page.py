@@ -18,6 +18,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from app_pages.common import guarded, standard, tr, words
 from app_pages.workspace_common import (
     act,
+    act_later,
     engine,
     flash,
     labelled,
@@ -154,17 +155,22 @@ def _decision(db: Engine, who: Actor, project: dict, subs: pd.DataFrame) -> None
         return
     latest = int(subs["id"].iloc[-1])
     st.subheader(tr("ws_decide", id=latest))
-    text = st.text_area(tr("ws_decision_comments"), key="ws_decision_text")
+    st.text_area(tr("ws_decision_comments"), key="ws_decision_text")
     left, right = st.columns(2)
     version = int(project["version"])
     for col, decision, kind in ((left, "signed_off", "primary"), (right, "returned", "secondary")):
-        if col.button(tr(f"ws_btn_{decision}"), type=kind, key=f"ws_{decision}"):
-            stage = act(
-                lambda d=decision: decide(db, who, latest, d, text, expected_version=version),
-                tr(f"ws_done_{decision}", project=project["project_id"]),
-            )
-            if stage is not None:
-                st.rerun()
+
+        def decided(d: str = decision) -> None:
+            text = st.session_state.get("ws_decision_text", "")
+            decide(db, who, latest, d, text, expected_version=version)
+
+        col.button(
+            tr(f"ws_btn_{decision}"),
+            type=kind,
+            key=f"ws_{decision}",
+            on_click=act_later,
+            args=(decided, tr(f"ws_done_{decision}", project=project["project_id"])),
+        )
 
 
 def _detail(db: Engine, who: Actor, pid: str) -> None:

@@ -16,7 +16,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from app_pages.common import guarded, tr
-from app_pages.workspace_common import act, engine, flash, labelled, may, require_actor
+from app_pages.workspace_common import act_later, engine, flash, labelled, may, require_actor
 from baseline.io.formats import VECTOR_SUFFIXES
 from baseline.workspace.actor import Actor
 from baseline.workspace.opportunities import answer, inbox, mark_built, opportunities_table
@@ -95,37 +95,39 @@ def _awaiting_key(text: str) -> str:
 def _answer(db: Engine, who: Actor, row: pd.Series) -> None:
     """Accept or decline for the signed-in organisation (a decline needs a reason)."""
     oid, version = int(row["opportunity_id"]), int(row["version"])
-    reason = st.text_input(tr("ws_reason"), key=f"ws_reason_{oid}")
+    st.text_input(tr("ws_reason"), key=f"ws_reason_{oid}")
     left, right = st.columns(2)
-    if left.button(tr("ws_accept"), type="primary", key=f"ws_accept_{oid}"):
-        done = act(
-            lambda: answer(db, who, oid, accept=True, reason=reason, version=version),
-            tr("ws_answered", id=oid),
+    for col, accept, key in ((left, True, "accept"), (right, False, "decline")):
+
+        def answered(yes: bool = accept) -> None:
+            reason = st.session_state.get(f"ws_reason_{oid}", "")
+            answer(db, who, oid, accept=yes, reason=reason, version=version)
+
+        col.button(
+            tr(f"ws_{key}"),
+            type="primary" if accept else "secondary",
+            key=f"ws_{key}_{oid}",
+            on_click=act_later,
+            args=(answered, tr("ws_answered", id=oid)),
         )
-        if done is not None:
-            st.rerun()
-    if right.button(tr("ws_decline"), key=f"ws_decline_{oid}"):
-        done = act(
-            lambda: answer(db, who, oid, accept=False, reason=reason, version=version),
-            tr("ws_answered", id=oid),
-        )
-        if done is not None:
-            st.rerun()
 
 
 def _built(db: Engine, who: Actor, row: pd.Series) -> None:
     """Mark an accepted opportunity built, with the realised saving."""
     oid, version = int(row["opportunity_id"]), int(row["version"])
-    saving = st.number_input(
-        tr("ws_realised_saving"), min_value=0.0, step=1000.0, key=f"ws_saving_{oid}"
+    st.number_input(tr("ws_realised_saving"), min_value=0.0, step=1000.0, key=f"ws_saving_{oid}")
+
+    def built() -> None:
+        saving = float(st.session_state.get(f"ws_saving_{oid}", 0.0))
+        mark_built(db, who, oid, realised_saving_cny=saving, version=version)
+
+    st.button(
+        tr("ws_mark_built"),
+        type="primary",
+        key=f"ws_built_{oid}",
+        on_click=act_later,
+        args=(built, tr("ws_built_done", id=oid)),
     )
-    if st.button(tr("ws_mark_built"), type="primary", key=f"ws_built_{oid}"):
-        done = act(
-            lambda: mark_built(db, who, oid, realised_saving_cny=saving, version=version) or oid,
-            tr("ws_built_done", id=oid),
-        )
-        if done is not None:
-            st.rerun()
 
 
 def _actions(db: Engine, who: Actor, box: pd.DataFrame) -> None:
@@ -166,7 +168,7 @@ def render() -> None:
     flash()
     if may("register_work"):
         _register(db, who)
-    st.subheader(tr("ws_inbox", org=who.name))
+    st.subheader(tr("ws_inbox"))
     box = guarded(lambda: inbox(db, who))
     if box is None or box.empty:
         st.write(tr("ws_inbox_empty"))

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app_pages.common import guarded, tr
+from baseline.errors import BaselineError
 from baseline.workspace.access import why_not
 from baseline.workspace.accounts import actor_for_oidc, authenticate
 from baseline.workspace.actor import Actor
@@ -152,11 +153,29 @@ def act(func: Callable[[], T], done: str) -> T | None:
     return result
 
 
+def act_later(func: Callable[[], object], done: str) -> None:
+    """Run a library action from a button's callback, with what the page showed when clicked.
+
+    A callback runs before the page is drawn again, so the action names the record and
+    version the user saw; when someone changed it meanwhile the library refuses, and the
+    refusal is shown by :func:`flash` (never a stale success).
+    """
+    try:
+        func()
+    except BaselineError as exc:
+        st.session_state["ws_refusal"] = f"{exc}\n\n({tr(exc.key)})"
+    else:
+        st.session_state["ws_flash"] = done
+
+
 def flash() -> None:
-    """Show the message of the last successful action once (it survives the rerun)."""
+    """Show the outcome of the last action once (it survives the rerun)."""
     done = st.session_state.pop("ws_flash", None)
     if done:
         st.success(done)
+    refusal = st.session_state.pop("ws_refusal", None)
+    if refusal:
+        st.error(refusal)
 
 
 def labelled(table: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:

@@ -127,7 +127,7 @@ WORKSPACE_STRINGS: dict[str, dict[str, str]] = {
         "en": "{saved} works saved ({unchanged} unchanged); opportunities: {created} new, "
         "{updated} updated, {expired} expired.",
     },
-    "ws_inbox": {"zh": "待办（{org}）", "en": "Inbox ({org})"},
+    "ws_inbox": {"zh": "本单位待办", "en": "Your organisation's inbox"},
     "ws_inbox_empty": {"zh": "没有待办的共建机会。", "en": "No opportunities await you."},
     "ws_reminders": {
         "zh": "{n} 个共建机会的施工窗口即将开始，请尽快答复。",

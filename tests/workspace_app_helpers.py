@@ -73,12 +73,9 @@ def write_works(folder: Path) -> tuple[Path, Path]:
         ("B", 2.0, "2027-03-15", "2027-05-15"),
     ):
         line = shapely.LineString([(X0, Y0 + offset), (X0 + 300, Y0 + offset)])
-        frame = gpd.GeoDataFrame(
-            [{"project_id": f"W-{name}", "start_date": start, "end_date": end,
-              "utility": "telecom" if name == "A" else "power"}],  # fmt: skip
-            geometry=[line],
-            crs="EPSG:32651",
-        ).to_crs("EPSG:4326")
+        row = {"project_id": f"W-{name}", "start_date": start, "end_date": end}
+        row["utility"] = "telecom" if name == "A" else "power"
+        frame = gpd.GeoDataFrame([row], geometry=[line], crs="EPSG:32651").to_crs("EPSG:4326")
         path = folder / f"works_{name}.geojson"
         path.write_text(frame.to_json(), encoding="utf-8")
         paths.append(path)
