@@ -80,9 +80,7 @@ def test_a_decline_needs_a_reason_and_then_ends_the_opportunity(pair):
         answer(engine, telecom, opp, accept=True)
     with pytest.raises(BaselineError, match="only accepted opportunities can be marked built"):
         mark_built(engine, telecom, opp, realised_saving_cny=1.0)
-    assert opportunities_table(engine, state="declined")["reason"].tolist() == [
-        "dates cannot move"
-    ]
+    assert opportunities_table(engine, state="declined")["reason"].tolist() == ["dates cannot move"]
 
 
 def test_a_stale_version_is_a_conflict_and_loses_nothing(pair):
