@@ -22,6 +22,7 @@ from app_pages.workspace_common import (
     engine,
     flash,
     labelled,
+    local_time,
     may,
     require_actor,
 )
@@ -70,7 +71,8 @@ def _upload_plan(upload: UploadedFile, work: Path) -> Path:
 
 def _submit_form(db: Engine, who: Actor) -> None:
     """Owners: upload a site plan, pick its project, submit it at the project's stage."""
-    with st.expander(tr("ws_submit_plan"), expanded=True):
+    with st.container(border=True):
+        st.markdown(f"**{tr('ws_submit_plan')}**")
         upload = st.file_uploader(
             tr("upload"), type=[s.lstrip(".") for s in VECTOR_SUFFIXES], key="ws_plan"
         )
@@ -104,7 +106,7 @@ def _submissions(db: Engine, pid: str) -> pd.DataFrame:
     if subs.empty:
         st.write(tr("ws_no_submissions"))
         return subs
-    shown = subs.assign(created_at=pd.to_datetime(subs["created_at"]).dt.strftime("%Y-%m-%d %H:%M"))
+    shown = subs.assign(created_at=local_time(subs["created_at"]))
     shown = shown.fillna({"decision": "", "decided_by": "", "comments": ""})
     table = labelled(shown, {"stage": "stage_", "verdict": "", "decision": "decision_"})
     st.dataframe(table, hide_index=True, width="stretch", key="ws_subs_table")
@@ -132,8 +134,9 @@ def _comments(db: Engine, who: Actor, project: dict) -> None:
     """Comments on the project and its submissions; a box for the parties and planners."""
     st.subheader(tr("ws_comments"))
     notes = comments_of(db, int(project["id"]))
+    notes = notes.assign(created_at=local_time(notes["created_at"]))
     for _, note in notes.iterrows():
-        when = pd.Timestamp(note["created_at"]).strftime("%Y-%m-%d %H:%M")
+        when = note["created_at"]
         st.markdown(f"**{note['user']}** · {when}\n\n{note['body']}")
     if notes.empty:
         st.caption(tr("ws_no_comments"))

@@ -48,7 +48,8 @@ STATE_COLUMNS = {
 
 def _register(db: Engine, who: Actor) -> None:
     """Upload a works file; save it (matched at once) and say what the save did."""
-    with st.expander(tr("ws_register_works"), expanded=False):
+    with st.container(border=True):
+        st.markdown(f"**{tr('ws_register_works')}**")
         types = [s.lstrip(".") for s in VECTOR_SUFFIXES]
         upload = st.file_uploader(tr("ws_works_file"), type=types, key="ws_works")
         if upload is None or not st.button(tr("ws_save_works"), type="primary", key="ws_save"):

@@ -178,6 +178,15 @@ def flash() -> None:
         st.error(refusal)
 
 
+LOCAL_TZ = "Asia/Shanghai"
+
+
+def local_time(values: pd.Series) -> pd.Series:
+    """Stored UTC times as Shanghai wall-clock text (``YYYY-MM-DD HH:MM``)."""
+    stamps = pd.to_datetime(values, utc=True).dt.tz_convert(LOCAL_TZ)
+    return stamps.dt.strftime("%Y-%m-%d %H:%M")
+
+
 def labelled(table: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
     """``table`` with values of ``columns`` translated (column → key prefix) and headers."""
     out = table.copy()
