@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import guarded, tr
+from app_pages.common import category_label, guarded, tr
 from app_pages.workspace_common import engine, require_actor
 from baseline.reports.charts import bars
 from baseline.workspace.kpi import assessment
@@ -96,8 +96,12 @@ def _charts(table: pd.DataFrame) -> None:
 def _table(table: pd.DataFrame) -> None:
     """The figures with translated headers, shares as percent."""
     shown = table[SHOWN].copy()
+    shown["category"] = category_label(shown["category"].replace("", pd.NA))
     for column in SHARES:
         shown[column] = (100 * shown[column]).round(1)
+    shown["days_to_signoff_mean"] = shown["days_to_signoff_mean"].round(1)
+    for column in shown.columns[3:]:
+        shown[column] = [("–" if pd.isna(v) else f"{v:g}") for v in shown[column]]
     st.dataframe(
         shown.rename(columns={c: tr(f"kpi_col_{c}") for c in SHOWN}),
         hide_index=True,

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from app_pages.common import guarded, tr
+from app_pages.common import guarded, lang, tr
 from app_pages.workspace_common import act_later, engine, flash, labelled, may, require_actor
 from baseline.io.formats import VECTOR_SUFFIXES
 from baseline.workspace.actor import Actor
@@ -131,12 +131,24 @@ def _built(db: Engine, who: Actor, row: pd.Series) -> None:
     )
 
 
+def in_language(text: str) -> str:
+    """The chosen language's half of a bilingual ``"中文 | English"`` text."""
+    halves = text.split(" | ", 1)
+    if len(halves) < 2:
+        return text
+    return halves[0] if lang() == "zh" else halves[1]
+
+
 def _actions(db: Engine, who: Actor, box: pd.DataFrame) -> None:
     """Pick an opportunity of the inbox and act on it, if the signed-in user may."""
     ids = [int(i) for i in box["opportunity_id"]]
-    oid = st.selectbox(tr("ws_opportunity"), ids, key="ws_opp")
+    names = {
+        int(r["opportunity_id"]): f"#{r['opportunity_id']} {r['work_a']} + {r['work_b']}"
+        for _, r in box.iterrows()
+    }
+    oid = st.selectbox(tr("ws_opportunity"), ids, key="ws_opp", format_func=names.get)
     row = box[box["opportunity_id"] == oid].iloc[0]
-    st.write(row["explanation"])
+    st.write(in_language(str(row["explanation"])))
     parties = guarded(lambda: opportunity_parties(db, oid)) or set()
     if row["state"] in ("identified", "proposed") and may("answer_opportunity", parties):
         _answer(db, who, row)
