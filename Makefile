@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 STATIC := static/vendor/.complete
 
-.PHONY: run test lint bench install static browser layers clean
+.PHONY: run test lint bench install static browser postgres layers clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	  || echo "chromium could not be installed: browser tests will be skipped"; }
 
+# Debian's PostgreSQL and PostGIS serve the PostGIS store tests (tests/pg.py starts a throwaway
+# cluster in a temporary folder); apt-get update runs only when the install fails without it.
+PG_PACKAGES ?= postgresql postgresql-15-postgis-3
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && \
+	    ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then :; else \
+	  echo "installing Debian $(PG_PACKAGES) for the store tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PG_PACKAGES) >/dev/null 2>&1 \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PG_PACKAGES) >/dev/null) \
+	  || echo "PostgreSQL/PostGIS could not be installed: the PostGIS tests will skip (fail under CI=true)"; fi
+
 run: $(VENV)/.installed-app static
 	$(VENV)/bin/baseline app --port=$(PORT)
 
@@ -45,7 +56,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: install static browser lint
+test: install static browser postgres lint
 	$(PY) -m pytest -q
 
 bench: install

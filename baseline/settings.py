@@ -19,6 +19,10 @@ default_standard : pathlib.Path
     The bundled catalogue, ``standards/pudong-ict-baseline.yaml`` beside the package.
 layers_dir : pathlib.Path
     The bundled sample layers, ``layers/`` beside the package.
+password_hash_memory_kib, password_hash_time_cost : int
+    argon2id cost of new password hashes (existing hashes keep theirs). Environment:
+    ``BASELINE_HASH_MEMORY_KIB``, ``BASELINE_HASH_TIME_COST``. Default 65,536 KiB and 3
+    passes (argon2-cffi's defaults); the tests lower them to run fast.
 """
 
 from __future__ import annotations
@@ -34,5 +38,7 @@ max_archive_members: int = 2_000
 data_dir: Path = Path(os.environ.get("BASELINE_DATA_DIR", Path.home() / ".ict-baseline"))
 default_standard: Path = ROOT / "standards" / "pudong-ict-baseline.yaml"
 layers_dir: Path = ROOT / "layers"
+password_hash_memory_kib: int = int(os.environ.get("BASELINE_HASH_MEMORY_KIB", "65536"))
+password_hash_time_cost: int = int(os.environ.get("BASELINE_HASH_TIME_COST", "3"))
 
 ON_INVALID_CHOICES = ("raise", "warn", "fix")

@@ -10,7 +10,7 @@ import pytest
 
 from baseline.standard.catalogue import load_standard
 
-pytest_plugins = ["tests.pg"]
+pytest_plugins = ["tests.pg", "tests.works_helpers"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"

@@ -12,7 +12,7 @@ from baseline.workspace.kpi import KPI_COLUMNS, assessment, write_assessment
 from baseline.workspace.opportunities import answer, mark_built, opportunities_table
 from baseline.workspace.schema import decisions, projects, sites, submissions
 from baseline.workspace.works import add_works
-from tests.workspace_helpers import actor, frame, store, trench  # noqa: F401
+from tests.works_helpers import actor, frame, trench
 
 
 def _at(text: str) -> datetime:
@@ -73,7 +73,7 @@ def _site(con, site_id: str, org_id: int, user: int, open_to_all: bool) -> None:
 
 
 @pytest.fixture
-def figures(store, std):  # noqa: F811
+def figures(store, std):
     owner_a = actor(store, "ann", "Owner A")
     owner_b = actor(store, "bob", "Owner B")
     op = actor(store, "otto", "Telecom Op", kind="operator", role="operator")
@@ -143,7 +143,7 @@ def test_collaboration_and_savings_follow_the_opportunity(figures, std):
     assert (april["collaboration_rate"], april["saving_identified_cny"]) == (1.0, 180_000)
 
 
-def test_an_empty_workspace_has_no_rows_and_exports_write(store, std, tmp_path):  # noqa: F811
+def test_an_empty_workspace_has_no_rows_and_exports_write(store, std, tmp_path):
     table = assessment(store, std=std)
     assert table.empty and list(table.columns) == KPI_COLUMNS
     out = write_assessment(table, tmp_path / "kpi.xlsx")

@@ -12,11 +12,11 @@ from baseline.workspace.audit import trail
 from baseline.workspace.opportunities import answer, inbox, mark_built, opportunities_table
 from baseline.workspace.schema import answers, opportunities
 from baseline.workspace.works import add_works
-from tests.workspace_helpers import actor, frame, store, trench  # noqa: F401
+from tests.works_helpers import actor, frame, trench
 
 
 @pytest.fixture
-def pair(store, std):  # noqa: F811
+def pair(store, std):
     """Two owners' trenches 5 m apart in the same months: one opportunity; and an outsider."""
     telecom = actor(store, "ann", "Pudong Telecom")
     power = actor(store, "bob", "Pudong Power")

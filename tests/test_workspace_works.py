@@ -11,7 +11,7 @@ from baseline.errors import Conflict, Forbidden
 from baseline.workspace.audit import trail
 from baseline.workspace.schema import opportunities, works
 from baseline.workspace.works import add_works, workspace_crs
-from tests.workspace_helpers import actor, frame, store, trench  # noqa: F401
+from tests.works_helpers import actor, frame, trench
 
 
 def _opps(engine) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def test_an_unchanged_work_is_left_alone_and_a_stale_version_is_a_conflict(store
     again = add_works(store, telecom, frame(a), std=std)
     assert again.saved == () and again.unchanged == ("T-A",)
     longer = trench("T-A", 0.0, "2027-03-01", "2027-07-31")
-    with pytest.raises(Conflict, match="T-A.*version 1.*no version"):
+    with pytest.raises(Conflict, match=r"T-A.*version 1.*no version"):
         add_works(store, telecom, frame(longer), std=std)
     add_works(store, telecom, frame({**longer, "version": 1}), std=std)
     with pytest.raises(Conflict, match="version 2 but the save gives version 1"):
@@ -89,3 +89,19 @@ def test_another_organisations_work_and_a_planner_are_refused_and_audited(store,
     assert refused["user_name"].tolist() == ["bob", "pat"]
     with store.connect() as con:
         assert con.execute(sa.select(works.c.utility)).scalars().all() == ["telecom"]
+
+
+@pytest.mark.parametrize("wide_first", [True, False])
+def test_a_wide_works_zone_is_found_by_the_index_in_either_order(store, std, wide_first):
+    """A 60 m wide zone reaches a trench 75 m away (75 - 30 - 1 = 44 m <= 50 m): beyond the
+    catalogue's widest zone, so the index must grow its search by the widest saved width."""
+    wide = {**trench("W-1", 0.0, "2027-03-01", "2027-05-31", utility="road"), "width_m": 60.0}
+    narrow = trench("T-1", 75.0, "2027-03-01", "2027-05-31")
+    batch = find_opportunities(frame(wide, narrow), std).recs
+    assert batch["members"].tolist() == ["T-1;W-1"]
+    owner = actor(store, "ann", "Pudong Roads")
+    for row in (wide, narrow) if wide_first else (narrow, wide):
+        add_works(store, owner, frame(row), std=std)
+    opp = _opps(store)
+    assert opp["kind"].tolist() == batch["kind"].tolist()
+    assert opp["distance_m"].tolist() == pytest.approx(batch["distance_m"].tolist())

@@ -1,69 +1,67 @@
-"""Helpers of the workspace works tests: organisations and users written straight to the store."""
+"""Shared builders for the workspace tests: a populated workspace and tiny plans."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import warnings
+from dataclasses import dataclass
 
 import geopandas as gpd
-import pytest
-import shapely
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from baseline.workspace.actor import Actor
-from baseline.workspace.migrations import open_workspace
-from baseline.workspace.schema import organisations, users
+from baseline import settings
+from baseline.workspace import Actor, add_user, authenticate, init_workspace, open_workspace
+from tests.plans import small_plan
 
-X0, Y0 = 360_000.0, 3_450_000.0  # a street in Pudong, UTM 51N
-UTM = "EPSG:32651"
+# cheap argon2 costs so that building a team takes milliseconds (hashes keep their own costs)
+settings.password_hash_memory_kib = 1024
+settings.password_hash_time_cost = 1
+FAST_HASH_ENV = {"BASELINE_HASH_MEMORY_KIB": "1024", "BASELINE_HASH_TIME_COST": "1"}
 
-
-@pytest.fixture
-def store(db_url):
-    """A fresh, migrated workspace on each store (SQLite, then PostGIS: tests/pg.py)."""
-    engine = open_workspace(db_url)
-    yield engine
-    engine.dispose()
-
-
-def actor(engine: Engine, name: str, org: str, kind: str = "owner", role: str = "owner") -> Actor:
-    """A user of organisation ``org`` (created when new), as the workspace functions take it."""
-    now = datetime.now(UTC)
-    with engine.begin() as con:
-        org_id = con.execute(
-            sa.select(organisations.c.id).where(organisations.c.name == org)
-        ).scalar()
-        if org_id is None:
-            org_id = con.execute(
-                organisations.insert().values(name=org, kind=kind, created_at=now)
-            ).inserted_primary_key[0]
-        user_id = con.execute(
-            users.insert().values(name=name, org_id=org_id, role=role, created_at=now)
-        ).inserted_primary_key[0]
-    return Actor(int(user_id), name, int(org_id), kind, role, "test")
+PASSWORDS = {
+    "planner": "planner-pass-1",
+    "owner": "owner-pass-1",
+    "other_owner": "other-pass-1",
+    "operator": "operator-pass-1",
+    "viewer": "viewer-pass-1",
+}
 
 
-def trench(
-    work_id: str,
-    offset_m: float,
-    start: str,
-    end: str,
-    *,
-    utility: str = "telecom",
-    x_shift: float = 0.0,
-    length: float = 300.0,
-) -> dict:
-    """A straight east-west trench ``offset_m`` north of the street's centre line."""
-    x = X0 + x_shift
-    return {
-        "project_id": work_id,
-        "start_date": start,
-        "end_date": end,
-        "utility": utility,
-        "geometry": shapely.LineString([(x, Y0 + offset_m), (x + length, Y0 + offset_m)]),
-    }
+@dataclass
+class Team:
+    engine: Engine
+    planner: Actor
+    owner: Actor
+    other_owner: Actor
+    operator: Actor
+    viewer: Actor
+
+    def by_role(self, role: str) -> Actor:
+        return {"planner": self.planner, "owner": self.owner, "operator": self.operator,
+                "viewer": self.viewer}[role]  # fmt: skip
 
 
-def frame(*rows: dict) -> gpd.GeoDataFrame:
-    """Works rows as a layer in UTM 51N."""
-    return gpd.GeoDataFrame(list(rows), geometry="geometry", crs=UTM)
+def make_team(url: str) -> Team:
+    engine = open_workspace(url)
+    planner = init_workspace(engine, "planner", "浦东新区规划资源局", PASSWORDS["planner"])
+    add_user(engine, planner, "owner", "Century Retail Co.", "owner", "owner", PASSWORDS["owner"])
+    add_user(engine, planner, "other_owner", "Other Owner Co.", "owner", "owner",
+             PASSWORDS["other_owner"])  # fmt: skip
+    add_user(engine, planner, "operator", "中国移动", "operator", "operator", PASSWORDS["operator"])
+    add_user(
+        engine, planner, "viewer", "浦东新区规划资源局", "bureau", "viewer", PASSWORDS["viewer"]
+    )
+    actors = {n: authenticate(engine, n, p) for n, p in PASSWORDS.items()}
+    return Team(engine, **actors)
+
+
+def plan_b02() -> gpd.GeoDataFrame:
+    """Sample project PD-B02 (a commercial complex): passes every shall rule at planning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return small_plan(("PD-B02",))
+
+
+def count(engine: Engine, table: str) -> int:
+    with engine.connect() as con:
+        return int(con.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())

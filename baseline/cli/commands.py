@@ -24,6 +24,7 @@ import pyproj
 
 from baseline import __version__, settings
 from baseline.check.run import check
+from baseline.cli.works import kpi, opportunities, works
 from baseline.cobuild import (
     CobuildOptions,
     WorksColumns,
@@ -911,6 +912,11 @@ def app(port: int, address: str, basemap_file: Path | None) -> None:
     os.chdir(settings.ROOT)
     sys.stdout.flush()
     os.execv(sys.executable, cmd)  # the server replaces this process: signals reach it
+
+
+cli.add_command(works)
+cli.add_command(opportunities)
+cli.add_command(kpi)
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ exit status 2 and one message (``main`` turns every ``BaselineError`` into that)
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -73,3 +74,23 @@ def sign_in(db: str | None, user: str) -> tuple[Engine, Actor]:
     engine = open_workspace(db)
     actor = authenticate(engine, user, password(f"Password for {user}"), f"cli:{os.getpid()}")
     return engine, actor
+
+
+@contextmanager
+def signed_in(db: str | None, user: str) -> Iterator[tuple[Engine, Actor]]:
+    """:func:`sign_in`, closing the database's connections at the end."""
+    engine, actor = sign_in(db, user)
+    try:
+        yield engine, actor
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def opened(db: str | None) -> Iterator[Engine]:
+    """The workspace at ``db``, opened and migrated, closed at the end (no sign-in)."""
+    engine = open_workspace(db)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -108,19 +108,24 @@ def deny(
     record_kind: str = "",
     record_id: str | int = "",
     why: str = "",
+    *,
+    name_who_may: bool = True,
 ) -> NoReturn:
     """Write a ``refused`` audit row in its own transaction and raise :class:`Forbidden`.
 
     Call it outside the refused action's transaction (on SQLite a second writer would wait
-    for the first); :func:`acting` does.
+    for the first); :func:`acting` does. The message says who may do it when
+    ``name_who_may`` (a refusal for role or party).
     """
     with engine.begin() as con:
         record(con, actor, action, record_kind, record_id, "refused", why)
     who = actor.name if actor else "nobody"
     target = f" {record_kind} {record_id}".rstrip() if record_kind else ""
-    allowed = who_may(action) if action in PERMISSIONS else "nobody"
-    msg = f"{who} may not {action}{target}: {why}; {allowed} may. Nothing was changed."
-    raise Forbidden(msg)
+    perm = PERMISSIONS.get(action)
+    what = perm.what if perm and perm.what else action
+    hint = f"; {who_may(action)} may" if name_who_may and perm else ""
+    msg = f"{who} may not {what}{target and ' (' + target.strip() + ')'}: {why}{hint}. "
+    raise Forbidden(msg + "Nothing was changed.")
 
 
 def require(
@@ -141,9 +146,10 @@ def require(
 class _RefusalError(Exception):
     """Raised inside :func:`acting` to refuse; turned into an audited Forbidden after rollback."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, *, name_who_may: bool = False) -> None:
         super().__init__(why)
         self.why = why
+        self.name_who_may = name_who_may
 
 
 @dataclass
@@ -158,15 +164,15 @@ class Act:
     detail: str = ""
     parties: set[int] = field(default_factory=set)
 
-    def refuse(self, why: str) -> NoReturn:
+    def refuse(self, why: str, *, name_who_may: bool = False) -> NoReturn:
         """Refuse the action: it is rolled back, audited as refused and raised as Forbidden."""
-        raise _RefusalError(why)
+        raise _RefusalError(why, name_who_may=name_who_may)
 
     def need_party(self, parties: Collection[int]) -> None:
         """Refuse unless the actor may act on a record whose parties are ``parties``."""
         why = why_not(self.actor, self.action, parties)
         if why:
-            self.refuse(why)
+            self.refuse(why, name_who_may=True)
 
 
 @contextmanager
@@ -199,7 +205,7 @@ def acting(
             record(con, who, action, act.record_kind, act.record_id, "ok", act.detail)
     except _RefusalError as refusal:
         rid = act.record_id if act else record_id
-        deny(engine, who, action, record_kind, rid, refusal.why)
+        deny(engine, who, action, record_kind, rid, refusal.why, name_who_may=refusal.name_who_may)
     except BaselineError as exc:
         rid = act.record_id if act else record_id
         with engine.begin() as con:

@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
+from baseline import settings
 from baseline.errors import BaselineError, Forbidden
 from baseline.workspace.access import acting
 from baseline.workspace.actor import Actor
@@ -32,7 +33,13 @@ MAX_DELAY_S = 300.0
 MIN_PASSWORD = 8
 """The shortest password accepted."""
 
-_hasher = PasswordHasher()
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the costs of :mod:`baseline.settings` (verification reads the hash's own)."""
+    return PasswordHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_cost=settings.password_hash_memory_kib,
+    )
 
 
 def lockout_seconds(failed_logins: int) -> float:
@@ -93,7 +100,7 @@ def _insert_user(
             name=name,
             org_id=org_id,
             role=role,
-            password_hash=_hasher.hash(password) if password is not None else None,
+            password_hash=_hasher().hash(password) if password is not None else None,
             oidc_subject=subject or None,
             created_at=datetime.now(UTC),
         )
@@ -189,7 +196,7 @@ def _verify(row: Any, password: str) -> bool:
     if not row.password_hash:
         return False
     try:
-        return bool(_hasher.verify(row.password_hash, password))
+        return bool(_hasher().verify(row.password_hash, password))
     except (VerificationError, InvalidHashError):
         return False
 

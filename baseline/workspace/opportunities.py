@@ -27,6 +27,7 @@ estimate". The realised saving is what the parties report when built.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -263,7 +264,7 @@ def _table_query(state: str | None) -> sa.Select[Any]:
     return query
 
 
-def _frame(rows: list[Any], note: str) -> gpd.GeoDataFrame:
+def _frame(rows: Sequence[Any], note: str) -> gpd.GeoDataFrame:
     data = {
         "opportunity_id": [r.id for r in rows],
         "state": [r.state for r in rows],

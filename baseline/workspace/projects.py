@@ -66,9 +66,10 @@ class Submitted:
 # Reading a project's plan
 
 
-def _load_plan(plan: str | Path | gpd.GeoDataFrame | SitePlan, std: Standard) -> SitePlan:
+def _load_plan(plan: str | Path | gpd.GeoDataFrame | SitePlan, std: Standard | None) -> SitePlan:
     if isinstance(plan, SitePlan):
         return plan
+    std = std or load_standard()
     if isinstance(plan, gpd.GeoDataFrame):
         return siteplan_from_frames({"plan": plan.to_crs(4326)}, std, label="uploaded plan")
     return read_siteplan(plan, std)
@@ -96,7 +97,11 @@ def _only_project(plan: SitePlan, project_id: str) -> SitePlan:
 def _plan_geojson(plan: SitePlan) -> str:
     parts = [f for f in (plan.projects, plan.fittings, plan.buildings) if len(f)]
     frame = pd.concat([p.to_crs(4326) for p in parts], ignore_index=True)
-    return str(gpd.GeoDataFrame(frame, geometry="geometry", crs=4326).to_json(drop_id=True, default=str, ensure_ascii=False))
+    return str(
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=4326).to_json(
+            drop_id=True, default=str, ensure_ascii=False
+        )
+    )
 
 
 def _counts(findings: pd.DataFrame) -> dict[str, int]:
@@ -160,7 +165,7 @@ def register_project(
     int
         The project's ``projects.id``.
     """
-    one = _only_project(_load_plan(plan, std or load_standard()), project_id)
+    one = _only_project(_load_plan(plan, std), project_id)
     with acting(engine, actor, "register_project", "project", project_id) as act:
         org_id = organisation_id(act.con, org, "owner") if org else actor.org_id
         act.need_party({org_id})
@@ -328,9 +333,10 @@ def _precheck(engine: Engine, actor: Actor, project_id: str, stage: str) -> None
         row = _project_row(con, project_id)
     if row is None:
         return
-    why = why_not(actor, "submit", {int(row.org_id)}) or _stage_problem(row, stage)
-    if why:
+    if why := why_not(actor, "submit", {int(row.org_id)}):
         deny(engine, actor, "submit", "project", project_id, why)
+    if why := _stage_problem(row, stage):
+        deny(engine, actor, "submit", "project", project_id, why, name_who_may=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -445,7 +451,8 @@ def findings_of(engine: Engine, submission_id: int) -> pd.DataFrame:
     """The stored findings of one submission."""
     with engine.connect() as con:
         row = _submission_row(con, submission_id)
-    return pd.read_csv(io.StringIO(row.findings_csv), dtype={"building_id": str})
+    text = {"building_id": str, "rule_id": str, "status": str, "message": str}
+    return pd.read_csv(io.StringIO(row.findings_csv), dtype=text, keep_default_na=False)
 
 
 def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
@@ -480,13 +487,12 @@ def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
         change=change,
         before=both["status_before"],
         after=both["status_after"],
-        message=both["message_after"].fillna(both["message_before"]),
+        message=both["message_after"].where(both["message_after"].notna(), both["message_before"]),
     )
     out = out[out["change"] != ""][columns]
-    order = {c: i for i, c in enumerate(CHANGES)}
-    return out.sort_values(["change", *DIFF_KEY], key=lambda s: s.map(order).fillna(s)).reset_index(
-        drop=True
-    )
+    rank = out["change"].map({c: i for i, c in enumerate(CHANGES)})
+    out = out.assign(_rank=rank).sort_values(["_rank", *DIFF_KEY])
+    return out.drop(columns="_rank").reset_index(drop=True)
 
 
 def _parties(con: Connection, record_kind: str, record_id: int) -> set[int]:

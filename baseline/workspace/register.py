@@ -24,10 +24,22 @@ from sqlalchemy.engine import Connection
 
 from baseline.workspace.schema import meta, works
 
-__all__ = ["DEFAULT_METRIC_CRS", "METRIC_CRS_KEY", "near", "read_crs", "sync", "write_crs"]
+__all__ = [
+    "DEFAULT_METRIC_CRS",
+    "MAX_WIDTH_KEY",
+    "METRIC_CRS_KEY",
+    "near",
+    "note_width",
+    "read_crs",
+    "sync",
+    "widest",
+    "write_crs",
+]
 
 METRIC_CRS_KEY = "metric_crs"
 """The ``workspace_meta`` key holding the workspace's metric CRS (``EPSG:NNNN``)."""
+MAX_WIDTH_KEY = "max_width_m"
+"""The ``workspace_meta`` key holding the widest ``width_m`` a work was saved with (metres)."""
 DEFAULT_METRIC_CRS = "EPSG:32651"
 """UTM 51N, Pudong's metric CRS: the workspace's CRS while no works file has set one."""
 
@@ -147,6 +159,14 @@ def near(
 
 
 def widest(con: Connection, widths: Iterable[float]) -> float:
-    """The widest works zone in the register or the catalogue (metres)."""
-    stored = con.execute(sa.select(sa.func.max(works.c.width_m))).scalar()
+    """The widest works zone in the register (``workspace_meta.max_width_m``) or the catalogue."""
+    stored = con.execute(sa.select(meta.c.value).where(meta.c.key == MAX_WIDTH_KEY)).scalar()
     return max([float(stored or 0.0), *widths, 0.0])
+
+
+def note_width(con: Connection, width_m: float | None) -> None:
+    """Keep ``workspace_meta.max_width_m`` at least ``width_m`` (a work's own zone width)."""
+    if width_m is None or width_m <= widest(con, ()):
+        return
+    con.execute(meta.delete().where(meta.c.key == MAX_WIDTH_KEY))
+    con.execute(meta.insert().values(key=MAX_WIDTH_KEY, value=repr(float(width_m))))

@@ -58,7 +58,8 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from baseline.cobuild import REC_KINDS, WorksColumns, find_opportunities, prepare_works
+from baseline.cobuild import REC_KINDS, CobuildOptions, WorksColumns, find_pairs, prepare_works
+from baseline.cobuild.core import finalise, trench_recs
 from baseline.errors import Conflict, SchemaError
 from baseline.io.crs import metric_crs
 from baseline.io.formats import read_layer
@@ -223,6 +224,12 @@ def _check_version(s: _Save, work: Any, stored: Any, versions: Mapping[str, int]
         raise Conflict(msg)
 
 
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT with an autoincrement key always has it
+    return int(key[0])
+
+
 def _save_one(
     s: _Save, work: Any, row: dict[str, Any], geom: shapely.Geometry, versions: Mapping[str, int]
 ) -> None:
@@ -230,7 +237,7 @@ def _save_one(
     if stored is None:
         values = {**row, "work_id": work.work_id, "org_id": s.actor.org_id}
         values |= {"user_id": s.actor.user_id, "created_at": s.now, "updated_at": s.now}
-        pk = int(s.con.execute(works.insert().values(**values)).inserted_primary_key[0])
+        pk = _new_id(s.con.execute(works.insert().values(**values)))
         detail = "registered"
     else:
         _refuse_other_org(s, work.work_id, int(stored.org_id))
@@ -246,6 +253,7 @@ def _save_one(
         )
         detail = f"changed to version {stored.version + 1}"
     register.sync(s.con, pk, geom, s.srid)
+    register.note_width(s.con, row["width_m"])
     record(s.con, s.actor, "save_work", "work", work.work_id, "ok", detail)
     s.saved.append(pk)
     s.saved_ids.append(work.work_id)
@@ -318,22 +326,31 @@ def match_pairs(
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """The co-build's pair recommendations of the works ``pks`` with the register near them.
 
+    The steps of :func:`baseline.cobuild.find_opportunities` on a works layer: pairs by
+    :func:`baseline.cobuild.find_pairs`, judged and costed by ``trench_recs`` and
+    ``finalise``, the pairs among candidates alone left out before they are judged.
+
     Returns
     -------
     (pandas.DataFrame, dict)
-        Recommendations of :func:`baseline.cobuild.find_opportunities` (pair kinds only) that
-        involve a work of ``pks``, and ``works.id`` by ``project_id`` of the works matched.
+        Recommendations (pair kinds) that involve a work of ``pks``, and ``works.id`` by
+        ``project_id`` of the works matched.
     """
     frame = _register_frame(con, _candidates(con, pks, std.cobuild, register.srid_of(crs)), crs)
     pk_of = dict(zip(frame[COLUMNS.id], frame["pk"], strict=True))
     if len(frame) < 2:
         return pd.DataFrame(columns=["kind", "members"]), pk_of
+    params = CobuildOptions().match_params(std.cobuild)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # stored works were checked when they were saved
-        recs = find_opportunities(frame.drop(columns="pk"), std, crs=crs).recs
-    mine = {k for k, v in pk_of.items() if v in set(pks)}
-    involved = [bool(mine & set(m.split(";"))) for m in recs["members"]]
-    recs = recs[recs["kind"].isin(PAIR_KINDS).to_numpy() & np.array(involved, dtype=bool)]
+        pairs, _ = find_pairs(
+            frame.drop(columns="pk"), params, crs=crs, utilities=std.cobuild.utilities
+        )
+    if pairs.empty:
+        return pd.DataFrame(columns=["kind", "members"]), pk_of
+    mine = set(frame.loc[frame["pk"].isin(pks), COLUMNS.id])
+    pairs = pairs[(pairs["a"].isin(mine) | pairs["b"].isin(mine)).to_numpy()]
+    recs = finalise(trench_recs(pairs.reset_index(drop=True), std.cobuild), std.cobuild)
     return pd.DataFrame(recs.drop(columns="geometry")), pk_of
 
 
@@ -404,11 +421,18 @@ def _store_pairs(s: _Save, found: dict[tuple[int, int], dict]) -> _Counts:
     for (a, b), facts in sorted(found.items()):
         if (a, b) in known:
             continue
-        pk = s.con.execute(
-            opportunities.insert().values(
-                work_a=a, work_b=b, state="identified", created_at=s.now, updated_at=s.now, **facts
+        pk = _new_id(
+            s.con.execute(
+                opportunities.insert().values(
+                    work_a=a,
+                    work_b=b,
+                    state="identified",
+                    created_at=s.now,
+                    updated_at=s.now,
+                    **facts,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         record(s.con, s.actor, "identify_opportunity", "opportunity", pk, "ok", facts["kind"])
         counts.created += 1
     return counts
