@@ -18,7 +18,7 @@ from baseline.workspace import trail
 from baseline.workspace.projects import register_project
 from baseline.workspace.schema import comments, projects
 from tests.conftest import ROOT
-from tests.workspace_helpers import FAST_HASH_ENV, count, make_team, plan_b02
+from tests.workspace_helpers import FAST_HASH_ENV, STD, count, make_team, plan_b02
 from tests.workspace_writer import comments as comments_as
 
 WRITERS, WRITES = 20, 50
@@ -34,7 +34,7 @@ def writer(*args: str) -> subprocess.Popen[str]:
 @pytest.fixture
 def team(db_url):
     built = make_team(db_url)
-    register_project(built.engine, built.owner, plan_b02(), "PD-B02")
+    register_project(built.engine, built.owner, plan_b02(), "PD-B02", std=STD)
     yield built, db_url
     built.engine.dispose()
 

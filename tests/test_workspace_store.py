@@ -35,7 +35,7 @@ from baseline.workspace.projects import (
     update_project,
 )
 from baseline.workspace.schema import users
-from tests.workspace_helpers import PASSWORDS, count, make_team, plan_b02
+from tests.workspace_helpers import PASSWORDS, STD, count, make_team, plan_b02
 
 # ---------------------------------------------------------------------------------------------
 # migrations
@@ -179,7 +179,7 @@ def test_role_table(action, role):
 
 def test_refusals_change_nothing_and_are_audited(team):
     engine, plan = team.engine, plan_b02()
-    register_project(engine, team.planner, plan, "PD-B02", org="Century Retail Co.")
+    register_project(engine, team.planner, plan, "PD-B02", org="Century Retail Co.", std=STD)
     before = {t: count(engine, t) for t in ("users", "projects", "submissions", "comments")}
     refused = [
         lambda: add_user(
@@ -188,10 +188,14 @@ def test_refusals_change_nothing_and_are_audited(team):
         lambda: add_user(
             engine, team.operator, "x2", "中国移动", "operator", "viewer", "pw-123456"
         ),
-        lambda: submit(engine, team.other_owner, plan, "PD-B02", "planning"),  # not its project
-        lambda: submit(engine, team.planner, plan, "PD-B02", "planning"),  # planners don't submit
-        lambda: submit(engine, team.viewer, plan, "PD-B02", "planning"),
-        lambda: submit(engine, team.owner, plan, "PD-B02", "design"),  # a stage skipped
+        lambda: submit(
+            engine, team.other_owner, plan, "PD-B02", "planning", std=STD
+        ),  # not its project
+        lambda: submit(
+            engine, team.planner, plan, "PD-B02", "planning", std=STD
+        ),  # planners don't submit
+        lambda: submit(engine, team.viewer, plan, "PD-B02", "planning", std=STD),
+        lambda: submit(engine, team.owner, plan, "PD-B02", "design", std=STD),
         lambda: comment(engine, team.viewer, "project", 1, "hello"),
         lambda: comment(engine, team.operator, "project", 1, "not a party"),
         lambda: comment(engine, team.other_owner, "project", 1, "not a party"),
@@ -217,18 +221,18 @@ def test_refusals_change_nothing_and_are_audited(team):
 def test_project_from_planning_to_design_with_a_return_and_a_diff(team):
     engine, plan = team.engine, plan_b02()
     no_indoor = plan[plan["kind"] != "indoor_coverage"]
-    first = submit(engine, team.owner, no_indoor, "PD-B02", "planning")
+    first = submit(engine, team.owner, no_indoor, "PD-B02", "planning", std=STD)
     assert (first.seq, first.verdict) == (1, "fail")
     assert first.counts == {"pass": 8, "fail": 1, "warn": 2, "not_applicable": 0}
     assert diff(engine, first.submission_id).empty  # nothing before it
     with pytest.raises(Forbidden, match="awaiting a planner's decision"):
-        submit(engine, team.owner, plan, "PD-B02", "planning")
+        submit(engine, team.owner, plan, "PD-B02", "planning", std=STD)
     with pytest.raises(Forbidden, match="planners may"):
         decide(engine, team.owner, first.submission_id, "signed_off")
     assert decide(engine, team.planner, first.submission_id, "returned", "add indoor coverage") == (
         "planning"
     )
-    second = submit(engine, team.owner, plan, "PD-B02", "planning")
+    second = submit(engine, team.owner, plan, "PD-B02", "planning", std=STD)
     assert (second.seq, second.verdict, second.counts["fail"]) == (2, "pass", 0)
     changes = diff(engine, second.submission_id)
     assert changes.groupby("change").size().to_dict() == {"resolved": 1, "still_failing": 2}
@@ -238,7 +242,7 @@ def test_project_from_planning_to_design_with_a_return_and_a_diff(team):
     assert decide(engine, team.planner, second.submission_id, "signed_off") == "design"
     design = plan.copy()
     design.loc[design["kind"] == "telecom_room", "area_m2"] = 12.0  # below the 20 m² of §4.2.2
-    third = submit(engine, team.owner, design, "PD-B02", "design")
+    third = submit(engine, team.owner, design, "PD-B02", "design", std=STD)
     assert (third.stage, third.seq, third.verdict) == ("design", 1, "pass")  # a should rule warns
     assert third.counts == {"pass": 16, "fail": 0, "warn": 3, "not_applicable": 1}
     against_planning = diff(engine, third.submission_id)
@@ -256,17 +260,17 @@ def test_signing_off_acceptance_ends_the_project(team):
     engine, plan = team.engine, plan_b02()
     for stage, nxt in (("planning", "design"), ("design", "construction"),
                        ("construction", "acceptance"), ("acceptance", "acceptance")):  # fmt: skip
-        done = submit(engine, team.owner, plan, "PD-B02", stage)
+        done = submit(engine, team.owner, plan, "PD-B02", stage, std=STD)
         assert decide(engine, team.planner, done.submission_id, "signed_off") == nxt
     project = project_list(engine).iloc[0]
     assert (project["stage"], project["status"]) == ("acceptance", "signed_off")
     with pytest.raises(Forbidden, match="nothing more to submit"):
-        submit(engine, team.owner, plan, "PD-B02", "acceptance")
+        submit(engine, team.owner, plan, "PD-B02", "acceptance", std=STD)
 
 
 def test_two_users_editing_one_project_the_second_gets_a_conflict(team):
     engine = team.engine
-    register_project(engine, team.owner, plan_b02(), "PD-B02")
+    register_project(engine, team.owner, plan_b02(), "PD-B02", std=STD)
     read_by_both = int(project_list(engine).iloc[0]["version"])
     assert update_project(engine, team.owner, "PD-B02", read_by_both, name="Mall A") == 2
     with pytest.raises(Conflict, match=r"changed by someone else.*nothing was lost"):

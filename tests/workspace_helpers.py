@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from baseline import settings
+from baseline.standard.catalogue import load_standard
 from baseline.workspace import Actor, add_user, authenticate, init_workspace, open_workspace
 from tests.plans import small_plan
 
@@ -17,6 +18,8 @@ from tests.plans import small_plan
 settings.password_hash_memory_kib = 1024
 settings.password_hash_time_cost = 1
 FAST_HASH_ENV = {"BASELINE_HASH_MEMORY_KIB": "1024", "BASELINE_HASH_TIME_COST": "1"}
+
+STD = load_standard()  # once: loading the catalogue costs about a second
 
 PASSWORDS = {
     "planner": "planner-pass-1",

@@ -312,9 +312,9 @@ def submit(
     if stage not in STAGES:
         msg = f"unknown stage {stage!r}; give one of {', '.join(STAGES)}"
         raise BaselineError(msg)
+    _precheck(engine, actor, project_id, stage)
     std = std or load_standard()
     one = _only_project(_load_plan(plan, std), project_id)
-    _precheck(engine, actor, project_id, stage)
     result, geojson = check(one, std, stage=stage), _plan_geojson(one)
     with acting(engine, actor, "submit", "project", project_id) as act:
         row = _project_row(act.con, project_id) or _insert_project(
