@@ -26,6 +26,7 @@ from baseline.workspace.access import why_not
 from baseline.workspace.accounts import actor_for_oidc, authenticate
 from baseline.workspace.actor import Actor
 from baseline.workspace.db import default_url
+from baseline.workspace.demo import seed_demo
 from baseline.workspace.first_start import first_start
 
 T = TypeVar("T")
@@ -34,8 +35,8 @@ ACTOR_KEY = "ws_actor"
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _engine(url: str) -> Engine:
-    """The workspace at ``url``, migrated (and seeded on the embedded default's first start)."""
-    return first_start(url)
+    """The workspace at ``url``, migrated; the embedded default gets the demo accounts once."""
+    return first_start(url, seed_demo)
 
 
 def engine() -> Engine:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages.workspace_common import oidc_options
 from baseline.i18n import t
 from baseline.workspace.accounts import actor_for_oidc, authenticate
+from baseline.workspace.demo import DEMO_PASSWORD
 from baseline.workspace.first_start import first_start
 from baseline.workspace.kpi import assessment
 from baseline.workspace.projects import decide, submit
@@ -346,3 +347,18 @@ def test_no_untranslated_workspace_strings(ws, tmp_path, language):
                 if language == "en" and CJK.search(text) and not own:
                     problems.append((page, text))
     assert problems == [], problems
+
+
+def test_the_embedded_default_starts_with_the_demo_accounts(tmp_path, monkeypatch):
+    monkeypatch.delenv("BASELINE_DB", raising=False)
+    monkeypatch.setenv("BASELINE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("baseline.settings.data_dir", tmp_path / "data")
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page("app_pages/account_page.py")
+    at.run()
+    sign_in(at, "demo-owner", DEMO_PASSWORD)
+    assert at.session_state["ws_actor"].role == "owner"
+    at.switch_page("app_pages/projects_page.py")
+    at.run()
+    assert len(at.dataframe[0].value) == 33  # the sample projects, registered to their owners

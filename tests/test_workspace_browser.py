@@ -20,6 +20,7 @@ from baseline.workspace.schema import opportunities, projects
 from tests.browser import app_server, browser
 from tests.conftest import ROOT
 from tests.workspace_app_helpers import (
+    FAST_HASH_ENV,
     PASSWORD,
     PROJECT,
     make_workspace,
@@ -166,6 +167,7 @@ def test_owner_and_planner_take_a_project_to_design_and_two_owners_collaborate(t
     make_workspace(db).dispose()
     plans, works = write_plans(tmp_path), write_works(tmp_path)
     env = {"BASELINE_DB": f"sqlite:///{db}", "BASELINE_DATA_DIR": str(tmp_path / "data")}
+    env |= FAST_HASH_ENV
     start = time.time()
     with app_server(env) as url, browser() as chromium:
         T0[0] = time.time()

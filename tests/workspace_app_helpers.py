@@ -16,6 +16,9 @@ from sqlalchemy.engine import Engine
 from baseline.workspace.accounts import add_user, init_workspace
 from baseline.workspace.migrations import open_workspace
 from tests.conftest import ROOT
+from tests.workspace_helpers import FAST_HASH_ENV  # cheap argon2 costs in tests
+
+__all__ = ["FAST_HASH_ENV", "make_workspace", "write_plans", "write_works"]
 
 PASSWORD = "correct-horse-42"
 PROJECT = "PD-B03"
