@@ -15,7 +15,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from app_pages.common import guarded, standard, tr, words
+from app_pages.common import guarded, lang, standard, tr, words
 from app_pages.workspace_common import (
     act,
     act_later,
@@ -126,6 +126,12 @@ def _diff(db: Engine, subs: pd.DataFrame) -> None:
     for col, name in zip(st.columns(3), ("resolved", "new", "still_failing"), strict=True):
         col.metric(tr(f"change_{name}"), int(counts.get(name, 0)))
     if not changes.empty:
+        rules, language = standard().rules, lang()
+        changes.insert(
+            2,
+            "rule",
+            [rules[r].label(language) if r in rules else r for r in changes["rule_id"]],
+        )
         table = labelled(changes, {"change": "change_", "before": "", "after": ""})
         st.dataframe(table, hide_index=True, width="stretch", key="ws_diff_table")
 

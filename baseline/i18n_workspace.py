@@ -113,6 +113,7 @@ WORKSPACE_STRINGS: dict[str, dict[str, str]] = {
     "col_ws_comments": {"zh": "审查意见", "en": "Comments"},
     "col_ws_change": {"zh": "变化", "en": "Change"},
     "col_ws_rule_id": {"zh": "规则编号", "en": "Rule"},
+    "col_ws_rule": {"zh": "规则", "en": "Rule title"},
     "col_ws_building_id": {"zh": "建筑编号", "en": "Building"},
     "col_ws_before": {"zh": "上次", "en": "Before"},
     "col_ws_after": {"zh": "本次", "en": "Now"},

@@ -14,7 +14,7 @@ from baseline.i18n import t
 from baseline.workspace.accounts import actor_for_oidc, authenticate
 from baseline.workspace.demo import DEMO_PASSWORD
 from baseline.workspace.first_start import first_start
-from baseline.workspace.kpi import assessment
+from baseline.workspace.kpi import assessment, write_assessment
 from baseline.workspace.projects import decide, submit
 from baseline.workspace.schema import projects, users
 from baseline.workspace.views import kpi_bytes
@@ -262,6 +262,7 @@ def test_a_decided_submission_cannot_be_decided_twice(ws, tmp_path):
     decide(ws, other, sub, "returned", "meanwhile")  # another planner, another session
     at.button(key="ws_signed_off").click().run()
     assert at.error, "the library's refusal is shown"
+    assert "无权执行此操作" in at.error[0].value or "冲突" in at.error[0].value, at.error[0].value
     assert stage_of(ws) == ("planning", "returned")
 
 
@@ -309,8 +310,9 @@ def test_decline_without_reason_shows_the_refusal_then_both_accept(ws, tmp_path)
 def test_kpi_downloads_are_the_cli_files(ws, tmp_path):
     opportunity(ws, tmp_path)
     table = assessment(ws)
-    csv = kpi_bytes(table, "csv").decode("utf-8")
-    assert csv.splitlines()[0].startswith("organisation,category,month")
+    data = kpi_bytes(table, "csv")
+    assert data == write_assessment(table, tmp_path / "kpi.csv").read_bytes()
+    assert data.decode("utf-8-sig").startswith("organisation,category,month")
     assert kpi_bytes(table, "xlsx")[:2] == b"PK"
 
 
