@@ -8,6 +8,8 @@ illustrative estimates (示意估算) while the catalogue's unit costs are.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -61,12 +63,9 @@ def _headline(table: pd.DataFrame) -> None:
     """Works, works collaborating and their rate over the rows shown."""
     n_works, n_collab = int(table["works"].sum()), int(table["works_collaborating"].sum())
     rate = f"{n_collab / n_works:.0%}" if n_works else "–"
-    for col, key, value in zip(
-        st.columns(3),
-        ("kpi_works", "kpi_collaborating", "kpi_collaboration_rate"),
-        (n_works, n_collab, rate),
-        strict=True,
-    ):
+    values: tuple[str, ...] = (str(n_works), str(n_collab), rate)
+    keys = ("kpi_works", "kpi_collaborating", "kpi_collaboration_rate")
+    for col, key, value in zip(st.columns(3), keys, values, strict=True):
         col.metric(tr(key), value)
 
 
@@ -118,7 +117,7 @@ def _downloads(table: pd.DataFrame) -> None:
         (left, "csv", "text/csv"),
         (right, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ):
-        data = guarded(lambda f=fmt: kpi_bytes(table, f))
+        data = guarded(partial(kpi_bytes, table, fmt))
         if data is not None:
             col.download_button(
                 tr(f"kpi_download_{fmt}"), data, f"kpi.{fmt}", mime, key=f"kpi_dl_{fmt}"

@@ -167,7 +167,7 @@ def _decision(db: Engine, who: Actor, project: dict, subs: pd.DataFrame) -> None
     st.text_area(tr("ws_decision_comments"), key="ws_decision_text")
     left, right = st.columns(2)
     version = int(project["version"])
-    for col, decision, kind in ((left, "signed_off", "primary"), (right, "returned", "secondary")):
+    for col, decision in ((left, "signed_off"), (right, "returned")):
 
         def decided(d: str = decision) -> None:
             text = st.session_state.get("ws_decision_text", "")
@@ -175,7 +175,7 @@ def _decision(db: Engine, who: Actor, project: dict, subs: pd.DataFrame) -> None
 
         col.button(
             tr(f"ws_btn_{decision}"),
-            type=kind,
+            type="primary" if decision == "signed_off" else "secondary",
             key=f"ws_{decision}",
             on_click=act_later,
             args=(decided, tr(f"ws_done_{decision}", project=project["project_id"])),

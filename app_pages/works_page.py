@@ -146,7 +146,10 @@ def _actions(db: Engine, who: Actor, box: pd.DataFrame) -> None:
         int(r["opportunity_id"]): f"#{r['opportunity_id']} {r['work_a']} + {r['work_b']}"
         for _, r in box.iterrows()
     }
-    oid = st.selectbox(tr("ws_opportunity"), ids, key="ws_opp", format_func=names.get)
+    picked = st.selectbox(
+        tr("ws_opportunity"), ids, key="ws_opp", format_func=lambda i: names.get(i, str(i))
+    )
+    oid = int(picked if picked is not None else ids[0])
     row = box[box["opportunity_id"] == oid].iloc[0]
     st.write(in_language(str(row["explanation"])))
     parties = guarded(lambda: opportunity_parties(db, oid)) or set()

@@ -40,7 +40,8 @@ def add_project_stages(fmap: folium.Map, projects: pd.DataFrame, lang: str) -> f
     lang : str
         The language of the tooltips.
     """
-    group = folium.FeatureGroup(name=t("layer_ws_projects", lang), show=False).add_to(fmap)
+    group = folium.FeatureGroup(name=t("layer_ws_projects", lang), show=False)
+    group.add_to(fmap)
     for _, row in projects.dropna(subset=["lon", "lat"]).iterrows():
         stage, status = t(f"stage_{row['stage']}", lang), t(f"pstatus_{row['status']}", lang)
         folium.CircleMarker(
