@@ -118,8 +118,9 @@ def stages_through_the_browser(owner, planner, url: str, db: Path, plans: tuple[
     see(planner, f"{PROJECT} 已退回修改")
     assert stage_of(db) == ("planning", "returned")
     shot(planner, "planner-returned")
-    upload(owner, "ws_plan", plans[1])  # the upload reruns the page: the return shows
+    refresh(owner, "projects")  # the owner opens the project again: the return shows
     see(owner, "第二栋楼缺室内分布系统")
+    upload(owner, "ws_plan", plans[1])
     keyed(owner, "ws_submit", "button").click()
     see(owner, "第 2 次提交与上次相比")
     assert owner.get_by_text("已解决").count() >= 1
@@ -175,8 +176,13 @@ def test_owner_and_planner_take_a_project_to_design_and_two_owners_collaborate(t
         view = {"width": 1400, "height": 1200}
         owner = chromium.new_context(viewport=view).new_page()
         planner = chromium.new_context(viewport=view).new_page()
-        stages_through_the_browser(owner, planner, url, db, plans)
-        opportunity_through_the_browser(owner, planner, url, db, works)
+        try:
+            stages_through_the_browser(owner, planner, url, db, plans)
+            opportunity_through_the_browser(owner, planner, url, db, works)
+        except Exception:
+            shot(owner, "failed-owner")
+            shot(planner, "failed-planner")
+            raise
     took = time.time() - start
     print(f"\nworkspace browser test: {took:.0f} s")
     assert took < 150, took
