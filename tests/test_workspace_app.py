@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -269,8 +270,8 @@ def test_a_decided_submission_cannot_be_decided_twice(ws, tmp_path):
 # --- works, opportunities, KPIs -------------------------------------------------------------
 
 
-def opportunity(ws, tmp_path) -> None:
-    wa, wb = write_works(tmp_path)
+def opportunity(ws, tmp_path, start: date = date(2027, 3, 1)) -> None:
+    wa, wb = write_works(tmp_path, start)
     add_works(ws, authenticate(ws, "owner_a", PASSWORD, "test"), wa)
     add_works(ws, authenticate(ws, "owner_b", PASSWORD, "test"), wb)
 
@@ -305,6 +306,16 @@ def test_decline_without_reason_shows_the_refusal_then_both_accept(ws, tmp_path)
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["施工项数"], metrics["参与共建的施工"], metrics["共建率"]) == ("2", "2", "100%")
     assert {b.key for b in at.get("download_button")} == {"kpi_dl_csv", "kpi_dl_xlsx"}
+
+
+def test_an_opportunity_starting_soon_is_a_reminder_in_both_inboxes(ws, tmp_path):
+    opportunity(ws, tmp_path, start=date.today() + timedelta(days=7))
+    for name in ("owner_a", "owner_b"):
+        at = app_as(name, "works_page", ws)
+        assert "1 个共建机会的施工窗口即将开始" in texts(at)
+        assert at.dataframe[0].value["提醒"].tolist() == ["是"]
+    far = app_as("viewer_a", "works_page", ws)
+    assert "即将开始" not in texts(far)  # not a party: no inbox, no reminder
 
 
 def test_kpi_downloads_are_the_cli_files(ws, tmp_path):

@@ -7,6 +7,7 @@ the missing system, so a resubmission resolves that finding.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -68,15 +69,16 @@ def write_plans(folder: Path) -> tuple[Path, Path]:
     return paths
 
 
-def write_works(folder: Path) -> tuple[Path, Path]:
-    """Two owners' works on one street, 2 m apart, overlapping in time (a shared trench)."""
+def write_works(folder: Path, start: date = date(2027, 3, 1)) -> tuple[Path, Path]:
+    """Two owners' works on one street, 2 m apart, overlapping in time (a shared trench).
+
+    Works A runs from ``start`` for 60 days, works B from 14 days later for 60 days.
+    """
     paths = []
-    for name, offset, start, end in (
-        ("A", 0.0, "2027-03-01", "2027-04-30"),
-        ("B", 2.0, "2027-03-15", "2027-05-15"),
-    ):
+    for name, offset, first in (("A", 0.0, start), ("B", 2.0, start + timedelta(days=14))):
+        begin, end = first.isoformat(), (first + timedelta(days=60)).isoformat()
         line = shapely.LineString([(X0, Y0 + offset), (X0 + 300, Y0 + offset)])
-        row = {"project_id": f"W-{name}", "start_date": start, "end_date": end}
+        row = {"project_id": f"W-{name}", "start_date": begin, "end_date": end}
         row["utility"] = "telecom" if name == "A" else "power"
         frame = gpd.GeoDataFrame([row], geometry=[line], crs="EPSG:32651").to_crs("EPSG:4326")
         path = folder / f"works_{name}.geojson"
