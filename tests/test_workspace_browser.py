@@ -31,6 +31,7 @@ from tests.workspace_app_helpers import (
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "tests" / "screenshots"
 WAIT_MS = 60_000
+TITLES = {"projects": "项目审查", "works": "施工与共建机会", "kpi": "考核指标"}
 
 
 def shot(page, name: str, at: str = "") -> None:
@@ -74,8 +75,9 @@ def go(page, path: str) -> None:
 def refresh(page, path: str) -> None:
     """Draw ``path`` again from the database (through another page: the session is kept)."""
     go(page, "account")
-    see(page, "退出登录")
+    keyed(page, "ws_sign_out_page", "button").wait_for(timeout=WAIT_MS)  # the account page drawn
     go(page, path)
+    page.locator("h2").filter(has_text=TITLES[path]).first.wait_for(timeout=WAIT_MS)
 
 
 def upload(page, key: str, path: Path) -> None:
