@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from baseline.workspace.migrations import open_workspace
 from baseline.workspace.schema import opportunities, projects
-from tests.browser import app_server, browser
+from tests.browser import app_server, browser, wait_map_drawn
 from tests.conftest import ROOT
 from tests.workspace_app_helpers import (
     FAST_HASH_ENV,
@@ -163,6 +163,12 @@ def opportunity_through_the_browser(owner, planner, url: str, db: Path, works: t
     rate = owner.locator('[data-testid="stMetric"]').filter(has_text="共建率").first
     assert "100%" in rate.inner_text()
     shot(owner, "kpi")
+
+    nav = owner.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_role("link", name="地图", exact=True).click()  # the default page: its address is /
+    wait_map_drawn(owner)
+    owner.wait_for_timeout(1500)
+    shot(owner, "map")
 
 
 def test_owner_and_planner_take_a_project_to_design_and_two_owners_collaborate(tmp_path):

@@ -1,7 +1,7 @@
 """The workspace on the map: projects coloured by stage, opportunities coloured by state.
 
-Two folium layers the map page adds when a workspace is present; hidden at first (switch them
-on in the layer control) so the calculator's map reads as before.
+Two folium layers the map page adds for signed-in users (every signed-in user sees every
+project and work, as in Street Manager); each can be switched off in the layer control.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def add_project_stages(fmap: folium.Map, projects: pd.DataFrame, lang: str) -> f
     lang : str
         The language of the tooltips.
     """
-    group = folium.FeatureGroup(name=t("layer_ws_projects", lang), show=False)
+    group = folium.FeatureGroup(name=t("layer_ws_projects", lang), show=True)
     group.add_to(fmap)
     for _, row in projects.dropna(subset=["lon", "lat"]).iterrows():
         stage, status = t(f"stage_{row['stage']}", lang), t(f"pstatus_{row['status']}", lang)
@@ -66,7 +66,7 @@ def add_opportunity_states(
     table : geopandas.GeoDataFrame
         :func:`baseline.workspace.opportunities.opportunities_table` (WGS84).
     """
-    group = folium.FeatureGroup(name=t("layer_ws_opportunities", lang), show=False)
+    group = folium.FeatureGroup(name=t("layer_ws_opportunities", lang), show=True)
     group.add_to(fmap)
     for _, row in table.iterrows():
         colour = STATE_COLOURS.get(str(row["state"]), "#888")
