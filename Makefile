@@ -48,7 +48,9 @@ postgres:
 	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PG_PACKAGES) >/dev/null) \
 	  || echo "PostgreSQL/PostGIS could not be installed: the PostGIS tests will skip (fail under CI=true)"; fi
 
+# the embedded workspace starts with one demo account per role on the sample projects (once)
 run: $(VENV)/.installed-app static
+	$(VENV)/bin/baseline workspace demo
 	$(VENV)/bin/baseline app --port=$(PORT)
 
 lint: install

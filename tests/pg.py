@@ -29,7 +29,10 @@ _numbers = itertools.count(1)
 
 
 def pg_bin() -> Path | None:
-    """The newest PostgreSQL server bin folder installed (Debian layout), or None."""
+    """``BASELINE_PG_BIN``, else the newest PostgreSQL bin folder (Debian layout), or None."""
+    given = os.environ.get("BASELINE_PG_BIN")
+    if given is not None:
+        return Path(given) if (Path(given) / "initdb").exists() else None
     found = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"),
         key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
@@ -39,7 +42,7 @@ def pg_bin() -> Path | None:
 
 def postgis_installed(bin_dir: Path) -> bool:
     version = bin_dir.parent.name
-    return any(Path(f"/usr/share/postgresql/{version}/extension").glob("postgis.control"))
+    return (Path(f"/usr/share/postgresql/{version}/extension") / "postgis.control").exists()
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from baseline.workspace import trail
+from baseline.workspace import open_workspace, schema_version, trail
 from baseline.workspace.projects import register_project
 from baseline.workspace.schema import comments, projects
 from tests.conftest import ROOT
@@ -68,6 +68,30 @@ def test_twenty_concurrent_writers_lose_and_double_nothing(team):
     audit = trail(built.engine, record_kind="project", outcome="ok")
     assert (audit["action"] == "comment").sum() == 1000
     print(f"{built.engine.dialect.name}: {WRITERS}x{WRITES} writes in {elapsed:.1f} s")
+
+
+def _first_open(url: str, go: Any, versions: Any) -> None:
+    go.wait(60)
+    engine = open_workspace(url)
+    versions.put(schema_version(engine))
+    engine.dispose()
+
+
+def test_concurrent_first_opens_migrate_once(db_url):
+    """Eight clients open a fresh database at once: one migration, every client at version 1."""
+    ctx = multiprocessing.get_context("fork")
+    go, versions = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_first_open, args=(db_url, go, versions)) for _ in range(8)]
+    for proc in procs:
+        proc.start()
+    go.set()
+    for proc in procs:
+        proc.join(120)
+        assert proc.exitcode == 0
+    assert sorted(versions.get(timeout=10) for _ in procs) == [1] * 8
+    engine = open_workspace(db_url)
+    assert count(engine, "schema_migrations") == 1
+    engine.dispose()
 
 
 def test_a_writer_killed_mid_submission_leaves_nothing(team, tmp_path):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -35,6 +38,7 @@ from baseline.workspace.projects import (
     update_project,
 )
 from baseline.workspace.schema import users
+from tests.conftest import ROOT
 from tests.workspace_helpers import PASSWORDS, STD, count, make_team, plan_b02
 
 # ---------------------------------------------------------------------------------------------
@@ -130,7 +134,7 @@ def test_failed_sign_ins_are_slowed_and_never_log_the_password(team, caplog):
     text = audit.to_csv() + caplog.text
     assert "secret-guess-xyz" not in text
     assert all(p not in text for p in PASSWORDS.values())
-    signs = audit[audit["action"] == "sign_in"]
+    signs = trail(team.engine, action="sign_in")
     assert (signs["outcome"] == "failed").sum() == 2
     assert (signs["outcome"] == "refused").sum() == 1
 
@@ -227,8 +231,10 @@ def test_project_from_planning_to_design_with_a_return_and_a_diff(team):
     assert diff(engine, first.submission_id).empty  # nothing before it
     with pytest.raises(Forbidden, match="awaiting a planner's decision"):
         submit(engine, team.owner, plan, "PD-B02", "planning", std=STD)
-    with pytest.raises(Forbidden, match="planners may"):
-        decide(engine, team.owner, first.submission_id, "signed_off")
+    for who in (team.owner, team.operator, team.viewer):
+        with pytest.raises(Forbidden, match=r"the role .* may not sign off .*; planners may"):
+            decide(engine, who, first.submission_id, "signed_off")
+    assert len(trail(engine, action="decide", outcome="refused")) == 3
     assert decide(engine, team.planner, first.submission_id, "returned", "add indoor coverage") == (
         "planning"
     )
@@ -279,3 +285,29 @@ def test_two_users_editing_one_project_the_second_gets_a_conflict(team):
     assert (project["name"], project["category"], project["version"]) == ("Mall A", "commercial", 2)
     refused = trail(engine, outcome="refused")
     assert refused["action"].tolist() == ["update_project"]
+
+
+PROBE = """
+def test_needs_postgis(pg_url):
+    assert pg_url
+"""
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", "1 error"), ("", "1 skipped")])
+def test_without_postgresql_the_postgis_tests_fail_in_ci(tmp_path, ci, outcome):
+    """No PostgreSQL: CI=true fails with the reason, elsewhere the tests skip with it."""
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(PROBE, encoding="utf-8")
+    env = {**os.environ, "CI": ci, "BASELINE_PG_BIN": str(tmp_path / "no-postgres"),
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "tests.pg", "-rs",
+                           "-p", "no:cacheprovider", str(probe)], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert outcome in done.stdout, done.stdout[-2000:]
+    assert "PostgreSQL is not installed" in done.stdout
+
+
+def test_an_unreachable_database_is_one_message(tmp_path):
+    url = f"postgresql://nobody@/none?host={tmp_path}&port=1"
+    with pytest.raises(BaselineError, match=r"cannot be opened or migrated .*; check --db"):
+        open_workspace(url)

@@ -82,6 +82,7 @@ def trail(
     record_kind: str | None = None,
     record_id: str | int | None = None,
     user: str | None = None,
+    action: str | None = None,
     outcome: str | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:
@@ -95,6 +96,8 @@ def trail(
         Only rows about this record (kind, and id when given).
     user : str, optional
         Only rows of this user name.
+    action : str, optional
+        Only rows of this action (``submit``, ``sign_in``, ...).
     outcome : str, optional
         Only ``ok``, ``refused`` or ``failed`` rows.
     limit : int, optional
@@ -110,6 +113,7 @@ def trail(
         "record_kind": record_kind,
         "record_id": None if record_id is None else str(record_id),
         "user_name": user,
+        "action": action,
         "outcome": outcome,
     }
     for column, value in filters.items():

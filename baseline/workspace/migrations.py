@@ -123,9 +123,16 @@ def migrate(engine: Engine) -> int:
     try:
         with engine.begin() as con:
             return _apply_pending(con, dialect_of(engine))
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DBAPIError as exc:
         where = engine.url.render_as_string(hide_password=True)
-        msg = f"{where}: the workspace database cannot be opened ({exc.orig}); check --db"
+        problem = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        hint = "check --db"
+        if "postgis" in problem.lower() or "extension" in problem.lower():
+            hint = (
+                "install PostGIS on the server (Debian: postgresql-15-postgis-3) and have an "
+                "administrator run CREATE EXTENSION postgis in this database"
+            )
+        msg = f"{where}: the workspace database cannot be opened or migrated ({problem}); {hint}"
         raise BaselineError(msg) from None
 
 
