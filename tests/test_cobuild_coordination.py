@@ -459,7 +459,7 @@ def test_every_cobuild_number_has_a_source_and_confidence(std):
         "buffer_m", "gap_days", "trench_cost_cny_per_m", "new_site_cost_cny",
         "pole_mount_saving_cny", "colocation_distance_m", "service_radius_m",
         "pole_mount_distance_m", "work_width_m", "min_overlap_days", "tunnel_reach_m",
-        "protected_years", "long_work_m",
+        "protected_years", "long_work_m", "reminder_weeks",
     )  # fmt: skip
     assert {k: cob.source_of(k).confidence in "HML" for k in numbers} == dict.fromkeys(
         numbers, True

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from baseline.errors import BaselineError, Conflict, Forbidden
+from baseline.errors import BaselineError, CatalogueError, Conflict, Forbidden
+from baseline.standard.catalogue import load_standard
 from baseline.workspace.audit import trail
 from baseline.workspace.opportunities import answer, inbox, mark_built, opportunities_table
 from baseline.workspace.schema import answers, opportunities
@@ -102,3 +103,36 @@ def test_the_inbox_says_what_awaits_each_party_and_reminds_within_the_weeks(pair
     assert theirs[["awaiting", "remind"]].values.tolist() == [["your answer", True]]
     assert mine["your_answer"].tolist() == ["accept"]
     assert inbox(engine, outsider, today=close, std=std).empty
+
+
+def test_a_planner_coordinates_but_does_not_answer(pair, std):
+    engine, opp, _, _, _ = pair
+    planner = actor(engine, "pat", "Planning Bureau", kind="bureau", role="planner")
+    listed = inbox(engine, planner, today=date(2027, 3, 1), std=std)
+    assert listed[["opportunity_id", "awaiting", "remind"]].values.tolist() == [
+        [opp, "the parties' answers", True]
+    ]
+    with pytest.raises(Forbidden, match="role planner may not answer an opportunity"):
+        answer(engine, planner, opp, accept=True)
+    assert _state(engine, opp) == ("identified", 1)
+
+
+def test_a_built_opportunity_is_history_a_later_edit_leaves_it(pair, std):
+    engine, opp, telecom, power, _ = pair
+    answer(engine, telecom, opp, accept=True)
+    answer(engine, power, opp, accept=True)
+    mark_built(engine, power, opp, realised_saving_cny=1.0)
+    moved = {**trench("T-B", 5.0, "2028-09-01", "2028-10-31"), "version": 1}
+    result = add_works(engine, power, frame(moved), std=std)
+    assert (result.created, result.updated, result.expired) == (0, 0, 0)
+    assert _state(engine, opp) == ("built", 4)
+
+
+def test_the_reminder_weeks_come_from_the_catalogue_and_are_checked(tmp_path):
+    good = tmp_path / "district.yaml"
+    good.write_text("cobuild:\n  reminder_weeks: 3\n", "utf-8")
+    assert load_standard(good).cobuild.reminder_weeks == 3
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("cobuild:\n  reminder_weeks: -1\n", "utf-8")
+    with pytest.raises(CatalogueError, match=r"cobuild\.reminder_weeks"):
+        load_standard(bad)

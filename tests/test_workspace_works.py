@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from baseline.cobuild import find_opportunities
-from baseline.errors import Conflict, Forbidden
+from baseline.errors import Conflict, CRSError, Forbidden
 from baseline.workspace.audit import trail
 from baseline.workspace.schema import opportunities, works
 from baseline.workspace.works import add_works, workspace_crs
@@ -105,3 +105,38 @@ def test_a_wide_works_zone_is_found_by_the_index_in_either_order(store, std, wid
     opp = _opps(store)
     assert opp["kind"].tolist() == batch["kind"].tolist()
     assert opp["distance_m"].tolist() == pytest.approx(batch["distance_m"].tolist())
+
+
+def test_works_without_a_crs_are_refused_with_the_fix(store, std):
+    owner = actor(store, "ann", "Pudong Telecom")
+    bare = frame(trench("T-A", 0.0, "2027-03-01", "2027-05-31")).set_crs(None, allow_override=True)
+    with pytest.raises(CRSError, match=r"no CRS.*set_crs"):
+        add_works(store, owner, bare, std=std)
+    with store.connect() as con:
+        assert con.execute(sa.select(sa.func.count()).select_from(works)).scalar() == 0
+
+
+def test_moving_a_work_moves_it_in_the_spatial_index(store, std):
+    telecom = actor(store, "ann", "Pudong Telecom")
+    power = actor(store, "bob", "Pudong Power")
+    add_works(store, telecom, frame(trench("T-A", 0.0, "2027-03-01", "2027-05-31")), std=std)
+    add_works(store, power, frame(trench("T-B", 5.0, "2027-04-01", "2027-06-30")), std=std)
+    away = {**trench("T-B", 5.0, "2027-04-01", "2027-06-30", x_shift=2_000), "version": 1}
+    assert add_works(store, power, frame(away), std=std).expired == 1
+    there = trench("T-C", 0.0, "2027-04-01", "2027-06-30", x_shift=2_000)
+    assert add_works(store, telecom, frame(there), std=std).created == 1
+    table = _opps(store)
+    assert table["state"].tolist() == ["expired", "identified"]
+    with store.connect() as con:
+        ids = dict(con.execute(sa.select(works.c.work_id, works.c.id)).all())
+        if store.dialect.name == "sqlite":
+            boxes = con.exec_driver_sql("SELECT id, minx FROM works_rtree ORDER BY id").all()
+            assert [(i, round(x)) for i, x in boxes] == [
+                (ids["T-A"], 360_000),
+                (ids["T-B"], 362_000),
+                (ids["T-C"], 362_000),
+            ]
+        else:
+            srids = con.exec_driver_sql("SELECT DISTINCT ST_SRID(geom) FROM works").scalars()
+            assert srids.all() == [32651]
+    assert (table["work_a"].iloc[1], table["work_b"].iloc[1]) == (ids["T-B"], ids["T-C"])

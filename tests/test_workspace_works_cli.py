@@ -67,7 +67,7 @@ def test_two_owners_register_accept_build_and_the_figures_count_it(office, monke
         code, out, _ = run(monkeypatch, capsys, "opportunities", "answer", oid, "--accept",
                            "--db", url, "--user", user)  # fmt: skip
         assert code == 0, out
-    assert "-> accepted" in out
+    assert "now accepted" in out
     code, out, _ = run(monkeypatch, capsys, "opportunities", "mark-built", oid, "--saving",
                        "300000", "--db", url, "--user", "ann")  # fmt: skip
     assert code == 0 and "built" in out

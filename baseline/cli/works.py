@@ -140,7 +140,8 @@ def answer_cmd(
     """Accept or decline OPPORTUNITY_ID for your organisation."""
     engine, actor = sign_in(db, user)
     state = answer(engine, actor, opportunity_id, accept=accept, reason=reason, version=version)
-    click.echo(f"opportunity {opportunity_id}: {'accepted' if accept else 'declined'} -> {state}")
+    said = "accept" if accept else "decline"
+    click.echo(f"opportunity {opportunity_id}: your organisation's answer {said}; now {state}")
 
 
 @opportunities.command("mark-built")

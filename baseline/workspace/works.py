@@ -60,7 +60,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from baseline.cobuild import REC_KINDS, CobuildOptions, WorksColumns, find_pairs, prepare_works
 from baseline.cobuild.core import finalise, trench_recs
-from baseline.errors import Conflict, SchemaError
+from baseline.errors import Conflict, CRSError, SchemaError
 from baseline.io.crs import metric_crs
 from baseline.io.formats import read_layer
 from baseline.io.validate import validate_works
@@ -128,14 +128,19 @@ def workspace_crs(engine: Engine) -> pyproj.CRS:
 
 
 def _prepared(frame: gpd.GeoDataFrame, std: Standard) -> gpd.GeoDataFrame:
-    """The works prepared by the co-build's reader, with their name and road, in WGS84."""
+    """The works prepared by the co-build's reader, with their name, road and version read."""
     prepared = prepare_works(frame, COLUMNS, std.cobuild.utilities)
     ids = read_ids(frame[COLUMNS.id]).fillna("").to_numpy(dtype=object)
     for column in ("name", "road_name", "version"):
         values = frame[column].to_numpy(dtype=object) if column in frame else np.full(len(ids), "")
         prepared[column] = prepared["work_id"].map(dict(zip(ids, values, strict=True)))
     if prepared.crs is None:
-        prepared = prepared.set_crs("EPSG:4326")
+        label = str(frame.attrs.get("source", "works layer"))
+        msg = (
+            f"{label}: the works have no CRS; save a file that declares its CRS, or set it "
+            "(gdf.set_crs('EPSG:4326') for longitude/latitude)"
+        )
+        raise CRSError(msg)
     return prepared
 
 
