@@ -301,7 +301,10 @@ def test_decline_without_reason_shows_the_refusal_then_both_accept(ws, tmp_path)
     assert at.dataframe[0].value["等待"].tolist() == ["待您答复"]
     at.button(key="ws_accept_1").click().run()
     assert at.dataframe[0].value["状态"].tolist() == ["已接受"]
-    assert "ws_built_1" in keys(at)
+    at.number_input(key="ws_saving_1").set_value(120000.0)
+    at.button(key="ws_built_1").click().run()
+    assert "共建机会 #1 已标记为建成" in texts(at)
+    assert at.dataframe[-1].value["状态"].tolist() == ["已建成"]  # all opportunities
     at = app_as("planner_a", "kpi_page", ws)
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["施工项数"], metrics["参与共建的施工"], metrics["共建率"]) == ("2", "2", "100%")
