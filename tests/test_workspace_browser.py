@@ -39,6 +39,8 @@ def shot(page, name: str, at: str = "") -> None:
     SHOTS.mkdir(exist_ok=True)
     if at:
         page.get_by_text(at).first.scroll_into_view_if_needed()
+    running = page.get_by_role("button", name="Stop")  # Streamlit's status while a run is going
+    running.wait_for(state="hidden", timeout=WAIT_MS)
     page.wait_for_timeout(400)  # let the last rerun paint
     page.screenshot(path=str(SHOTS / f"workspace-{name}.png"), full_page=True)
 
