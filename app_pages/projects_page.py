@@ -87,8 +87,11 @@ def _submit_form(db: Engine, who: Actor) -> None:
             pid = st.selectbox(tr("ws_project"), ids, key="ws_submit_pid")
             row = project_row(db, pid)
             stage = str(row["stage"]) if row else "planning"
-            st.caption(tr("ws_submit_at", stage=tr(f"stage_{stage}")))
-            if st.button(tr("ws_submit"), type="primary", key="ws_submit"):
+            status = str(row["status"]) if row else "open"
+            waiting = status in ("submitted", "signed_off")
+            note = f"ws_submit_{status}" if waiting else "ws_submit_at"
+            st.caption(tr(note, stage=tr(f"stage_{stage}")))
+            if st.button(tr("ws_submit"), type="primary", key="ws_submit", disabled=waiting):
                 done = act(
                     lambda: submit(db, who, path, pid, stage),
                     tr("ws_submitted", project=pid, stage=tr(f"stage_{stage}")),

@@ -69,6 +69,14 @@ WORKSPACE_STRINGS: dict[str, dict[str, str]] = {
         "zh": "将按“{stage}”阶段检查并提交。",
         "en": "Checked and submitted at the {stage} stage.",
     },
+    "ws_submit_submitted": {
+        "zh": "该项目“{stage}”阶段的提交正在审查，审查后才能再次提交。",
+        "en": "The {stage} submission awaits a planner; submit again after the decision.",
+    },
+    "ws_submit_signed_off": {
+        "zh": "该项目已通过竣工验收签批。",
+        "en": "The project's acceptance is signed off.",
+    },
     "ws_submit": {"zh": "提交", "en": "Submit"},
     "ws_submitted": {
         "zh": "{project} 已按“{stage}”阶段提交。",

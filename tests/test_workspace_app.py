@@ -16,7 +16,7 @@ from baseline.workspace.accounts import actor_for_oidc, authenticate
 from baseline.workspace.demo import DEMO_PASSWORD
 from baseline.workspace.first_start import first_start
 from baseline.workspace.kpi import assessment, write_assessment
-from baseline.workspace.projects import decide, submit
+from baseline.workspace.projects import decide, register_project, submit
 from baseline.workspace.schema import projects, users
 from baseline.workspace.views import kpi_bytes
 from baseline.workspace.works import add_works
@@ -209,9 +209,13 @@ def test_viewer_sees_projects_but_no_submit_sign_off_or_comment(ws, tmp_path):
 
 def test_owner_cannot_sign_off_a_planner_can(ws, tmp_path):
     submitted(ws, tmp_path)
+    v1, _ = write_plans(tmp_path)
     at = app_as("owner_a", "projects_page", ws)
     assert "ws_plan" in keys(at) and "ws_comment_text" in keys(at)
     assert not {"ws_signed_off", "ws_returned"} & keys(at)
+    at.file_uploader(key="ws_plan").set_value((v1.name, v1.read_bytes(), "application/geo+json"))
+    at.run()
+    assert at.button(key="ws_submit").disabled  # awaiting the planner: nothing to submit
     at = app_as("planner_a", "projects_page", ws)
     assert "ws_plan" not in keys(at)
     at.button(key="ws_signed_off").click().run()
@@ -245,15 +249,16 @@ def test_owner_submits_an_upload_planner_returns_owner_resubmits_and_sees_the_di
 
 
 def test_another_owners_submission_is_refused_with_the_librarys_message(ws, tmp_path):
-    submitted(ws, tmp_path)
     v1, _ = write_plans(tmp_path)
+    planner = authenticate(ws, "planner_a", PASSWORD, "test")
+    register_project(ws, planner, v1, PROJECT, org="张江高科")  # owner_a's, nothing submitted
     at = app_as("owner_b", "projects_page", ws)
     at.file_uploader(key="ws_plan").set_value((v1.name, v1.read_bytes(), "application/geo+json"))
     at.run()
     at.button(key="ws_submit").click().run()
     shown = texts(at)
     assert "无权执行此操作" in shown and "not a party" in shown, shown
-    assert stage_of(ws) == ("planning", "submitted")
+    assert stage_of(ws) == ("planning", "open")
 
 
 def test_a_decided_submission_cannot_be_decided_twice(ws, tmp_path):
