@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import current_user, default_basemap, page_language
+from app_pages.workspace_common import sidebar_account
 from baseline.i18n import t
 from baseline.maps.webmap import BASEMAPS, configure_offline
 
@@ -44,6 +45,7 @@ with st.sidebar:
             placeholder="http://tiles.intranet/{z}/{x}/{y}.png",
         )
     st.session_state["user"] = current_user()
+    sidebar_account()
 
 st.set_page_config(page_title=t("app_title", lang), layout="wide", page_icon="📡")
 page_language(lang)
@@ -81,4 +83,13 @@ pages = [
         url_path="history",
     ),
 ]
-st.navigation(pages).run()
+workspace = [
+    st.Page(f"app_pages/{name}_page.py", title=t(f"page_{name}", lang), icon=icon, url_path=name)
+    for name, icon in (
+        ("projects", ":material/assignment:"),
+        ("works", ":material/construction:"),
+        ("kpi", ":material/leaderboard:"),
+        ("account", ":material/login:"),
+    )
+]
+st.navigation({t("nav_tools", lang): pages, t("nav_workspace", lang): workspace}).run()

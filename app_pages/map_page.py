@@ -45,6 +45,7 @@ from app_pages.common import (
     tr,
     words,
 )
+from app_pages.workspace_map import add_workspace
 from baseline.check.run import CheckResult
 from baseline.cobuild import headline
 from baseline.maps.palette import (
@@ -446,6 +447,7 @@ def _map(
             tooltip=place.label,
         ).add_to(fmap)
     road = place if place is not None and place.kind == "road" else None
+    add_workspace(fmap)
     _legend(parts, selected, tech, road).add_to(fmap)
     NorthArrow().add_to(fmap)
     ViewInUrl().add_to(fmap)

@@ -6,6 +6,8 @@ Category, fitting and rule labels live in the catalogue, not here.
 
 from __future__ import annotations
 
+from baseline.i18n_workspace import WORKSPACE_STRINGS
+
 LANGS = ("zh", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -705,6 +707,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "value_road_class_branch": {"zh": "支路", "en": "branch"},
     "value_road_class_express": {"zh": "快速路", "en": "express"},
 }
+
+STRINGS.update(WORKSPACE_STRINGS)
 
 OP_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠", "in": "∈"}
 """Comparison operators as the messages show them."""
