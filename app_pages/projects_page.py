@@ -121,7 +121,7 @@ def _diff(db: Engine, subs: pd.DataFrame) -> None:
     if len(subs) < 2:
         return
     latest = int(subs["id"].iloc[-1])
-    changes = guarded(lambda: diff(db, latest))
+    changes = guarded(lambda: diff(db, latest, lang()))
     if changes is None:
         return
     st.subheader(tr("ws_diff", seq=int(subs["seq"].iloc[-1])))

@@ -57,3 +57,11 @@ def paris_raw():
     gdf["project_id"] = gdf["objectid"].astype(str)
     gdf["owner"] = gdf["maitre_ouvrage"]
     return gdf
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n 2`` (make test), the browser tests run one after another on one
+    worker (their timings are measured), while the other tests share the other core."""
+    for item in items:
+        if item.path.stem.endswith("_browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -248,6 +248,11 @@ def test_project_from_planning_to_design_with_a_return_and_a_diff(team):
     assert changes.loc[changes["change"] == "resolved", "rule_id"].tolist() == [
         "indoor-public-large"
     ]
+    # the same diff with the Chinese the submission stored beside the English
+    zh = diff(engine, second.submission_id, "zh")
+    assert zh[["change", "rule_id"]].equals(changes[["change", "rule_id"]])
+    assert zh["message"].str.contains("[\u4e00-\u9fff]").all()
+    assert (zh["message"] != changes["message"]).all()  # each one in the other language
     assert decide(engine, team.planner, second.submission_id, "signed_off") == "design"
     design = plan.copy()
     design.loc[design["kind"] == "telecom_room", "area_m2"] = 12.0  # below the 20 m² of §4.2.2

@@ -25,7 +25,7 @@ import pyproj
 
 from baseline import __version__, settings
 from baseline.check.run import check
-from baseline.cli.works import kpi, opportunities, works
+from baseline.cli.works import kpi, opportunities, sites, works
 from baseline.cobuild import (
     CobuildOptions,
     WorksColumns,
@@ -923,6 +923,7 @@ def app(port: int, address: str, basemap_file: Path | None) -> None:
 cli.add_command(works)
 cli.add_command(opportunities)
 cli.add_command(kpi)
+cli.add_command(sites)
 
 
 def main() -> None:

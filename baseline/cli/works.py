@@ -21,9 +21,10 @@ from baseline.workspace.access import require
 from baseline.workspace.kpi import assessment, write_assessment
 from baseline.workspace.opportunities import answer, mark_built, opportunities_table
 from baseline.workspace.schema import OPPORTUNITY_STATES
+from baseline.workspace.sites import add_sites
 from baseline.workspace.works import add_works
 
-__all__ = ["kpi", "opportunities", "works"]
+__all__ = ["kpi", "opportunities", "sites", "works"]
 
 STANDARD_OPTION = click.option(
     "--standard",
@@ -70,6 +71,26 @@ def works_add(
         f"opportunities: {result.created:,} identified, {result.updated:,} updated, "
         f"{result.expired:,} expired"
     )
+
+
+@click.group()
+def sites() -> None:
+    """Base-station and tower sites registered by operators and the tower company."""
+
+
+@sites.command("add")
+@click.argument("file", type=click.Path(path_type=Path))
+@user_options
+def sites_add(file: Path, db: str | None, user: str) -> None:
+    """Register or change your organisation's sites in FILE.
+
+    FILE has points with site_id and open_to_all (true/false, 是/否: the site takes every
+    operator's equipment), and optionally kind and project_id (the project it serves). The
+    assessment counts the share of new sites open to all operators.
+    """
+    engine, actor = sign_in(db, user)
+    added, changed = add_sites(engine, actor, file)
+    click.echo(f"{added:,} site(s) added, {changed:,} changed")
 
 
 def _as_text(table: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -28,6 +28,7 @@ from baseline.workspace.projects import (
     submit,
     update_project,
 )
+from baseline.workspace.sites import add_sites, read_sites
 from baseline.workspace.store import Workspace
 from baseline.workspace.works import SaveResult, add_works, read_works, workspace_crs
 
@@ -44,6 +45,7 @@ __all__ = [
     "Workspace",
     "acting",
     "actor_for_oidc",
+    "add_sites",
     "add_user",
     "add_works",
     "answer",
@@ -64,6 +66,7 @@ __all__ = [
     "open_workspace",
     "opportunities_table",
     "project_list",
+    "read_sites",
     "read_works",
     "record",
     "register_project",

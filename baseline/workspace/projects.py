@@ -315,7 +315,7 @@ def submit(
     _precheck(engine, actor, project_id, stage)
     std = std or load_standard()
     one = _only_project(_load_plan(plan, std), project_id)
-    result, geojson = check(one, std, stage=stage), _plan_geojson(one)
+    result, geojson = _checked_in_both(one, std, stage), _plan_geojson(one)
     with acting(engine, actor, "submit", "project", project_id) as act:
         row = _project_row(act.con, project_id) or _insert_project(
             act.con, one, project_id, act.actor.org_id
@@ -324,6 +324,23 @@ def submit(
         if why := _stage_problem(row, stage):
             act.refuse(why)
         return _store_submission(act, row, result, one, stage, geojson)
+
+
+def _checked_in_both(one: SitePlan, std: Standard, stage: str) -> CheckResult:
+    """The check at ``stage`` with English messages and their Chinese in ``message_zh``.
+
+    The stored findings keep the stable English messages; the Chinese beside them lets a
+    Chinese page show a submission and its diff in Chinese without checking again.
+    """
+    result = check(one, std, stage=stage)
+    zh = check(one, std, stage=stage, lang="zh").findings
+    same = (
+        len(zh) == len(result.findings)
+        and (zh["rule_id"].to_numpy() == result.findings["rule_id"].to_numpy()).all()
+    )
+    if same:
+        result.findings["message_zh"] = zh["message"].to_numpy()
+    return result
 
 
 def _precheck(engine: Engine, actor: Actor, project_id: str, stage: str) -> None:
@@ -455,7 +472,7 @@ def findings_of(engine: Engine, submission_id: int) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(row.findings_csv), dtype=text, keep_default_na=False)
 
 
-def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
+def diff(engine: Engine, submission_id: int, lang: str = "en") -> pd.DataFrame:
     """Findings resolved, new, still failing or no longer judged, against the previous submission.
 
     The previous submission is the one before at the same stage, else the last one of an
@@ -466,15 +483,17 @@ def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``change`` (:data:`CHANGES`), ``rule_id``, ``building_id``, ``before``,
-        ``after`` (statuses, "" when absent), ``message`` (the latest); empty when there is no
-        previous submission or nothing failed in either.
+        ``after`` (statuses, "" when absent), ``message`` (the latest, in ``lang`` when the
+        submission holds that language); empty when there is no previous submission or
+        nothing failed in either.
     """
     with engine.connect() as con:
         prev = _previous_id(con, _submission_row(con, submission_id))
     columns = ["change", *DIFF_KEY, "before", "after", "message"]
     if prev is None:
         return pd.DataFrame(columns=columns)
-    now, before = _failing(findings_of(engine, submission_id)), _failing(findings_of(engine, prev))
+    now = _failing(_in_lang(findings_of(engine, submission_id), lang))
+    before = _failing(_in_lang(findings_of(engine, prev), lang))
     both = before.merge(now, on=DIFF_KEY, how="outer", suffixes=("_before", "_after"))
     both = both.fillna({"status_before": "", "status_after": ""})
     was, now_fails = both["status_before"].isin(NOT_MET), both["status_after"].isin(NOT_MET)
@@ -493,6 +512,16 @@ def diff(engine: Engine, submission_id: int) -> pd.DataFrame:
     rank = out["change"].map({c: i for i, c in enumerate(CHANGES)})
     out = out.assign(_rank=rank).sort_values(["_rank", *DIFF_KEY])
     return out.drop(columns="_rank").reset_index(drop=True)
+
+
+def _in_lang(findings: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Findings with their messages in ``lang`` where the submission stored them."""
+    column = f"message_{lang}"
+    if lang == "en" or column not in findings:
+        return findings
+    return findings.assign(
+        message=findings[column].where(findings[column] != "", findings["message"])
+    )
 
 
 def _parties(con: Connection, record_kind: str, record_id: int) -> set[int]:
