@@ -58,8 +58,9 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# two workers (the machine's two cores); the browser tests keep to one of them (tests/conftest.py)
 test: install static browser postgres lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 bench: install
 	$(PY) -m pip install --quiet -e '.[bench]'

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -67,9 +67,8 @@ def good_plan() -> gpd.GeoDataFrame:
 
 
 def shp_zip(gdf: gpd.GeoDataFrame, *, drop: tuple[str, ...] = (), encoding: str = "UTF-8") -> bytes:
-    tmp = Path(".hostile-tmp")
-    tmp.mkdir(exist_ok=True)
-    try:
+    with tempfile.TemporaryDirectory(prefix="hostile-") as folder:
+        tmp = Path(folder)
         gdf.to_file(tmp / "plan.shp", engine="pyogrio", encoding=encoding)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as zf:
@@ -77,17 +76,14 @@ def shp_zip(gdf: gpd.GeoDataFrame, *, drop: tuple[str, ...] = (), encoding: str 
                 if f.suffix not in drop:
                     zf.write(f, f.name)
         return buf.getvalue()
-    finally:
-        shutil.rmtree(tmp)
 
 
 def gpkg_bytes(gdf: gpd.GeoDataFrame) -> bytes:
-    tmp = Path(".hostile-tmp.gpkg")
-    try:
+    # a folder of its own: two test processes may build the corpus at the same time
+    with tempfile.TemporaryDirectory(prefix="hostile-") as folder:
+        tmp = Path(folder) / "plan.gpkg"
         gdf.to_file(tmp, engine="pyogrio", layer="plan")
         return tmp.read_bytes()
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def zip_of(members: dict[str, bytes], *, symlink: str | None = None) -> bytes:
@@ -462,12 +458,10 @@ def escaped_dxf() -> bytes:
         geometry="geometry",
         crs=UTM,
     ).drop(columns="kind")
-    tmp = Path(".hostile-tmp.dxf")
-    try:
+    with tempfile.TemporaryDirectory(prefix="hostile-") as folder:
+        tmp = Path(folder) / "plan.dxf"
         write_dxf(plan, tmp)
         text = tmp.read_text("utf-8")
-    finally:
-        tmp.unlink(missing_ok=True)
     for name in ("用地红线", "通信机房"):
         text = text.replace(name, "".join(f"\\U+{ord(c):04X}" for c in name))
     return text.encode("utf-8")

@@ -39,7 +39,7 @@ def cluster():
     with (
         warnings.catch_warnings(),
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as lc,
     ):
         warnings.simplefilter("ignore")
