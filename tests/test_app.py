@@ -188,11 +188,15 @@ def test_standards_and_history_pages(app, tmp_path):
     assert any("单用户模式" in i.value for i in at.info)
 
 
-def test_uploads_are_not_kept_after_the_check(app, tmp_path):
+def test_uploads_are_not_kept_after_the_check(app, tmp_path, monkeypatch):
     import tempfile
     from pathlib import Path
 
+    private = tmp_path / "tmp"  # this test's own temporary folder: other workers upload too
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     before = set(Path(tempfile.gettempdir()).glob("baseline-upload-*"))
+    assert Path(tempfile.gettempdir()) == private and not before
     path, _ = write_all(tmp_path)["geojson"]
     at = page(app, "check_page")
     at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))

@@ -55,7 +55,8 @@ T0 = [time.time()]
 
 def see(page, text: str) -> None:
     """Wait until ``text`` is on the page."""
-    page.get_by_text(text, exact=False).first.wait_for(timeout=WAIT_MS)
+    # visible only: a data grid also keeps its cells as hidden text for screen readers
+    page.get_by_text(text, exact=False).filter(visible=True).first.wait_for(timeout=WAIT_MS)
     print(f"{time.time() - T0[0]:6.1f} s  {text}")
 
 
