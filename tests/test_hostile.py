@@ -68,9 +68,14 @@ def test_corpus_has_at_least_30_cases(corpus):
     }
 
 
-def test_every_case_gives_its_expected_error_class(corpus, std, capsys):
+def test_every_case_gives_its_expected_error_class(corpus, std, capsys, tmp_path, monkeypatch):
+    private = tmp_path / "tmp"  # this test's own temporary folder: other workers use /tmp too
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    monkeypatch.setenv("TMPDIR", str(private))
     before = sorted(p.name for p in HOSTILE.iterdir())
     temp_before = _temp_leftovers()
+    assert temp_before == set()
     wrong = []
     for case in corpus:
         got, message, _ = _outcome(case, std)
