@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from app_pages.common import guarded, lang, tr
 from app_pages.workspace_common import act_later, engine, flash, labelled, may, require_actor
+from baseline.i18n import in_language
 from baseline.io.formats import VECTOR_SUFFIXES
 from baseline.workspace.actor import Actor
 from baseline.workspace.opportunities import answer, inbox, mark_built, opportunities_table
@@ -131,14 +132,6 @@ def _built(db: Engine, who: Actor, row: pd.Series) -> None:
     )
 
 
-def in_language(text: str) -> str:
-    """The chosen language's half of a bilingual ``"中文 | English"`` text."""
-    halves = text.split(" | ", 1)
-    if len(halves) < 2:
-        return text
-    return halves[0] if lang() == "zh" else halves[1]
-
-
 def _actions(db: Engine, who: Actor, box: pd.DataFrame) -> None:
     """Pick an opportunity of the inbox and act on it, if the signed-in user may."""
     ids = [int(i) for i in box["opportunity_id"]]
@@ -151,7 +144,7 @@ def _actions(db: Engine, who: Actor, box: pd.DataFrame) -> None:
     )
     oid = int(picked if picked is not None else ids[0])
     row = box[box["opportunity_id"] == oid].iloc[0]
-    st.write(in_language(str(row["explanation"])))
+    st.write(in_language(row["explanation"], lang()))
     parties = guarded(lambda: opportunity_parties(db, oid)) or set()
     if row["state"] in ("identified", "proposed") and may("answer_opportunity", parties):
         _answer(db, who, row)
