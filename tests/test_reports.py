@@ -11,7 +11,7 @@ import shapely
 from shapely.geometry import LineString, box
 
 from baseline.maps.palette import GRID_COLOURS
-from baseline.reports.check_report import check_bytes, render_html, write_check
+from baseline.reports.check_report import check_bytes, project_maps, render_html, write_check
 from baseline.reports.cobuild_report import recs_bytes, write_recommendations
 from baseline.reports.cobuild_report import render_html as render_recs
 from baseline.reports.figures import (
@@ -243,3 +243,38 @@ def test_cobuild_page_shows_the_half_of_each_explanation_in_its_language():
     # the CSV keeps both halves: scripts read the same column in every language
     csv = recs_bytes(recs, "csv", "zh").decode("utf-8-sig")
     assert "共用沟槽 | shared trench" in csv
+
+
+def _moved(result, pid: str, new_id: str, dx: float):
+    """``result`` with a copy of project ``pid`` (its fittings, buildings, findings) moved
+    ``dx`` degrees east under the id ``new_id``."""
+
+    def copy(frame):
+        if frame is None or frame.empty:
+            return frame
+        own = frame[frame["project_id"] == pid]
+        if isinstance(own, gpd.GeoDataFrame):
+            own = own.set_geometry(own.geometry.translate(dx, 0))
+        return pd.concat([frame, own.assign(project_id=new_id)], ignore_index=True)
+
+    return dataclasses.replace(
+        result,
+        projects=copy(result.projects),
+        fittings=copy(result.fittings),
+        buildings=copy(result.buildings),
+        findings=copy(result.findings),
+    )
+
+
+def test_project_maps_draw_each_project_in_its_own_utm_zone(sample_result):
+    pid = first_failing(sample_result)
+    # the same project moved to Paris's longitude: drawn in UTM 31N, not Shanghai's 51N
+    both = _moved(sample_result, pid, "PARIS-1", 2.35 - 121.5)
+    alone, with_paris = project_maps(both, [pid]), project_maps(both, [pid, "PARIS-1"])
+    assert with_paris[0] == alone[0]  # a batch draws each map as it is drawn alone
+    shanghai, paris = with_paris
+    assert paris.label == "PARIS-1" and len(paris.shapes) == len(shanghai.shapes)
+    span = [float(m.view.split()[2]) for m in (shanghai, paris)]
+    # the same shape in metres in both zones (at 31°N a degree is the same length anywhere)
+    assert span[1] == pytest.approx(span[0], rel=0.01)
+    assert shanghai.view != paris.view  # other eastings and northings

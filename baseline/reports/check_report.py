@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyproj
 
 from baseline.check.run import STATUSES, CheckResult
 from baseline.i18n import column_label, t
-from baseline.io.crs import metric_crs
+from baseline.io.crs import SHANGHAI_UTM, metric_crs
 from baseline.maps.palette import PROJECT_COLOUR, STATUS_COLOURS, fitting_status
 from baseline.reports.figures import status_chart
 from baseline.reports.writer import export_bytes, html_table, stream_page, write_export
@@ -75,24 +76,41 @@ class SvgMap:
             )
 
 
-def _buildings(result: CheckResult, project_id: str, crs: Any) -> list[tuple[Any, bool]]:
-    """(footprint in ``crs``, failing) of each building of a project."""
-    b = result.buildings
-    if b is None or b.empty:
-        return []
-    own = b[b["project_id"] == project_id]
+@dataclass
+class _Metric:
+    """Projects, fittings and buildings of a result in one metric CRS, rows per project."""
+
+    projects: dict[str, Any]
+    fittings: dict[str, Any]
+    no_fittings: Any
+    buildings: dict[str, Any]
+    failing_buildings: set[tuple[str, Any]]
+
+
+def _by_project(frame: Any, crs: Any, ids: list[str]) -> dict[str, Any]:
+    """The rows of ``frame`` whose project is in ``ids``, in ``crs``, keyed by project id."""
+    if frame is None or frame.empty:
+        return {}
+    part = frame[frame["project_id"].isin(ids)].to_crs(crs)
+    return {str(k): g for k, g in part.groupby("project_id", sort=False)}
+
+
+def _metric(result: CheckResult, ids: list[str], crs: Any) -> _Metric:
     f = result.findings
-    bad = set(f.loc[(f["project_id"] == project_id) & (f["status"] == "fail"), "building_id"])
-    return list(zip(own.to_crs(crs).geometry, own["building_id"].isin(bad), strict=True))
+    bad = f.loc[(f["status"] == "fail") & f["project_id"].isin(ids), ["project_id", "building_id"]]
+    return _Metric(
+        _by_project(result.projects, crs, ids),
+        _by_project(result.fittings, crs, ids),
+        result.fittings.iloc[:0].to_crs(crs),
+        _by_project(result.buildings, crs, ids),
+        set(zip(bad["project_id"], bad["building_id"], strict=True)),
+    )
 
 
-def project_map(result: CheckResult, project_id: str, size: int = MAP_SIZE) -> SvgMap:
+def _svg_map(m: _Metric, project_id: str, size: int) -> SvgMap:
     """The static map of one project, its buildings and its fittings (failing ones in red)."""
-    proj = result.projects[result.projects["project_id"] == project_id]
-    fits = result.fittings[result.fittings["project_id"] == project_id]
-    crs = metric_crs(proj)
-    pm = proj.to_crs(crs)
-    fm = fits.to_crs(crs)
+    pm = m.projects[project_id]
+    fm = m.fittings.get(project_id, m.no_fittings)
     minx, miny, maxx, maxy = pd.concat([pm.geometry, fm.geometry]).total_bounds
     span = max(maxx - minx, maxy - miny, 1.0) * 1.1
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
@@ -101,11 +119,43 @@ def project_map(result: CheckResult, project_id: str, size: int = MAP_SIZE) -> S
     out = SvgMap(project_id, view, size)
     for geom in pm.geometry:
         out.draw(geom, PROJECT_COLOUR, 2 * unit, 3 * unit)
-    for geom, bad in _buildings(result, project_id, crs):
-        out.draw(geom, STATUS_COLOURS["fail"] if bad else BUILDING_COLOUR, 2 * unit, 3 * unit)
+    own = m.buildings.get(project_id)
+    if own is not None:
+        for geom, bid in zip(own.geometry, own["building_id"], strict=True):
+            bad = (project_id, bid) in m.failing_buildings
+            out.draw(geom, STATUS_COLOURS["fail"] if bad else BUILDING_COLOUR, 2 * unit, 3 * unit)
     for geom, state in zip(fm.geometry, fitting_status(fm["failing"]), strict=True):
         out.draw(geom, STATUS_COLOURS[state], 2 * unit, (5 if state == "fail" else 3) * unit)
     return out
+
+
+def project_maps(result: CheckResult, ids: list[str], size: int = MAP_SIZE) -> list[SvgMap]:
+    """The static maps of the projects ``ids``, in that order.
+
+    Each project is drawn in the metric CRS :func:`baseline.io.crs.metric_crs` picks for it;
+    the layers are projected once per CRS, not once per project.
+    """
+    crs_of = _metric_crs_each(result, ids)
+    by_crs = {
+        crs: _metric(result, [p for p in ids if crs_of[p] == crs], crs)
+        for crs in dict.fromkeys(crs_of.values())
+    }
+    return [_svg_map(by_crs[crs_of[pid]], pid, size) for pid in ids]
+
+
+def _metric_crs_each(result: CheckResult, ids: list[str]) -> dict[str, Any]:
+    """:func:`metric_crs` of each project; those in Shanghai's zone found in one pass."""
+    proj = result.projects[result.projects["project_id"].isin(ids)]
+    if proj.crs is None or proj.crs.is_projected:
+        return {pid: metric_crs(proj[proj["project_id"] == pid]) for pid in ids}
+    b = proj.to_crs(4326).geometry.bounds
+    cx, cy = (b["minx"] + b["maxx"]) / 2, (b["miny"] + b["maxy"]) / 2
+    zone = (cx >= 120) & (cx < 126) & (cy >= 0) & (cy < 84)  # metric_crs's Shanghai test
+    near = dict(zip(proj["project_id"], zone, strict=True))
+    shanghai = pyproj.CRS.from_user_input(SHANGHAI_UTM)
+    return {
+        pid: shanghai if near[pid] else metric_crs(proj[proj["project_id"] == pid]) for pid in ids
+    }
 
 
 def _meta(result: CheckResult) -> list[tuple[str, str]]:
@@ -151,7 +201,7 @@ def stream_html(result: CheckResult) -> Iterator[str]:
         summary=html_table(_summary(result), lang, labels={"status"}),
         chart=status_chart(result.findings, result.standard, lang),
         n_failing=len(failing),
-        maps=[project_map(result, pid) for pid in failing[:MAX_MAPS]],
+        maps=project_maps(result, failing[:MAX_MAPS]),
         findings=html_table(findings, lang, labels={"status"}, lazy=True),
         not_encoded=html_table(human_headers(result.not_encoded, lang), lang),
     )
