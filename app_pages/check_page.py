@@ -145,7 +145,7 @@ def _results(run: dict) -> None:
     after the results are on screen; their line and the download buttons fill in above.
     """
     result = run["result"]
-    verdicts = project_verdicts(result.findings)
+    verdicts = project_verdicts(result.findings, lang())
     counts = verdicts["verdict"].value_counts()
     cols = st.columns(4)
     for col, s in zip(cols, STATUS_ORDER, strict=True):

@@ -489,7 +489,7 @@ def _findings_panel(result: CheckResult, projects: gpd.GeoDataFrame) -> str | No
         return None
     row = result.projects.set_index("project_id").loc[pick]
     findings = result.findings[result.findings["project_id"] == pick]
-    verdict = project_verdicts(findings).loc[pick]
+    verdict = project_verdicts(findings, lang()).loc[pick]
     st.subheader(f"{STATUS_GLYPHS[verdict['verdict']]} {pick} · {row['name']}")
     st.caption(
         f"{standard().category_label(row['category'], lang())} · {row['owner']} · "

@@ -14,13 +14,14 @@ from shapely.geometry import Point, box
 from baseline.errors import BaselineError
 from baseline.maps.aggregate import COUNT_COLOURS, works_grid
 from baseline.maps.palette import (
+    BUILDING_COLOUR,
     GRID_COLOURS,
     STATUS_COLOURS,
     band_label,
     fitting_status,
     grid_class,
 )
-from baseline.maps.plan import plan_map
+from baseline.maps.plan import add_buildings, failing_buildings, plan_map
 from baseline.maps.search import roads_of, search
 from baseline.maps.tiles import (
     unpack_mbtiles,
@@ -156,6 +157,35 @@ def test_plan_map_draws_statuses_and_failing_fittings(sample_result):
     bounds = re.search(r"fitBounds\(\s*\[\[([\d.]+), ([\d.]+)\], \[([\d.]+), ([\d.]+)\]\]", html)
     assert [float(v) for v in bounds.groups()] == pytest.approx([s, w, n, e])  # fitted to the plan
     assert "L.control.layers" in html and "cdn." not in html
+
+
+def test_plan_map_draws_each_building_red_where_a_rule_about_it_fails(sample_result):
+    bad = failing_buildings(sample_result)
+    b = sample_result.buildings
+    # PD-B03's tower T2 has no indoor coverage; its T1 and other projects' buildings pass
+    assert set(b.loc[bad, "building_id"] + "@" + b.loc[bad, "project_id"]) >= {"T2@PD-B03"}
+    assert not bad[(b["project_id"] == "PD-B03") & (b["building_id"] == "T1")].any()
+    fmap = plan_map(sample_result, lang="en")
+    layer = next(
+        c
+        for c in fmap._children.values()
+        if getattr(c, "layer_name", "") == "Buildings (failing in red)"
+    )
+    colours = {
+        (f["properties"]["project_id"], f["properties"]["building_id"]): layer.style_function(f)[
+            "color"
+        ]
+        for f in layer.data["features"]
+    }
+    assert len(colours) == len(b)
+    assert colours[("PD-B03", "T2")] == STATUS_COLOURS["fail"]
+    assert colours[("PD-B03", "T1")] == BUILDING_COLOUR
+    assert sum(c == STATUS_COLOURS["fail"] for c in colours.values()) == int(bad.sum())
+    tips = [f["properties"]["state_text"] for f in layer.data["features"]]
+    assert set(tips) == {"a rule fails", "no rule fails"}
+    one = add_buildings(base_map((31.2, 121.5), 15), sample_result, lang="zh", only="PD-B03")
+    assert {f["properties"]["building_id"] for f in one.data["features"]} == {"T1", "T2"}
+    assert add_buildings(base_map((31.2, 121.5), 15), sample_result, only="PD-R01") is None
 
 
 def test_polygon_layer_colours_each_feature_by_its_column():
@@ -379,7 +409,11 @@ def test_verdicts_sorted_findings_and_run_comparison(sample_result):
     f = sample_result.findings
     verdicts = project_verdicts(f)
     assert verdicts.loc["PD-B03", "verdict"] == "fail"  # tower T2 lacks indoor coverage
-    assert "indoor coverage system count 0" in verdicts.loc["PD-B03", "why"]
+    assert verdicts.loc["PD-B03", "why"] == (
+        "Building T2: indoor coverage system count 0 < 1 required (GB 51456-2023 §3.0.3-1)"
+    )  # the failing building named, in the page's language
+    assert project_verdicts(f, "zh").loc["PD-B03", "why"].startswith("楼号 T2：")
+    assert not verdicts.loc["PD-B08", "why"].startswith("Building")  # a whole-project room
     assert (verdicts["verdict"] == "fail").sum() == (
         sample_result.projects["status"] == "fail"
     ).sum()

@@ -30,6 +30,8 @@ KIND_COLOURS = {
     "pole_mount": "#8c510a",
 }
 PROJECT_COLOUR = "#3060a0"
+BUILDING_COLOUR = "#777777"
+"""A building with no failing rule (a failing one is drawn in ``STATUS_COLOURS["fail"]``)."""
 # five bands of covered share, as the coverage chart counts them: 0-20 %, ..., 80-100 %
 SHARE_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 GRID_COLOURS = ("#54278f", "#756bb1", "#9e9ac8", "#cbc9e2", "#f2f0f7")

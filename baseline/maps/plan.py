@@ -1,4 +1,4 @@
-"""The web map of one checked site plan: projects by status, fittings of failed rules in red.
+"""The web map of one checked site plan: projects by status, failing buildings and fittings red.
 
 The app's check page shows it; the HTML report draws the same picture without tiles as
 inline SVG (:mod:`baseline.reports.check_report`), in the same colours.
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from baseline.check.run import CheckResult
 from baseline.i18n import t
-from baseline.maps.palette import STATUS_COLOURS, fitting_status
+from baseline.maps.palette import BUILDING_COLOUR, STATUS_COLOURS, fitting_status
 from baseline.maps.webmap import add_points, add_polygons, base_map, display_copy
 
 FITTING_TIP = ["kind", "project_id"]
@@ -48,14 +49,71 @@ def _fittings(
         )
 
 
+def failing_buildings(result: CheckResult) -> pd.Series:
+    """For each building of ``result``, whether a rule about it fails (in its row order)."""
+    b, f = result.buildings, result.findings
+    if b is None or b.empty:
+        return pd.Series(dtype=bool)
+    fail = f[(f["status"] == "fail") & (f["building_id"].fillna("") != "")]
+    bad = set(zip(fail["project_id"], fail["building_id"], strict=True))
+    pairs = zip(b["project_id"], b["building_id"], strict=True)
+    return pd.Series([pair in bad for pair in pairs], index=b.index, dtype=bool)
+
+
+def add_buildings(
+    fmap: folium.Map,
+    result: CheckResult,
+    *,
+    basemap: str = "none",
+    lang: str = "en",
+    only: str | None = None,
+) -> folium.GeoJson | None:
+    """Draw each building's footprint: grey, or red where a rule about it fails.
+
+    Parameters
+    ----------
+    only : str, optional
+        Draw the buildings of this project only.
+
+    Returns
+    -------
+    folium.GeoJson or None
+        The layer, or None when there is no building to draw.
+    """
+    b = result.buildings
+    if b is None or b.empty:
+        return None
+    bad = failing_buildings(result)
+    keep = b["project_id"] == only if only is not None else pd.Series(True, index=b.index)
+    if not keep.any():
+        return None
+    bad = bad[keep]
+    shown = b.loc[keep, ["project_id", "building_id", "geometry"]].assign(
+        state=bad.map({True: "fail", False: "ok"}),
+        state_text=bad.map({True: t("building_failing", lang), False: t("building_ok", lang)}),
+    )
+    return add_polygons(
+        fmap,
+        display_copy(shown, basemap),
+        name=t("layer_buildings", lang),
+        tooltip=["building_id", "project_id", "state_text"],
+        aliases=[t("col_building_id", lang), t("project_id", lang), t("status", lang)],
+        colour_by={"fail": STATUS_COLOURS["fail"], "ok": BUILDING_COLOUR},
+        colour_col="state",
+        fill_opacity=0.45,
+        weight=1.5,
+    )
+
+
 def plan_map(result: CheckResult, *, basemap: str = "none", lang: str = "en") -> folium.Map:
     """A map of the checked plan fitted to its projects, with a layer control.
 
     Parameters
     ----------
     result : CheckResult
-        The check whose projects (coloured by status) and fittings (red where a failed
-        rule is about them, else green) are drawn.
+        The check whose projects (coloured by status), buildings (red where a rule about
+        the building fails, else grey) and fittings (red where a failed rule is about them,
+        else green) are drawn.
     basemap : str
         One of :data:`baseline.maps.webmap.BASEMAPS`.
     lang : str
@@ -79,6 +137,7 @@ def plan_map(result: CheckResult, *, basemap: str = "none", lang: str = "en") ->
         fill_opacity=0.25,
         weight=2,
     )
+    add_buildings(fmap, result, basemap=basemap, lang=lang)
     fits = result.fittings.assign(state=fitting_status(result.fittings["failing"]))
     fits = fits.assign(kind=fits["kind"].map(lambda k: result.standard.fitting_label(k, lang)))
     _fittings(fmap, fits, t("layer_fittings", lang), basemap, lang)

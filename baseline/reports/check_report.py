@@ -21,13 +21,12 @@ import pyproj
 from baseline.check.run import STATUSES, CheckResult
 from baseline.i18n import column_label, t
 from baseline.io.crs import SHANGHAI_UTM, metric_crs
-from baseline.maps.palette import PROJECT_COLOUR, STATUS_COLOURS, fitting_status
+from baseline.maps.palette import BUILDING_COLOUR, PROJECT_COLOUR, STATUS_COLOURS, fitting_status
 from baseline.reports.figures import status_chart
 from baseline.reports.writer import export_bytes, html_table, stream_page, write_export
 
 MAX_MAPS = 40
 MAP_SIZE = 240
-BUILDING_COLOUR = "#777777"
 
 
 def _svg_path(coords: Sequence[Sequence[float]], *, closed: bool) -> str:

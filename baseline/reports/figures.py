@@ -112,7 +112,7 @@ def grid_by_class(grid: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return merged[["k", "colour", "covered", "area_m2", "geometry"]]
 
 
-def project_verdicts(findings: pd.DataFrame) -> pd.DataFrame:
+def project_verdicts(findings: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """One verdict per project, and why.
 
     ``fail`` when any *shall* rule fails; ``warn`` when a rule fails or warns otherwise
@@ -123,7 +123,9 @@ def project_verdicts(findings: pd.DataFrame) -> pd.DataFrame:
     ----------
     findings : pandas.DataFrame
         Findings with ``project_id``, ``rule_id``, ``status``, ``obligation`` and
-        ``message``.
+        ``message``; a ``building_id`` names the building a per-building finding is about.
+    lang : str
+        The language of the building's label in ``why``.
 
     Returns
     -------
@@ -131,7 +133,8 @@ def project_verdicts(findings: pd.DataFrame) -> pd.DataFrame:
         Indexed by ``project_id`` in the findings' order, with ``verdict``, the count of
         rows per status (``fail``, ``warn``, ``pass``, ``not_applicable``) and ``why``:
         the messages of the failing *shall* rules (of the failing or warning rules for a
-        ``warn``), joined by new lines; empty for ``pass``.
+        ``warn``), joined by new lines, each about one building led by its id
+        ("楼号 T2：…" / "Building T2: …"); empty for ``pass``.
     """
     ids = pd.Index(findings["project_id"].drop_duplicates(), name="project_id")
     counts = pd.crosstab(findings["project_id"], findings["status"])
@@ -145,11 +148,21 @@ def project_verdicts(findings: pd.DataFrame) -> pd.DataFrame:
 
     def why(pid: str) -> str:
         rows = shall_fail if verdict[pid] == "fail" else flagged
-        return "\n".join(rows.loc[rows["project_id"] == pid, "message"].astype(str))
+        return "\n".join(_about(rows[rows["project_id"] == pid], lang))
 
     out = counts.assign(verdict=verdict)
     out["why"] = [why(str(pid)) if v in ("fail", "warn") else "" for pid, v in verdict.items()]
     return out[["verdict", *STATUS_ORDER, "why"]]
+
+
+def _about(rows: pd.DataFrame, lang: str) -> list[str]:
+    """Each row's message, led by its building's id when it is about one building."""
+    messages = rows["message"].astype(str).tolist()
+    if "building_id" not in rows:
+        return messages
+    label, colon = t("col_building_id", lang), "：" if lang == "zh" else ": "
+    ids = rows["building_id"].fillna("").astype(str).tolist()
+    return [f"{label} {b}{colon}{m}" if b else m for b, m in zip(ids, messages, strict=True)]
 
 
 def sorted_findings(findings: pd.DataFrame) -> pd.DataFrame:
