@@ -1,8 +1,9 @@
 """Projects page: projects by stage and status, a project's submissions, diff, comments, actions.
 
-Owners submit a plan at their project's current stage; planners sign off or return the latest
-submission with comments. Buttons show only to those the permission table lets act; the library
-checks again and its refusal message is shown.
+Projects are registered first (owners for their own organisation, planners for any owner
+organisation); owners submit a plan at their project's current stage; planners sign off or
+return the latest submission with comments. Buttons show only to those the permission table lets
+act; the library checks again and its refusal message is shown.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ from app_pages.workspace_common import (
 from baseline.io.formats import VECTOR_SUFFIXES
 from baseline.io.siteplan import read_siteplan
 from baseline.workspace.actor import Actor
-from baseline.workspace.projects import comment, decide, diff, project_list, submit
+from baseline.workspace.projects import (
+    comment,
+    decide,
+    diff,
+    project_list,
+    register_plan,
+    register_project,
+    submit,
+)
 from baseline.workspace.schema import STAGES
 from baseline.workspace.views import comments_of, project_row, submissions_of
 
@@ -69,6 +78,50 @@ def _upload_plan(upload: UploadedFile, work: Path) -> Path:
     return path
 
 
+def _register_form(db: Engine, who: Actor) -> None:
+    """Register a project by id: owners for their own organisation, planners naming the owner."""
+    std, language = standard(), lang()
+    with st.expander(tr("ws_register_project")), st.form("ws_register_form"):
+        pid = st.text_input(tr("ws_project_id"), key="ws_reg_id")
+        name = st.text_input(tr("ws_project_name"), key="ws_reg_name")
+        category = st.selectbox(
+            tr("ws_project_category"),
+            list(std.categories),
+            key="ws_reg_category",
+            format_func=lambda c: std.category_label(c, language),
+        )
+        org = None
+        if may("register_project", set()):  # planners name the owner organisation
+            org = st.text_input(tr("ws_owner_org"), key="ws_reg_org")
+        else:
+            st.caption(tr("ws_register_own"))
+        if st.form_submit_button(tr("ws_register"), type="primary"):
+            done = act(
+                lambda: register_project(
+                    db, who, pid, name=name, category=category or "", org=org, std=std
+                ),
+                tr("ws_registered", project=pid.strip()),
+            )
+            if done is not None:
+                st.session_state["ws_project"] = pid.strip()
+                st.rerun()
+
+
+def _register_from_plan(db: Engine, who: Actor, path: Path, pid: str) -> None:
+    """An unregistered project of the uploaded plan: say so; its owner may register it here."""
+    st.caption(tr("ws_submit_unregistered", project=pid))
+    if not may("register_project") or not st.button(
+        tr("ws_register_from_plan", project=pid), key="ws_register_plan"
+    ):
+        return
+    done = act(
+        lambda: register_plan(db, who, path, [pid], std=standard()),
+        tr("ws_registered", project=pid),
+    )
+    if done is not None:
+        st.rerun()
+
+
 def _submit_form(db: Engine, who: Actor) -> None:
     """Owners: upload a site plan, pick its project, submit it at the project's stage."""
     with st.container(border=True):
@@ -86,8 +139,10 @@ def _submit_form(db: Engine, who: Actor) -> None:
             ids = sorted(plan.projects["project_id"].astype(str).unique())
             pid = st.selectbox(tr("ws_project"), ids, key="ws_submit_pid")
             row = project_row(db, pid)
-            stage = str(row["stage"]) if row else "planning"
-            status = str(row["status"]) if row else "open"
+            if row is None:
+                _register_from_plan(db, who, path, pid)
+                return
+            stage, status = str(row["stage"]), str(row["status"])
             waiting = status in ("submitted", "signed_off")
             note = f"ws_submit_{status}" if waiting else "ws_submit_at"
             st.caption(tr(note, stage=tr(f"stage_{stage}")))
@@ -206,6 +261,8 @@ def render() -> None:
     who = require_actor()
     db = engine()
     flash()
+    if may("register_project"):
+        _register_form(db, who)
     if may("submit"):
         _submit_form(db, who)
     table = guarded(lambda: project_list(db))

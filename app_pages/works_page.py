@@ -1,9 +1,11 @@
 """Works & opportunities page: register works, the organisation's inbox, answers, built.
 
-Owners register their works (a file in the co-build works format); each save matches them
-against the register at once. The inbox lists what awaits the signed-in organisation, with
-reminders; its parties accept or decline (a reason is required) and mark accepted ones built
-with the realised saving. Savings are illustrative estimates (示意估算).
+Owners and operators register their works (a file in the co-build works format); each save
+matches them against the register at once. Operators register their base-station and tower sites
+(points with ``site_id`` and ``open_to_all``), counted by the assessment. The inbox lists what
+awaits the signed-in organisation, with reminders; its parties accept or decline (a reason is
+required) and mark accepted ones built with the realised saving. Savings are illustrative
+estimates (示意估算).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from baseline.i18n import in_language
 from baseline.io.formats import VECTOR_SUFFIXES
 from baseline.workspace.actor import Actor
 from baseline.workspace.opportunities import answer, inbox, mark_built, opportunities_table
+from baseline.workspace.sites import add_sites
 from baseline.workspace.views import opportunity_parties
 from baseline.workspace.works import add_works
 
@@ -68,6 +71,26 @@ def _register(db: Engine, who: Actor) -> None:
                 updated=saved.updated,
                 expired=saved.expired,
             )
+            st.rerun()
+
+
+def _register_sites(db: Engine, who: Actor) -> None:
+    """Operators: upload a points file of sites; save them and say how many were new."""
+    with st.container(border=True):
+        st.markdown(f"**{tr('ws_register_sites')}**")
+        st.caption(tr("ws_sites_help"))
+        types = [s.lstrip(".") for s in VECTOR_SUFFIXES]
+        upload = st.file_uploader(tr("ws_sites_file"), type=types, key="ws_sites")
+        if upload is None or not st.button(
+            tr("ws_save_sites"), type="primary", key="ws_save_sites"
+        ):
+            return
+        with tempfile.TemporaryDirectory(prefix="baseline-ws-") as tmp:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            saved = guarded(lambda: add_sites(db, who, path))
+        if saved is not None:
+            st.session_state["ws_flash"] = tr("ws_sites_saved", added=saved[0], changed=saved[1])
             st.rerun()
 
 
@@ -177,6 +200,8 @@ def render() -> None:
     flash()
     if may("register_work"):
         _register(db, who)
+    if may("register_site"):
+        _register_sites(db, who)
     st.subheader(tr("ws_inbox"))
     box = guarded(lambda: inbox(db, who))
     if box is None or box.empty:

@@ -39,6 +39,27 @@ WORKSPACE_STRINGS: dict[str, dict[str, str]] = {
     "role_owner": {"zh": "建设单位", "en": "owner"},
     "role_operator": {"zh": "运营商", "en": "operator"},
     "role_viewer": {"zh": "只读", "en": "viewer"},
+    "org_kind_bureau": {"zh": "规划资源局", "en": "bureau"},
+    "org_kind_owner": {"zh": "建设单位", "en": "owner"},
+    "org_kind_operator": {"zh": "运营商", "en": "operator"},
+    "org_kind_tower": {"zh": "铁塔公司", "en": "tower company"},
+    # users (planners add them on the account page)
+    "ws_users": {"zh": "用户", "en": "Users"},
+    "ws_add_user": {"zh": "添加用户", "en": "Add a user"},
+    "ws_new_user_name": {"zh": "登录名", "en": "Sign-in name"},
+    "ws_new_user_role": {"zh": "角色", "en": "Role"},
+    "ws_new_user_org": {"zh": "所属单位", "en": "Organisation"},
+    "ws_new_user_org_kind": {"zh": "单位类型", "en": "Organisation kind"},
+    "ws_new_user_password": {
+        "zh": "初始密码（至少 {n} 个字符）",
+        "en": "Initial password (at least {n} characters)",
+    },
+    "ws_user_added": {
+        "zh": "已添加用户 {name}：{org} 的{role}。",
+        "en": "User {name} added: {role} of {org}.",
+    },
+    "col_ws_org_kind": {"zh": "单位类型", "en": "Kind"},
+    "col_ws_role": {"zh": "角色", "en": "Role"},
     # stages, statuses, decisions, diff
     "stage_planning": {"zh": "规划方案", "en": "planning"},
     "stage_design": {"zh": "施工图", "en": "design"},
@@ -64,6 +85,28 @@ WORKSPACE_STRINGS: dict[str, dict[str, str]] = {
     "ws_stage": {"zh": "当前阶段", "en": "Stage"},
     "ws_status": {"zh": "状态", "en": "Status"},
     "ws_no_projects": {"zh": "工作台中还没有项目。", "en": "No projects in the workspace yet."},
+    "ws_register_project": {"zh": "登记项目", "en": "Register a project"},
+    "ws_project_id": {"zh": "项目编号", "en": "Project id"},
+    "ws_project_name": {"zh": "项目名称", "en": "Project name"},
+    "ws_project_category": {"zh": "项目类别", "en": "Category"},
+    "ws_owner_org": {"zh": "建设单位", "en": "Owner organisation"},
+    "ws_register_own": {
+        "zh": "项目将登记在本单位名下。",
+        "en": "The project is registered to your organisation.",
+    },
+    "ws_register": {"zh": "登记", "en": "Register"},
+    "ws_registered": {
+        "zh": "{project} 已登记，处于规划方案阶段。",
+        "en": "{project} registered at the planning stage.",
+    },
+    "ws_submit_unregistered": {
+        "zh": "{project} 尚未在工作台登记；登记后才能提交方案。",
+        "en": "{project} is not registered in the workspace; register it before submitting.",
+    },
+    "ws_register_from_plan": {
+        "zh": "按此方案登记 {project}",
+        "en": "Register {project} from this plan",
+    },
     "ws_submit_plan": {"zh": "提交方案", "en": "Submit a plan"},
     "ws_submit_at": {
         "zh": "将按“{stage}”阶段检查并提交。",
@@ -135,6 +178,19 @@ WORKSPACE_STRINGS: dict[str, dict[str, str]] = {
         "共建机会：新增 {created}，更新 {updated}，失效 {expired}。",
         "en": "{saved} works saved ({unchanged} unchanged); opportunities: {created} new, "
         "{updated} updated, {expired} expired.",
+    },
+    "ws_register_sites": {"zh": "登记站址", "en": "Register sites"},
+    "ws_sites_help": {
+        "zh": "点图层，每个站址一行：site_id（站址编号）、open_to_all（是否向所有运营商开放："
+        "是/否），可选 kind、project_id。",
+        "en": "A points file, one site a row: site_id, open_to_all (open to every operator: "
+        "yes/no), optionally kind and project_id.",
+    },
+    "ws_sites_file": {"zh": "站址文件（点）", "en": "Sites file (points)"},
+    "ws_save_sites": {"zh": "保存站址", "en": "Save sites"},
+    "ws_sites_saved": {
+        "zh": "站址已保存：新增 {added}，更新 {changed}。",
+        "en": "Sites saved: {added} added, {changed} changed.",
     },
     "ws_inbox": {"zh": "本单位待办", "en": "Your organisation's inbox"},
     "ws_inbox_empty": {"zh": "没有待办的共建机会。", "en": "No opportunities await you."},

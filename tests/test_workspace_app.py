@@ -6,18 +6,22 @@ import json
 import re
 from datetime import date, timedelta
 
+import geopandas as gpd
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from app_pages.workspace_common import oidc_options
+from baseline.errors import Forbidden
 from baseline.i18n import t
-from baseline.workspace.accounts import actor_for_oidc, authenticate
+from baseline.workspace.accounts import actor_for_oidc, add_user, authenticate
+from baseline.workspace.audit import trail
 from baseline.workspace.demo import DEMO_PASSWORD
 from baseline.workspace.first_start import first_start
 from baseline.workspace.kpi import assessment, write_assessment
 from baseline.workspace.projects import decide, register_project, submit
-from baseline.workspace.schema import projects, users
+from baseline.workspace.schema import organisations, projects, sites, users
+from baseline.workspace.sites import add_sites
 from baseline.workspace.views import kpi_bytes
 from baseline.workspace.works import add_works
 from tests.conftest import ROOT
@@ -30,6 +34,7 @@ from tests.workspace_app_helpers import (
     write_plans,
     write_works,
 )
+from tests.workspace_helpers import count
 
 APP = str(ROOT / "app.py")
 PAGES = ("projects_page", "works_page", "kpi_page", "account_page")
@@ -249,9 +254,7 @@ def test_owner_submits_an_upload_planner_returns_owner_resubmits_and_sees_the_di
 
 
 def test_another_owners_submission_is_refused_with_the_librarys_message(ws, tmp_path):
-    v1, _ = write_plans(tmp_path)
-    planner = authenticate(ws, "planner_a", PASSWORD, "test")
-    register_project(ws, planner, v1, PROJECT, org="张江高科")  # owner_a's, nothing submitted
+    v1, _ = write_plans(tmp_path)  # PROJECT is owner_a's, nothing submitted
     at = app_as("owner_b", "projects_page", ws)
     at.file_uploader(key="ws_plan").set_value((v1.name, v1.read_bytes(), "application/geo+json"))
     at.run()
@@ -353,7 +356,7 @@ def test_no_untranslated_workspace_strings(ws, tmp_path, language):
     submitted(ws, tmp_path)
     opportunity(ws, tmp_path)
     problems = []
-    for name in ("planner_a", "owner_a"):
+    for name in ("planner_a", "owner_a", "operator_a"):
         for page in PAGES:
             at = app_as(name, page, ws)
             if language == "en":
@@ -383,3 +386,164 @@ def test_the_embedded_default_starts_with_the_demo_accounts(tmp_path, monkeypatc
     at.switch_page("app_pages/projects_page.py")
     at.run()
     assert len(at.dataframe[0].value) == 33  # the sample projects, registered to their owners
+
+
+# --- registering projects, adding users, registering sites ---------------------------------
+
+LANGUAGE_CHOICE = {"zh": "中文", "en": "English"}
+
+
+def app_in(name: str, page: str, engine, language: str) -> AppTest:
+    """The app on ``page`` in ``language`` with ``name`` signed in."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["lang_choice"] = LANGUAGE_CHOICE[language]
+    at.session_state["ws_actor"] = authenticate(engine, name, PASSWORD, "test")
+    at.run()
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def inputs(at) -> set[str]:
+    return {w.key for w in at.text_input if w.key}
+
+
+def press(at, label: str) -> AppTest:
+    """Click the button (a form's too) whose label is ``label``."""
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def owner_of(engine, project_id: str) -> str | None:
+    query = (
+        sa.select(organisations.c.name)
+        .join(projects, projects.c.org_id == organisations.c.id)
+        .where(projects.c.project_id == project_id)
+    )
+    with engine.connect() as con:
+        return con.execute(query).scalar()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_projects_are_registered_on_the_projects_page(ws, language):
+    viewer = app_in("viewer_a", "projects_page", ws, language)
+    assert not {"ws_reg_id", "ws_reg_org"} & inputs(viewer)
+    assert t("ws_register", language) not in [b.label for b in viewer.button]
+    with pytest.raises(Forbidden, match="the role viewer may not register a project"):
+        register_project(ws, authenticate(ws, "viewer_a", PASSWORD, "test"), "PD-X01")
+    # a planner names the owner organisation
+    at = app_in("planner_a", "projects_page", ws, language)
+    at.text_input(key="ws_reg_id").input("PD-X01")
+    at.text_input(key="ws_reg_name").input("Depot")
+    at.selectbox(key="ws_reg_category").set_value("industrial")
+    at.text_input(key="ws_reg_org").input("浦东电力")
+    press(at, t("ws_register", language))
+    assert t("ws_registered", language, project="PD-X01") in texts(at)
+    assert owner_of(ws, "PD-X01") == "浦东电力"
+    # the same id again: the library's refusal is shown, nothing changes
+    at.text_input(key="ws_reg_id").input("PD-X01")
+    at.text_input(key="ws_reg_org").input("张江高科")
+    press(at, t("ws_register", language))
+    assert "PD-X01 is registered already" in texts(at)
+    assert owner_of(ws, "PD-X01") == "浦东电力"
+    # an owner registers for its own organisation only (no organisation to name)
+    at = app_in("owner_b", "projects_page", ws, language)
+    assert "ws_reg_org" not in inputs(at)
+    assert t("ws_register_own", language) in [c.value for c in at.caption]
+    at.text_input(key="ws_reg_id").input("PD-X02")
+    press(at, t("ws_register", language))
+    assert owner_of(ws, "PD-X02") == "浦东电力"
+    with pytest.raises(Forbidden, match="not a party"):  # the library refuses anyway
+        register_project(ws, authenticate(ws, "owner_b", PASSWORD, "test"), "PD-X3", org="张江高科")
+    assert owner_of(ws, "PD-X3") is None
+
+
+def test_an_owner_registers_an_uploaded_plans_project_then_submits_it(ws, tmp_path):
+    plan = gpd.read_file(ROOT / "layers" / "sample_siteplan.geojson")
+    path = tmp_path / "pd_b06.geojson"
+    plan[plan["project_id"] == "PD-B06"].drop(columns=["start_date", "end_date"]).to_file(path)
+    at = app_as("owner_b", "projects_page", ws)
+    at.file_uploader(key="ws_plan").set_value((path.name, path.read_bytes(), "application/json"))
+    at.run()
+    assert "PD-B06 尚未在工作台登记" in " ".join(c.value for c in at.caption)
+    assert "ws_submit" not in keys(at)
+    at.button(key="ws_register_plan").click().run()
+    assert not at.exception, at.exception
+    assert owner_of(ws, "PD-B06") == "浦东电力"
+    assert stage_of(ws, "PD-B06") == ("planning", "open")
+    at.button(key="ws_submit").click().run()
+    assert stage_of(ws, "PD-B06") == ("planning", "submitted")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_planners_add_users_on_the_account_page(ws, language):
+    owner = app_in("owner_a", "account_page", ws, language)
+    assert not {"ws_new_name", "ws_new_password"} & inputs(owner)
+    assert t("ws_add_user", language) not in [b.label for b in owner.button]
+    with pytest.raises(Forbidden, match="the role owner may not add users; planners may"):
+        add_user(ws, authenticate(ws, "owner_a", PASSWORD, "test"), "eve", "X", "owner", "owner",
+                 "eve-pass-123")  # fmt: skip
+    at = app_in("planner_a", "account_page", ws, language)
+    assert at.dataframe[0].value.iloc[:, 0].tolist() == ["planner_a"] + [u[0] for u in USERS]
+    at.text_input(key="ws_new_name").input("li_wei")
+    at.selectbox(key="ws_new_role").set_value("operator")
+    at.text_input(key="ws_new_org").input("中国联通浦东")
+    at.selectbox(key="ws_new_org_kind").set_value("operator")
+    at.text_input(key="ws_new_password").input("li-wei-pass-1")
+    press(at, t("ws_add_user", language))
+    role = t("role_operator", language)
+    assert t("ws_user_added", language, name="li_wei", role=role, org="中国联通浦东") in texts(at)
+    assert "li-wei-pass-1" not in texts(at)
+    new = authenticate(ws, "li_wei", "li-wei-pass-1", "test")
+    assert (new.role, new.org_kind) == ("operator", "operator")
+    assert at.dataframe[0].value.iloc[:, 0].tolist()[-1] == "li_wei"
+    # refusals of the library are messages: a short password, a name taken
+    for name, password, problem in (("wu", "short", "the password is too short"),
+                                    ("owner_a", "long-enough-1", "exists already")):  # fmt: skip
+        at.text_input(key="ws_new_name").input(name)
+        at.text_input(key="ws_new_org").input("中国联通浦东")
+        at.selectbox(key="ws_new_org_kind").set_value("operator")
+        at.text_input(key="ws_new_password").input(password)
+        press(at, t("ws_add_user", language))
+        assert problem in texts(at)
+    added = trail(ws, action="add_user")
+    assert added[added["user_name"] == "planner_a"]["outcome"].tolist()[-2:] == ["ok", "refused"]
+    assert added[added["user_name"] == "owner_a"]["outcome"].tolist() == ["refused"]
+
+
+SITES = (
+    '{"type":"FeatureCollection","features":['
+    '{"type":"Feature","properties":{"site_id":"S1","open_to_all":"是"},'
+    '"geometry":{"type":"Point","coordinates":[121.6,31.2]}},'
+    '{"type":"Feature","properties":{"site_id":"S2","open_to_all":"false","kind":"tower"},'
+    '"geometry":{"type":"Point","coordinates":[121.61,31.21]}}]}'
+)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_operators_register_sites_on_the_works_page(ws, tmp_path, language):
+    good, bad = tmp_path / "sites.geojson", tmp_path / "no_answer.geojson"
+    good.write_text(SITES, "utf-8")
+    bad.write_text(SITES.replace('"open_to_all":"false",', ""), "utf-8")
+    owner = app_in("owner_a", "works_page", ws, language)
+    assert not {"ws_sites", "ws_save_sites"} & keys(owner)
+    with pytest.raises(Forbidden, match="the role owner may not register sites"):
+        add_sites(ws, authenticate(ws, "owner_a", PASSWORD, "test"), good)
+    at = app_in("operator_a", "works_page", ws, language)
+    at.file_uploader(key="ws_sites").set_value((bad.name, bad.read_bytes(), "application/json"))
+    at.run()
+    at.button(key="ws_save_sites").click().run()
+    assert not at.exception, at.exception
+    assert "open_to_all is empty or not a yes/no for site(s) S2" in texts(at)
+    assert count(ws, "sites") == 0
+    at.file_uploader(key="ws_sites").set_value((good.name, good.read_bytes(), "application/json"))
+    at.run()
+    at.button(key="ws_save_sites").click().run()
+    assert t("ws_sites_saved", language, added=2, changed=0) in texts(at)
+    with ws.connect() as con:
+        rows = con.execute(sa.select(sites.c.site_id, sites.c.open_to_all, sites.c.kind)).all()
+    assert sorted(tuple(r) for r in rows) == [("S1", True, ""), ("S2", False, "tower")]
+    outcomes = trail(ws, action="register_site")[["user_name", "outcome"]].values.tolist()
+    assert outcomes == [["owner_a", "refused"], ["operator_a", "ok"]]

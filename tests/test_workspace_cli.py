@@ -41,7 +41,7 @@ def sqlite_url(tmp_path):
 
 
 def make_office(db_url: str, tmp_path: Path) -> tuple[str, Path]:
-    """A workspace with planner alice and owner bob (Century Retail Co., owner of PD-B02)."""
+    """A workspace with planner alice and owner bob (Century Retail Co.), who registered PD-B02."""
     done = invoke(
         db_url, PLANNER_PW, "workspace", "init", "--admin", "alice", "--org", "浦东新区规划资源局"
     )
@@ -53,6 +53,10 @@ def make_office(db_url: str, tmp_path: Path) -> tuple[str, Path]:
                    "Century Retail Co.", "--org-kind", "owner", "--role", "owner",
                    "--password-file", pw)  # fmt: skip
     assert added.exit_code == 0, added.output
+    registered = invoke(
+        db_url, OWNER_PW, "projects", "add", PLAN, "--id", "PD-B02", "--user", "bob"
+    )
+    assert registered.output == "project PD-B02 registered at planning: owner Century Retail Co.\n"
     return db_url, pw
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from baseline.workspace import open_workspace, schema_version, trail
 from baseline.workspace.migrations import LATEST
-from baseline.workspace.projects import register_project
+from baseline.workspace.projects import register_plan
 from baseline.workspace.schema import comments, projects
 from tests.conftest import ROOT
 from tests.workspace_helpers import FAST_HASH_ENV, STD, count, make_team, plan_b02
@@ -35,7 +35,7 @@ def writer(*args: str) -> subprocess.Popen[str]:
 @pytest.fixture
 def team(db_url):
     built = make_team(db_url)
-    register_project(built.engine, built.owner, plan_b02(), "PD-B02", std=STD)
+    register_plan(built.engine, built.owner, plan_b02(), std=STD)
     yield built, db_url
     built.engine.dispose()
 

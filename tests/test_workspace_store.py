@@ -32,6 +32,7 @@ from baseline.workspace.projects import (
     decide,
     diff,
     project_list,
+    register_plan,
     register_project,
     submission_list,
     submit,
@@ -161,6 +162,7 @@ def test_oidc_claims_map_to_users(team):
 EXPECTED = {  # action -> roles that may act on a record of their own organisation
     "read": {"planner", "owner", "operator", "viewer"},
     "add_user": {"planner"},
+    "register_project": {"planner", "owner"},
     "submit": {"owner"},
     "decide": {"planner"},
     "comment": {"planner", "owner", "operator"},
@@ -186,7 +188,7 @@ def test_role_table(action, role):
 
 def test_refusals_change_nothing_and_are_audited(team):
     engine, plan = team.engine, plan_b02()
-    register_project(engine, team.planner, plan, "PD-B02", org="Century Retail Co.", std=STD)
+    register_plan(engine, team.planner, plan, ["PD-B02"], org="Century Retail Co.", std=STD)
     before = {t: count(engine, t) for t in ("users", "projects", "submissions", "comments")}
     refused = [
         lambda: add_user(
@@ -222,11 +224,67 @@ def test_refusals_change_nothing_and_are_audited(team):
 
 
 # ---------------------------------------------------------------------------------------------
+# registering projects
+
+
+def test_a_project_is_registered_before_its_first_submission(team):
+    engine, plan = team.engine, plan_b02()
+    with pytest.raises(
+        Forbidden, match=r"project PD-B02 is not registered.*projects add PLAN --id"
+    ):
+        submit(engine, team.owner, plan, "PD-B02", "planning", std=STD)  # nobody claims it
+    orgs = count(engine, "organisations")
+    refused = [
+        lambda: register_plan(engine, team.owner, plan, org="Other Owner Co.", std=STD),
+        lambda: register_project(engine, team.owner, "PD-X1", org="Not Yet Co."),
+        lambda: register_project(engine, team.operator, "PD-X1", org="Century Retail Co."),
+        lambda: register_project(engine, team.viewer, "PD-X1"),
+        lambda: register_project(engine, team.planner, "PD-X1", org="浦东新区规划资源局"),
+    ]
+    for attempt in refused:
+        with pytest.raises(Forbidden, match=r"may not register a project .*Nothing was changed"):
+            attempt()
+    with pytest.raises(BaselineError, match="name it"):  # a planner names the owner
+        register_project(engine, team.planner, "PD-X1")
+    with pytest.raises(BaselineError, match="not a category of the catalogue"):
+        register_project(engine, team.planner, "PD-X1", category="mall", org="X Co.", std=STD)
+    assert (count(engine, "projects"), count(engine, "organisations")) == (0, orgs)
+    refusals = trail(engine, outcome="refused")  # the unnamed owner too; the category is input
+    assert refusals["action"].tolist() == ["submit"] + ["register_project"] * 6
+    # a planner for any owner organisation (a new one is created), an owner for its own
+    register_project(engine, team.planner, "PD-X1", name="Depot", category="industrial",
+                     org="New Owner Co.", std=STD)  # fmt: skip
+    register_project(engine, team.planner, "PD-B02", org="Century Retail Co.")  # no place
+    register_project(engine, team.owner, "PD-X2", name="Kiosk", category="commercial", std=STD)
+    with pytest.raises(Forbidden, match="PD-B02 is registered already"):
+        register_plan(engine, team.owner, plan, std=STD)
+    listed = project_list(engine).set_index("project_id")
+    assert listed[["name", "category", "organisation", "stage", "status"]].to_dict("index") == {
+        "PD-B02": {"name": "", "category": "", "organisation": "Century Retail Co.",
+                   "stage": "planning", "status": "open"},
+        "PD-X1": {"name": "Depot", "category": "industrial", "organisation": "New Owner Co.",
+                  "stage": "planning", "status": "open"},
+        "PD-X2": {"name": "Kiosk", "category": "commercial", "organisation": "Century Retail Co.",
+                  "stage": "planning", "status": "open"},
+    }  # fmt: skip
+    assert listed.loc["PD-B02", ["lon", "lat"]].isna().all()
+    # the first submission places a project registered without a place
+    submit(engine, team.owner, plan, "PD-B02", "planning", std=STD)
+    centre = plan[plan["kind"] == "boundary"].to_crs(4326).geometry.iloc[0].centroid
+    placed = project_list(engine).set_index("project_id").loc["PD-B02"]
+    assert (placed["lon"], placed["lat"]) == pytest.approx((centre.x, centre.y))
+    assert placed["status"] == "submitted"
+    ok = trail(engine, action="register_project", outcome="ok")
+    assert ok["record_id"].tolist() == ["PD-X1", "PD-B02", "PD-X2"]
+
+
+# ---------------------------------------------------------------------------------------------
 # a project from planning to design
 
 
 def test_project_from_planning_to_design_with_a_return_and_a_diff(team):
     engine, plan = team.engine, plan_b02()
+    register_plan(engine, team.owner, plan, std=STD)
     no_indoor = plan[plan["kind"] != "indoor_coverage"]
     first = submit(engine, team.owner, no_indoor, "PD-B02", "planning", std=STD)
     assert (first.seq, first.verdict) == (1, "fail")
@@ -272,6 +330,7 @@ def test_project_from_planning_to_design_with_a_return_and_a_diff(team):
 
 def test_signing_off_acceptance_ends_the_project(team):
     engine, plan = team.engine, plan_b02()
+    register_plan(engine, team.owner, plan, std=STD)
     for stage, nxt in (("planning", "design"), ("design", "construction"),
                        ("construction", "acceptance"), ("acceptance", "acceptance")):  # fmt: skip
         done = submit(engine, team.owner, plan, "PD-B02", stage, std=STD)
@@ -284,7 +343,7 @@ def test_signing_off_acceptance_ends_the_project(team):
 
 def test_two_users_editing_one_project_the_second_gets_a_conflict(team):
     engine = team.engine
-    register_project(engine, team.owner, plan_b02(), "PD-B02", std=STD)
+    register_plan(engine, team.owner, plan_b02(), std=STD)
     read_by_both = int(project_list(engine).iloc[0]["version"])
     assert update_project(engine, team.owner, "PD-B02", read_by_both, name="Mall A") == 2
     with pytest.raises(Conflict, match=r"changed by someone else.*nothing was lost"):

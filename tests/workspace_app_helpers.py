@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from baseline.workspace.accounts import add_user, init_workspace
 from baseline.workspace.migrations import open_workspace
+from baseline.workspace.projects import register_plan
 from tests.conftest import ROOT
 from tests.workspace_helpers import FAST_HASH_ENV  # cheap argon2 costs in tests
 
@@ -34,11 +35,14 @@ X0, Y0 = 360_000.0, 3_450_000.0  # a street in Pudong, UTM 51N
 
 
 def make_workspace(db: Path | str) -> Engine:
-    """A workspace at ``db`` with the planner ``planner_a`` and the users of :data:`USERS`."""
+    """A workspace at ``db``: the planner ``planner_a``, the users of :data:`USERS`, and
+    :data:`PROJECT` registered to owner_a's organisation."""
     engine = open_workspace(db)
     planner = init_workspace(engine, "planner_a", "浦东新区规划资源局", PASSWORD)
     for name, org, kind, role in USERS:
         add_user(engine, planner, name, org, kind, role, PASSWORD)
+    register_plan(engine, planner, ROOT / "layers" / "sample_siteplan.geojson", [PROJECT],
+                  org=USERS[0][1])  # fmt: skip
     return engine
 
 

@@ -1,4 +1,4 @@
-"""Workspace commands: ``workspace init|info|demo``, ``users add|list``, ``submit``, ``signoff``.
+"""Workspace commands: ``workspace``, ``users``, ``projects add``, ``submit``, ``signoff``.
 
 Every command takes ``--db URL`` (or ``BASELINE_DB``) and, except ``workspace init``,
 ``--user NAME`` whose password comes from ``BASELINE_PASSWORD`` or a prompt. A wrong password or
@@ -21,7 +21,14 @@ from baseline.workspace.access import require
 from baseline.workspace.accounts import add_user, init_workspace, list_users
 from baseline.workspace.demo import DEMO_PASSWORD, seed_demo
 from baseline.workspace.migrations import schema_version
-from baseline.workspace.projects import decide, diff, submit
+from baseline.workspace.projects import (
+    decide,
+    diff,
+    project_list,
+    register_plan,
+    register_project,
+    submit,
+)
 from baseline.workspace.schema import (
     DECISIONS,
     ORG_KINDS,
@@ -144,6 +151,57 @@ def users_list(db: str | None, user: str, as_csv: bool) -> None:
         click.echo(table.to_csv(index=False) if as_csv else table.to_string(index=False))
 
 
+@click.group("projects")
+def projects_group() -> None:
+    """Projects of the workspace: register them before their plans are submitted."""
+
+
+@projects_group.command("add")
+@user_options
+@click.argument(
+    "plan", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--id", "ids", multiple=True, metavar="ID",
+              help="A project id (repeatable with PLAN: only those of the plan).")  # fmt: skip
+@click.option("--name", default="", help="The project's name (without PLAN).")
+@click.option("--category", default="", help="Its catalogue category (without PLAN).")
+@click.option(
+    "--owner-org",
+    default=None,
+    metavar="ORG",
+    help="The owner organisation (planners; owners register for their own). With PLAN, "
+    "planners default to each project's owner column.",
+)
+def projects_add(
+    db: str | None,
+    user: str,
+    plan: Path | None,
+    ids: tuple[str, ...],
+    name: str,
+    category: str,
+    owner_org: str | None,
+) -> None:
+    """Register projects: those of PLAN (name, category, place from it) or one --id.
+
+    Owners register their own organisation's projects, planners any owner organisation's;
+    a project must be registered before its plans are submitted.
+    """
+    if plan is None and len(ids) != 1:
+        raise click.UsageError("give a site plan PLAN, or one project --id ID")
+    if plan is not None and (name or category):
+        raise click.UsageError("with PLAN, the name and category come from the plan; drop them")
+    with signed_in(db, user) as (engine, actor):
+        if plan is not None:
+            done = register_plan(engine, actor, plan, list(ids) or None, org=owner_org)
+        else:
+            register_project(engine, actor, ids[0], name=name, category=category, org=owner_org)
+            listed = project_list(engine)
+            mine = listed[listed["project_id"] == ids[0].strip()]
+            done = dict(zip(mine["project_id"], mine["organisation"], strict=True))
+        for pid, org in done.items():
+            click.echo(f"project {pid} registered at planning: owner {org}")
+
+
 @click.command("submit")
 @user_options
 @click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -200,5 +258,5 @@ def demo_cmd(db: str | None) -> None:
         )
 
 
-COMMANDS = (workspace_group, users_group, submit_cmd, signoff_cmd)
+COMMANDS = (workspace_group, users_group, projects_group, submit_cmd, signoff_cmd)
 """The commands this module adds to ``baseline``."""

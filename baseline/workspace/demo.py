@@ -25,7 +25,7 @@ from baseline import settings
 from baseline.io.siteplan import read_siteplan
 from baseline.standard.catalogue import Standard, load_standard
 from baseline.workspace.accounts import add_user, init_workspace
-from baseline.workspace.projects import register_project
+from baseline.workspace.projects import register_plan
 from baseline.workspace.schema import users
 
 DEMO_PASSWORD = "baseline-demo"
@@ -60,8 +60,6 @@ def seed_demo(engine: Engine, std: Standard | None = None) -> int:
     planner = init_workspace(engine, "demo-planner", BUREAU, DEMO_PASSWORD)
     for name, org, kind, role in DEMO_ACCOUNTS:
         add_user(engine, planner, name, org, kind, role, DEMO_PASSWORD)
-    plan = read_siteplan(settings.layers_dir / "sample_siteplan.geojson", std or load_standard())
-    owners = plan.projects.set_index("project_id")["owner"].fillna("Unknown owner")
-    for project_id, owner in owners.items():
-        register_project(engine, planner, plan, str(project_id), org=str(owner))
-    return len(owners)
+    std = std or load_standard()
+    plan = read_siteplan(settings.layers_dir / "sample_siteplan.geojson", std)
+    return len(register_plan(engine, planner, plan, std=std))  # each to its plan's owner

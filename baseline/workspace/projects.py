@@ -28,7 +28,7 @@ from baseline.check.run import CheckResult, check
 from baseline.errors import BaselineError
 from baseline.io.siteplan import SitePlan, read_siteplan, siteplan_from_frames
 from baseline.standard.catalogue import Standard, load_standard
-from baseline.workspace.access import Act, acting, deny, require, why_not
+from baseline.workspace.access import PERMISSIONS, Act, acting, deny, require, why_not
 from baseline.workspace.accounts import organisation_id
 from baseline.workspace.actor import Actor
 from baseline.workspace.optimistic import update_versioned
@@ -123,55 +123,217 @@ def _project_row(con: Connection, project_id: str) -> Any:
     return con.execute(sa.select(projects).where(projects.c.project_id == project_id)).first()
 
 
-def _insert_project(con: Connection, plan: SitePlan, project_id: str, org_id: int) -> Any:
-    row = plan.projects[plan.projects["project_id"].astype(str) == project_id].iloc[0]
-    centre = row.geometry.centroid
+@dataclass(frozen=True)
+class ProjectInfo:
+    """What registering a project records: its id, name, category, owner and place."""
+
+    project_id: str
+    name: str = ""
+    category: str = ""
+    org: str | None = None
+    place: tuple[float, float] | None = None
+    """(lon, lat) in WGS84; the first submission places a project registered without one."""
+
+
+NOT_REGISTERED = (
+    "project {pid} is not registered in the workspace; register it first: "
+    "baseline projects add PLAN --id {pid} (owners for their own organisation, planners for any), "
+    "or Register a project on the Projects page"
+)
+"""The refusal of a submission for a project nobody registered."""
+
+
+def _owner_org(act: Act, org: str | None) -> int:
+    """The owner organisation a project is registered to, after the party check.
+
+    A party role (an owner) registers for its own organisation; the others (planners) name the
+    owner organisation, which is created when new.
+    """
+    if not org:
+        if act.actor.role in PERMISSIONS[act.action].party_roles:
+            return act.actor.org_id
+        msg = "a planner registers a project for an owner organisation; name it (--owner-org ORG)"
+        raise BaselineError(msg)
+    found = act.con.execute(
+        sa.select(organisations.c.id, organisations.c.kind).where(organisations.c.name == org)
+    ).first()
+    act.need_party({int(found.id)} if found is not None else set())
+    if found is None:
+        return organisation_id(act.con, org, "owner")
+    if found.kind != "owner":
+        act.refuse(
+            f"{org} is a {found.kind} organisation; a project belongs to its owner (建设单位)"
+        )
+    return int(found.id)
+
+
+def _register(act: Act, info: ProjectInfo) -> int:
+    """Insert one project at the planning stage (the action's checks done); its ``projects.id``."""
+    org_id = _owner_org(act, info.org)
+    if _project_row(act.con, info.project_id) is not None:
+        act.refuse(f"project {info.project_id} is registered already")
+    lon, lat = info.place if info.place is not None else (None, None)
     now = datetime.now(UTC)
-    con.execute(
+    new = act.con.execute(
         projects.insert().values(
-            project_id=project_id,
-            name=str(row.get("name") or "")[:300],
-            category=str(row.get("category") or "")[:100],
+            project_id=info.project_id,
+            name=info.name[:300],
+            category=info.category[:100],
             org_id=org_id,
-            lon=float(centre.x),
-            lat=float(centre.y),
+            lon=lon,
+            lat=lat,
             created_at=now,
             updated_at=now,
         )
     )
-    return _project_row(con, project_id)
+    return int(new.inserted_primary_key[0])  # type: ignore[index]
+
+
+def _checked_info(info: ProjectInfo, std: Standard | None) -> ProjectInfo:
+    """``info`` with its id stripped; refused when the id is empty or the category unknown."""
+    pid = info.project_id.strip()
+    if not pid or len(pid) > 100:
+        msg = f"project id {info.project_id!r}: give a project id of 1 to 100 characters"
+        raise BaselineError(msg)
+    if info.category:
+        known = (std or load_standard()).categories
+        if info.category not in known:
+            msg = (
+                f"{info.category!r} is not a category of the catalogue; "
+                f"must be one of {', '.join(known)}"
+            )
+            raise BaselineError(msg)
+    return ProjectInfo(pid, info.name.strip(), info.category, info.org, info.place)
 
 
 def register_project(
     engine: Engine,
     actor: Actor,
-    plan: str | Path | gpd.GeoDataFrame | SitePlan,
     project_id: str,
     *,
+    name: str = "",
+    category: str = "",
     org: str | None = None,
+    place: tuple[float, float] | None = None,
     std: Standard | None = None,
 ) -> int:
-    """Register a project of ``plan`` (name, category, place from it) at the planning stage.
+    """Register a project at the planning stage, so that its owner may submit its plans.
 
     Parameters
     ----------
+    engine : sqlalchemy.engine.Engine
+        The workspace database.
     actor : Actor
-        An owner (the project becomes its organisation's) or a planner (naming ``org``).
+        An owner (for its own organisation) or a planner (for any owner organisation): the
+        ``register_project`` entry of :data:`~baseline.workspace.access.PERMISSIONS`.
+    project_id : str
+        The project's id, as its site plans carry it (``PD-B02``).
+    name, category : str, optional
+        Its name and catalogue category (checked against ``std``).
     org : str, optional
-        The owner organisation (planners only; created as an owner if missing).
+        The owner organisation: an owner's own by default; planners must name it (created as
+        an owner organisation when new).
+    place : (float, float), optional
+        (lon, lat) in WGS84; without it the first submission places the project.
+    std : Standard, optional
+        The catalogue the category is checked against (default: the bundled one).
 
     Returns
     -------
     int
         The project's ``projects.id``.
+
+    Raises
+    ------
+    Forbidden
+        A role that may not register, an owner naming another organisation, an id registered
+        already (audited; nothing changed).
     """
-    one = _only_project(_load_plan(plan, std), project_id)
-    with acting(engine, actor, "register_project", "project", project_id) as act:
-        org_id = organisation_id(act.con, org, "owner") if org else actor.org_id
-        act.need_party({org_id})
-        if _project_row(act.con, project_id) is not None:
-            act.refuse(f"project {project_id} is registered already")
-        return int(_insert_project(act.con, one, project_id, org_id).id)
+    info = _checked_info(ProjectInfo(project_id, name, category, org, place), std)
+    with acting(engine, actor, "register_project", "project", info.project_id) as act:
+        return _register(act, info)
+
+
+def _plan_infos(
+    plan: SitePlan, project_ids: list[str] | None, org: str | None, actor: Actor
+) -> list[ProjectInfo]:
+    """One :class:`ProjectInfo` per project of ``plan`` (or of ``project_ids``)."""
+    frame = plan.projects.to_crs(4326)
+    frame = frame.assign(project_id=frame["project_id"].astype(str))
+    first = frame.drop_duplicates("project_id").set_index("project_id")
+    for pid in project_ids or []:
+        if pid not in first.index:
+            _only_project(plan, pid)  # raises, naming the plan's ids
+    named_owner = actor.role not in PERMISSIONS["register_project"].party_roles
+    infos = []
+    for pid in project_ids or list(first.index):
+        row = first.loc[pid]
+        owner = org or (_text(row.get("owner")) if named_owner else None)
+        if named_owner and not owner:
+            msg = f"project {pid}: the plan names no owner; give --owner-org ORG"
+            raise BaselineError(msg)
+        centre = row.geometry.centroid
+        place = (float(centre.x), float(centre.y))
+        infos.append(ProjectInfo(pid, _text(row.get("name")), _text(row.get("category")),
+                                 owner, place))  # fmt: skip
+    return infos
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else str(value).strip()
+
+
+def register_plan(
+    engine: Engine,
+    actor: Actor,
+    plan: str | Path | gpd.GeoDataFrame | SitePlan,
+    project_ids: list[str] | None = None,
+    *,
+    org: str | None = None,
+    std: Standard | None = None,
+) -> dict[str, str]:
+    """Register the projects of a site plan (name, category and place from it) in one go.
+
+    Parameters
+    ----------
+    plan : path, GeoDataFrame or SitePlan
+        A site plan.
+    project_ids : list of str, optional
+        The projects to register (default: every project of the plan).
+    org : str, optional
+        The owner organisation of them all. Owners register for their own; planners default
+        to each project's ``owner`` column.
+
+    Returns
+    -------
+    dict
+        Project id → its owner organisation's name, in the plan's order.
+
+    Raises
+    ------
+    Forbidden
+        As :func:`register_project`, for any of them (audited; none registered).
+    """
+    std = std or load_standard()
+    infos = _plan_infos(_load_plan(plan, std), project_ids, org, actor)
+    record_id = ",".join(i.project_id for i in infos)
+    record_id = record_id if len(record_id) <= 100 else f"{len(infos)} projects"
+    with acting(engine, actor, "register_project", "project", record_id) as act:
+        pks = [_register(act, info) for info in infos]
+        act.detail = f"{len(pks)} project(s) from {_load_name(plan)}"
+        found = act.con.execute(
+            sa.select(projects.c.project_id, organisations.c.name)
+            .join(organisations, projects.c.org_id == organisations.c.id)
+            .where(projects.c.id.in_(pks))
+        ).all()
+    names = {str(pid): str(name) for pid, name in found}
+    return {info.project_id: names[info.project_id] for info in infos}
+
+
+def _load_name(plan: str | Path | gpd.GeoDataFrame | SitePlan) -> str:
+    if isinstance(plan, SitePlan):
+        return plan.source or "a site plan"
+    return Path(plan).name if isinstance(plan, str | Path) else "an uploaded plan"
 
 
 def update_project(
@@ -265,7 +427,11 @@ def _store_submission(
         )
     )
     sid = int(new.inserted_primary_key[0])  # type: ignore[index]
-    update_versioned(con, projects, row.id, row.version, {"status": "submitted"})
+    changes: dict[str, object] = {"status": "submitted"}
+    if row.lon is None or row.lat is None:  # registered without a place: the plan places it
+        centre = one.projects.to_crs(4326).geometry.iloc[0].centroid
+        changes |= {"lon": float(centre.x), "lat": float(centre.y)}
+    update_versioned(con, projects, row.id, row.version, changes)
     act.record_id, act.detail = str(sid), f"{row.project_id} {stage} #{int(seq) + 1}: {verdict}"
     return Submitted(sid, row.project_id, stage, int(seq) + 1, verdict, counts)
 
@@ -281,8 +447,9 @@ def submit(
 ) -> Submitted:
     """Check one project of ``plan`` at ``stage`` and store the submission in one transaction.
 
-    An owner submits its own organisation's projects; a project not yet registered is
-    registered to the owner's organisation (name and category from the plan).
+    An owner submits its own organisation's projects. The project must be registered first
+    (:func:`register_project`, :func:`register_plan`): submitting an unknown id is refused, so
+    the first submitter never claims a project.
 
     Parameters
     ----------
@@ -306,8 +473,8 @@ def submit(
     Raises
     ------
     Forbidden
-        Another organisation's project, a role other than owner, a stage skipped or a
-        submission awaiting decision (each audited; nothing stored).
+        A project not registered, another organisation's project, a role other than owner, a
+        stage skipped or a submission awaiting decision (each audited; nothing stored).
     """
     if stage not in STAGES:
         msg = f"unknown stage {stage!r}; give one of {', '.join(STAGES)}"
@@ -317,9 +484,9 @@ def submit(
     one = _only_project(_load_plan(plan, std), project_id)
     result, geojson = _checked_in_both(one, std, stage), _plan_geojson(one)
     with acting(engine, actor, "submit", "project", project_id) as act:
-        row = _project_row(act.con, project_id) or _insert_project(
-            act.con, one, project_id, act.actor.org_id
-        )
+        row = _project_row(act.con, project_id)
+        if row is None:
+            act.refuse(NOT_REGISTERED.format(pid=project_id))
         act.need_party({int(row.org_id)})
         if why := _stage_problem(row, stage):
             act.refuse(why)
@@ -349,7 +516,8 @@ def _precheck(engine: Engine, actor: Actor, project_id: str, stage: str) -> None
     with engine.connect() as con:
         row = _project_row(con, project_id)
     if row is None:
-        return
+        why = NOT_REGISTERED.format(pid=project_id)
+        deny(engine, actor, "submit", "project", project_id, why, name_who_may=False)
     if why := why_not(actor, "submit", {int(row.org_id)}):
         deny(engine, actor, "submit", "project", project_id, why)
     if why := _stage_problem(row, stage):
@@ -609,12 +777,15 @@ def submission_list(engine: Engine, project_id: str | None = None) -> pd.DataFra
 __all__ = [
     "CHANGES",
     "DIFF_KEY",
+    "NOT_REGISTERED",
+    "ProjectInfo",
     "Submitted",
     "comment",
     "decide",
     "diff",
     "findings_of",
     "project_list",
+    "register_plan",
     "register_project",
     "submission_list",
     "submit",

@@ -72,6 +72,10 @@ def read_sites(path: str | Path) -> gpd.GeoDataFrame:
     return _checked(read_layer(path), Path(path).name)
 
 
+def _text(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else str(value).strip()
+
+
 def _project_pk(con: Connection, project_id: Any) -> int | None:
     if project_id is None or pd.isna(project_id) or str(project_id).strip() == "":
         return None
@@ -89,7 +93,7 @@ def _save(act: Act, row: Any) -> bool:
     con = act.con
     found = con.execute(sa.select(sites).where(sites.c.site_id == row.site_id)).first()
     values = {
-        "kind": str(getattr(row, "kind", "") or ""),
+        "kind": _text(getattr(row, "kind", None)),  # a site without a kind: "", never "nan"
         "open_to_all": bool(row.open_to_all),
         "project_pk": _project_pk(con, getattr(row, "project_id", None)),
         "lon": float(row.geometry.x),
