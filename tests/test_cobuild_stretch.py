@@ -25,6 +25,11 @@ def _wkt(geoms) -> list[str]:
     return [g.wkt for g in geoms]
 
 
+def _cut(line: LineString, start: float, end: float) -> np.ndarray:
+    lines = np.array([line], dtype=object)
+    return substrings(lines, np.array([start], dtype=float), np.array([end], dtype=float))
+
+
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
@@ -37,7 +42,7 @@ def _wkt(geoms) -> list[str]:
     ],
 )
 def test_plain_cuts_keep_the_vertices_between(start, end, expected):
-    got = substrings(np.array([ELL], dtype=object), np.array([start], float), np.array([end], float))
+    got = _cut(ELL, start, end)
     assert got[0].wkt == expected
     assert got[0].equals_exact(substring(ELL, start, end), 0)
 
@@ -52,7 +57,7 @@ def test_plain_cuts_keep_the_vertices_between(start, end, expected):
     ],
 )
 def test_other_cuts_are_those_of_shapely(start, end, expected):
-    got = substrings(np.array([ELL], dtype=object), np.array([start], float), np.array([end], float))
+    got = _cut(ELL, start, end)
     assert got[0].wkt == expected
     assert got[0].wkt == substring(ELL, start, end).wkt
 
