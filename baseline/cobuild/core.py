@@ -103,6 +103,9 @@ TEXT_COLUMNS = (
     "since",
 )
 _ON_POLE_M = 0.5
+_APART_M = 0.01
+"""Zones farther apart than this (metres) share no point: GEOS's overlay noding and snapping
+work far below a millimetre, so their intersection is empty and is not computed."""
 
 
 @dataclass(frozen=True)
@@ -285,21 +288,54 @@ def _matched(
 
 
 def _where(
-    p: _Prepared, i: np.ndarray, j: np.ndarray, reach: np.ndarray
+    p: _Prepared, i: np.ndarray, j: np.ndarray, dist: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The shared stretch of each pair and its length.
 
     Where the pair digs no stretch together, the geometry is where the zones overlap, or the
-    line where they come closest.
+    line where they come closest (zones farther apart than :data:`_APART_M` overlap nowhere:
+    their overlap is not computed).
     """
-    geom, length = stretch_mod.stretches(p.dig[i], p.dig[j], reach)
-    none = pd.isna(geom)
-    if none.any():
-        overlap = shapely.intersection(p.zone[i[none]], p.zone[j[none]])
-        apart = shapely.is_empty(overlap)
-        overlap[apart] = shapely.shortest_line(p.zone[i[none][apart]], p.zone[j[none][apart]])
+    geom, length = stretch_mod.stretches_among(p.dig, i, j, np.maximum(p.buf[i], p.buf[j]))
+    none = np.flatnonzero(pd.isna(geom))
+    if len(none):
+        zi, zj = p.zone[i[none]], p.zone[j[none]]
+        touch = dist[none] <= _APART_M
+        overlap = np.full(len(none), None, dtype=object)
+        overlap[touch] = shapely.intersection(zi[touch], zj[touch])
+        apart = ~touch | shapely.is_empty(overlap)
+        overlap[apart] = shapely.shortest_line(zi[apart], zj[apart])
         geom[none] = overlap
     return geom, length
+
+
+def _in_order(ids: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The order of the pairs by the ids of their works (``a``, then ``b``).
+
+    Works are sorted by id: when no two share one, that is the order of their indices.
+    """
+    if len(ids) < 2 or bool((ids[1:] > ids[:-1]).all()):
+        return np.lexsort((j, i))
+    frame = pd.DataFrame({"a": ids[i], "b": ids[j]})
+    return frame.sort_values(["a", "b"]).index.to_numpy()
+
+
+def _seen_by(a: np.ndarray, b: np.ndarray, sees_a: np.ndarray, sees_b: np.ndarray) -> list[str]:
+    """Who sees whom: ``a;b``, ``a`` or ``b``, the works whose buffer found the other."""
+    return [
+        f"{x};{y}" if sx and sy else x if sx else y if sy else ""
+        for x, y, sx, sy in zip(
+            a.tolist(), b.tolist(), sees_a.tolist(), sees_b.tolist(), strict=True
+        )
+    ]
+
+
+def _fingerprints(w: gpd.GeoDataFrame, used: np.ndarray) -> np.ndarray:
+    """:func:`memory.fingerprints` of the works ``used`` (empty strings for the rest)."""
+    fp = np.full(len(w), "", dtype=object)
+    if len(used):
+        fp[used] = memory.fingerprints(w.iloc[used])
+    return fp
 
 
 def match_works(
@@ -346,15 +382,17 @@ def match_works(
     """
     crs = crs or metric_crs(works)
     p = _prepared(works, crs, buffer_m, owner_buffers or {}, work_width_m or {}, owner_days or {})
-    i, j, dist = _matched(p, gap_days, home_part)
-    geom, length = _where(p, i, j, np.maximum(p.buf[i], p.buf[j]))
     w = p.w
     ids, owner, utility = (w[c].astype(str).to_numpy() for c in ("work_id", "owner", "utility"))
+    i, j, dist = _matched(p, gap_days, home_part)
+    order = _in_order(ids, i, j)
+    i, j, dist = i[order], j[order], dist[order]
+    geom, length = _where(p, i, j, dist)
     start, end = w["start"].to_numpy(), w["end"].to_numpy()
     ov_start = np.maximum(start[i], start[j])
     ov_end = np.minimum(end[i], end[j])
     overlap_days = ((ov_end - ov_start) / np.timedelta64(1, "D")).astype(int) + 1
-    fp = memory.fingerprints(w)
+    fp = _fingerprints(w, np.unique(np.concatenate([i, j])))
     pairs = gpd.GeoDataFrame(
         {
             "a": ids[i],
@@ -365,12 +403,7 @@ def match_works(
             "utility_b": utility[j],
             "distance_m": np.round(dist, 2),
             "severity": np.where((dist <= 0) & (overlap_days > 0), "heavy", "light"),
-            "seen_by": [
-                ";".join(x for x, s in ((a, sa), (b, sb)) if s)
-                for a, b, sa, sb in zip(
-                    ids[i], ids[j], dist <= p.buf[i], dist <= p.buf[j], strict=True
-                )
-            ],
+            "seen_by": _seen_by(ids[i], ids[j], dist <= p.buf[i], dist <= p.buf[j]),
             "start_a": pd.to_datetime(start[i]),
             "end_a": pd.to_datetime(end[i]),
             "start_b": pd.to_datetime(start[j]),
@@ -380,12 +413,14 @@ def match_works(
             "overlap_days": overlap_days,
             "days_apart": np.maximum(1 - overlap_days, 0),
             "shared_length_m": np.round(length, 1),
-            "fingerprint": [f"{x};{y}" for x, y in zip(fp[i], fp[j], strict=True)],
+            "fingerprint": [
+                f"{x};{y}" for x, y in zip(fp[i].tolist(), fp[j].tolist(), strict=True)
+            ],
         },
         geometry=geom,
         crs=crs,
     )
-    return pairs.sort_values(["a", "b"], ignore_index=True)
+    return pairs
 
 
 def both_languages(key: str, **fields: object) -> str:

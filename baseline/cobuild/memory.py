@@ -41,10 +41,11 @@ def fingerprints(w: gpd.GeoDataFrame) -> np.ndarray:
     """A short hash of each work's dates and geometry (to 1 cm in a metric CRS)."""
     geoms = shapely.set_precision(w.geometry.to_numpy(), 0.01)
     wkb = shapely.to_wkb(geoms, hex=True)
+    start, end = w["start"].astype(str).tolist(), w["end"].astype(str).tolist()
     return np.array(
         [
             hashlib.sha1(f"{s}|{e}|{g}".encode()).hexdigest()[:10]
-            for s, e, g in zip(w["start"].astype(str), w["end"].astype(str), wkb, strict=True)
+            for s, e, g in zip(start, end, wkb.tolist(), strict=True)
         ],
         dtype=object,
     )
