@@ -28,7 +28,7 @@ from baseline.workspace.migrations import open_workspace
 from baseline.workspace.opportunities import answer
 from baseline.workspace.schema import opportunities, projects
 from baseline.workspace.works import add_works
-from tests.browser import app_server, browser, wait_map_drawn
+from tests.browser import app_server, browser, record_timing, wait_map_drawn
 from tests.conftest import ROOT
 from tests.workspace_app_helpers import (
     FAST_HASH_ENV,
@@ -327,8 +327,10 @@ def workspace_on_the_map(page, url: str, lat: float, lon: float) -> None:
     """The legend, rings and diamonds at city zoom; lines from the detail zoom; a layer off."""
     sign_in(page, url, "account", "demo-viewer", DEMO_PASSWORD)
     nav = page.locator('[data-testid="stSidebarNav"]')
+    start = time.time()
     nav.get_by_role("link", name="地图", exact=True).click()
     wait_map_drawn(page)
+    record_timing("map_paint_signed_in_s", round(time.time() - start, 2))  # from the click
     legend = wait_legend(page, "已谢绝")
     frame = map_frame(page)
     for words in ("工作台项目（按阶段）", "规划方案", "施工图", "施工", "竣工验收",
