@@ -244,9 +244,13 @@ def project_points_json(language: str, base: str, ids: tuple[str, ...]) -> str:
     p = sample_result(language).projects
     p = p[p["project_id"].isin(ids)]
     p = p.assign(status_text=p["status"].map(lambda s: t(str(s), language)))
-    shown = display_copy(p, base)
-    shown = shown.set_geometry(shown.geometry.representative_point())
-    return geojson_text(shown, [*PROJECT_TIP, "status"])
+    return geojson_text(marker_points(p, base), [*PROJECT_TIP, "status"])
+
+
+def marker_points(projects: gpd.GeoDataFrame, base: str) -> gpd.GeoDataFrame:
+    """Where the map draws each project's marker: a point of its display copy's site or road."""
+    shown = display_copy(projects, base)
+    return shown.set_geometry(shown.geometry.representative_point())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

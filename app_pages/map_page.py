@@ -45,7 +45,7 @@ from app_pages.common import (
     tr,
     words,
 )
-from app_pages.workspace_map import add_workspace
+from app_pages.workspace_map import add_workspace, workspace_entries
 from baseline.check.run import CheckResult
 from baseline.cobuild import headline
 from baseline.maps.palette import (
@@ -229,6 +229,7 @@ def _legend(
         entries.append(LegendEntry(f"{tr('legend_selected')}: {selected}", "#000", "line"))
     if road is not None:
         entries.append(LegendEntry(tr("legend_road", road=road.key), ROAD_COLOUR, "line"))
+    entries += workspace_entries(parts)
     entries += [
         LegendEntry(tr("layer_outlines"), "#222", "line", parts["outlines"]),
         LegendEntry(tr("legend_towers"), TOWER_COLOUR, "cluster", parts["towers"], glyph="n"),
@@ -447,7 +448,7 @@ def _map(
             tooltip=place.label,
         ).add_to(fmap)
     road = place if place is not None and place.kind == "road" else None
-    add_workspace(fmap)
+    add_workspace(fmap, parts, base)
     _legend(parts, selected, tech, road).add_to(fmap)
     NorthArrow().add_to(fmap)
     ViewInUrl().add_to(fmap)

@@ -229,6 +229,7 @@ WORKSPACE_STRINGS: dict[str, dict[str, str]] = {
     "await_built": {"zh": "建成后标记", "en": "mark built when built"},
     "col_ws_opportunity_id": {"zh": "编号", "en": "No."},
     "col_ws_kind": {"zh": "类型", "en": "Kind"},
+    "ws_map_works": {"zh": "涉及施工", "en": "Works"},
     "col_ws_state": {"zh": "状态", "en": "State"},
     "col_ws_work_a": {"zh": "施工 A", "en": "Works A"},
     "col_ws_owner_a": {"zh": "单位 A", "en": "Owner A"},

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages.workspace_common import oidc_options
 from baseline.errors import Forbidden
 from baseline.i18n import t
+from baseline.maps.palette import STAGE_COLOURS, STATE_COLOURS
 from baseline.workspace.accounts import actor_for_oidc, add_user, authenticate
 from baseline.workspace.audit import trail
 from baseline.workspace.demo import DEMO_PASSWORD
@@ -345,10 +346,40 @@ def test_the_map_shows_workspace_layers_to_signed_in_users(ws, tmp_path):
     script = folium_script(at)
     names = [json.dumps(t(k, "zh")) for k in ("layer_ws_projects", "layer_ws_opportunities")]
     assert all(name in script for name in names), "both layers in the layer control"
-    assert "PD-B03" in script and "#1 W-A + W-B" in script
+    assert "PD-B03" in script and '"works": "W-A + W-B"' in script
     at = app_as(None, "map_page", ws)
     script = folium_script(at)
     assert "PD-B02" in script and names[0] not in script
+
+
+def legend_groups(at) -> dict[str, list[tuple[str, str, str]]]:
+    """The map legend's grouped entries: (label, colour, shape) per group heading."""
+    script = folium_script(at)
+    entries = json.loads(re.search(r"var entries = (\[.*?\]);\n", script).group(1))
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for e in entries:
+        assert e["layer"] is None or f"var {e['layer']} = " in script  # tied to a drawn layer
+        if e["group"]:
+            groups.setdefault(e["group"], []).append((e["label"], e["colour"], e["shape"]))
+    return groups
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_map_legend_lists_stages_and_states_only_when_they_are_drawn(ws, tmp_path, language):
+    submitted(ws, tmp_path)  # a project, no opportunity yet
+    at = app_as("viewer_a", "map_page", ws)
+    if language == "en":
+        at.radio(key="lang_choice").set_value("English").run()
+    stages = [(t(f"stage_{s}", language), c, "ring") for s, c in STAGE_COLOURS.items()]
+    heading = t("layer_ws_projects", language), t("layer_ws_opportunities", language)
+    assert legend_groups(at) == {heading[0]: stages}
+    opportunity(ws, tmp_path)
+    at.run()  # the map is drawn again from the database
+    states = [(t(f"opp_{s}", language), c) for s, c in STATE_COLOURS.items()]
+    diamonds, lines = [(*x, "diamond") for x in states], [(*x, "line") for x in states]
+    assert legend_groups(at) == {heading[0]: stages, heading[1]: diamonds + lines}
+    at = app_as(None, "map_page", ws)
+    assert legend_groups(at) == {}  # signed out: no workspace layer, no entry
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

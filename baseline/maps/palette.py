@@ -6,6 +6,12 @@ a failing fitting or an uncovered cell in the same colour.
 Statuses use the Okabe–Ito colour-blind-safe colours (vermilion, yellow, bluish green,
 grey) and a glyph each, so they read without colour; covered shares use a single-hue
 purple ramp (dark = uncovered), which shares no hue with the statuses.
+
+The workspace's layers keep apart from both: a project's stage is a ring around its status
+marker in a blue ramp (light on paper, dark at acceptance) whose line also changes (dotted,
+dashed, solid, double), so the stage reads without colour; an opportunity is a diamond (a
+line from the street zoom on) in a magenta ramp as it moves towards built, grey once
+declined or expired.
 """
 
 from __future__ import annotations
@@ -32,6 +38,26 @@ KIND_COLOURS = {
 PROJECT_COLOUR = "#3060a0"
 BUILDING_COLOUR = "#777777"
 """A building with no failing rule (a failing one is drawn in ``STATUS_COLOURS["fail"]``)."""
+STAGE_COLOURS = {
+    "planning": "#6baed6",
+    "design": "#3182bd",
+    "construction": "#08519c",
+    "acceptance": "#08306b",
+}
+STAGE_BORDERS = {
+    "planning": "dotted",
+    "design": "dashed",
+    "construction": "solid",
+    "acceptance": "double",
+}
+STATE_COLOURS = {
+    "identified": "#f1b6da",
+    "proposed": "#de77ae",
+    "accepted": "#c51b7d",
+    "built": "#8e0152",
+    "declined": "#525252",
+    "expired": "#bdbdbd",
+}
 # five bands of covered share, as the coverage chart counts them: 0-20 %, ..., 80-100 %
 SHARE_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 GRID_COLOURS = ("#54278f", "#756bb1", "#9e9ac8", "#cbc9e2", "#f2f0f7")

@@ -508,22 +508,27 @@ def add_clustered_points(
 
 
 class ZoomSwitch(MacroElement):
-    """Show ``overview`` below ``zoom`` and ``detail`` from ``zoom`` on (both plain layers)."""
+    """Show ``overview`` below ``zoom`` and ``detail`` from ``zoom`` on (both plain layers).
+
+    With ``within`` (a feature group holding both), the two are swapped inside that group,
+    so switching the group off in the layer control hides both at every zoom.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
             var map = {{ this._parent.get_name() }};
+            var host = {{ this.within or this._parent.get_name() }};
             var overview = {{ this.overview }};
             var detail = {{ this.detail }};
             function apply() {
                 if (map.getZoom() >= {{ this.zoom }}) {
-                    if (map.hasLayer(overview)) { map.removeLayer(overview); }
-                    if (!map.hasLayer(detail)) { map.addLayer(detail); }
+                    if (host.hasLayer(overview)) { host.removeLayer(overview); }
+                    if (!host.hasLayer(detail)) { host.addLayer(detail); }
                 } else {
-                    if (map.hasLayer(detail)) { map.removeLayer(detail); }
-                    if (!map.hasLayer(overview)) { map.addLayer(overview); }
+                    if (host.hasLayer(detail)) { host.removeLayer(detail); }
+                    if (!host.hasLayer(overview)) { host.addLayer(overview); }
                 }
             }
             map.on('zoomend', apply);
@@ -533,12 +538,15 @@ class ZoomSwitch(MacroElement):
         """
     )
 
-    def __init__(self, overview: Layer, detail: Layer, zoom: int = 13) -> None:
+    def __init__(
+        self, overview: Layer, detail: Layer, zoom: int = 13, *, within: Layer | None = None
+    ) -> None:
         super().__init__()
         self._name = "ZoomSwitch"
         self.overview = overview.get_name()
         self.detail = detail.get_name()
         self.zoom = int(zoom)
+        self.within = within.get_name() if within is not None else ""
 
 
 def tile_xy(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
@@ -830,8 +838,8 @@ class LegendEntry:
         The swatch colour (or the first colour of a ramp).
     shape : str
         ``square`` (an area), ``line``, ``dot`` (a point), ``marker`` (a project symbol
-        with ``glyph``), ``cluster`` (a counted cluster) or ``ramp`` (``colours`` with
-        ``ticks``).
+        with ``glyph``), ``cluster`` (a counted cluster), ``ramp`` (``colours`` with
+        ``ticks``), ``ring`` (a ring drawn in ``border``) or ``diamond``.
     layer : folium layer or None
         Shown only while this layer is on the map; always when None.
     glyph : str
@@ -842,6 +850,10 @@ class LegendEntry:
         A ramp's labels, one per colour.
     dashed : bool
         A dashed ``line``.
+    border : str
+        The CSS border style of a ``ring`` (``dotted``, ``dashed``, ``solid``, ``double``).
+    group : str
+        A heading: consecutive entries of one group are listed under it, two a line.
     """
 
     label: str
@@ -852,6 +864,8 @@ class LegendEntry:
     colours: tuple[str, ...] = ()
     ticks: tuple[str, ...] = ()
     dashed: bool = False
+    border: str = ""
+    group: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as the legend's script reads it."""
@@ -864,6 +878,8 @@ class LegendEntry:
             "colours": list(self.colours),
             "ticks": list(self.ticks),
             "dashed": self.dashed,
+            "border": self.border,
+            "group": self.group,
         }
 
 
@@ -894,6 +910,12 @@ class Legend(MacroElement):
         .ict-legend .ramp span {flex:1; height:10px}
         .ict-legend .ticks {display:flex; font-size:10px; color:#333}
         .ict-legend .ticks span {flex:1; text-align:left; white-space:nowrap}
+        .ict-legend .rg {width:12px; height:12px; border-radius:50%; flex:none;
+            border-width:3px; box-sizing:border-box}
+        .ict-legend .dm {width:10px; height:10px; flex:none; margin:0 3px;
+            transform:rotate(45deg); border:1px solid #222}
+        .ict-legend .grp {margin:4px 0 1px 0; font-weight:600}
+        .ict-legend .cols {display:grid; grid-template-columns:auto auto; column-gap:10px}
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -924,6 +946,11 @@ class Legend(MacroElement):
                 } else if (e.shape === 'dot') {
                     s = '<span class="dot" style="border:1px solid #555;background:'
                         + e.colour + '"></span>';
+                } else if (e.shape === 'ring') {
+                    s = '<span class="rg" style="border-style:' + (e.border || 'solid')
+                        + ';border-color:' + e.colour + '"></span>';
+                } else if (e.shape === 'diamond') {
+                    s = '<span class="dm" style="background:' + e.colour + '"></span>';
                 } else if (e.shape === 'marker' || e.shape === 'cluster') {
                     s = '<span class="mk" style="background:' + e.colour
                         + (e.colour.toLowerCase() === '#f0e442' ? ';color:#222' : '')
@@ -946,7 +973,21 @@ class Legend(MacroElement):
                     return !e.layer || (layers[e.layer] && map.hasLayer(layers[e.layer]));
                 });
                 control.getContainer().innerHTML = '<b>' + esc({{ this.title|tojson }}) + '</b>'
-                    + shown.map(row).join('');
+                    + grouped(shown);
+            }
+            function grouped(shown) {
+                var html = '', open = null;
+                shown.forEach(function(e) {
+                    var g = e.group || null;
+                    if (g !== open && open !== null) { html += '</div></div>'; }
+                    if (g !== open && g !== null) {
+                        html += '<div class="group" data-group="' + esc(g) + '">'
+                            + '<div class="grp">' + esc(g) + '</div><div class="cols">';
+                    }
+                    open = g;
+                    html += row(e);
+                });
+                return html + (open !== null ? '</div></div>' : '');
             }
             map.on('zoomend overlayadd overlayremove layeradd layerremove', function() {
                 setTimeout(draw, 0);
