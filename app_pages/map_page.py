@@ -49,6 +49,7 @@ from app_pages.workspace_map import add_workspace, workspace_entries
 from baseline.check.run import CheckResult
 from baseline.cobuild import headline
 from baseline.maps.palette import (
+    BUILDING_COLOUR,
     GAP_COLOUR,
     GRID_COLOURS,
     KIND_COLOURS,
@@ -56,6 +57,7 @@ from baseline.maps.palette import (
     STATUS_GLYPHS,
     band_label,
 )
+from baseline.maps.plan import add_buildings
 from baseline.maps.search import Place, search
 from baseline.maps.webmap import (
     Highlight,
@@ -227,6 +229,13 @@ def _legend(
     ]
     if selected:
         entries.append(LegendEntry(f"{tr('legend_selected')}: {selected}", "#000", "line"))
+    if parts.get("buildings") is not None:
+        entries += [
+            LegendEntry(tr("legend_building_ok"), BUILDING_COLOUR, "square", parts["buildings"]),
+            LegendEntry(
+                tr("legend_building_fail"), STATUS_COLOURS["fail"], "square", parts["buildings"]
+            ),
+        ]
     if road is not None:
         entries.append(LegendEntry(tr("legend_road", road=road.key), ROAD_COLOUR, "line"))
     entries += workspace_entries(parts)
@@ -376,6 +385,9 @@ def _projects(
             colour="#000000",
             fill_opacity=0.0,
             weight=5,
+        )
+        parts["buildings"] = add_buildings(
+            fmap, sample_result(lang()), basemap=base, lang=lang(), only=selected
         )
         site = shown(projects[projects["project_id"] == selected])
         w, s, e, n = site.total_bounds

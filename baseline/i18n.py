@@ -306,6 +306,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "layer_buildings": {"zh": "单体建筑（不通过者为红色）", "en": "Buildings (failing in red)"},
     "building_failing": {"zh": "有不通过的规则", "en": "a rule fails"},
     "building_ok": {"zh": "无不通过的规则", "en": "no rule fails"},
+    "legend_building_ok": {"zh": "单体建筑", "en": "Building"},
+    "legend_building_fail": {"zh": "单体建筑：有不通过的规则", "en": "Building: a rule fails"},
     "layer_recs": {"zh": "共建建议", "en": "Co-build recommendations"},
     "legend": {"zh": "图例", "en": "Legend"},
     "upload": {"zh": "上传方案文件", "en": "Upload a site plan"},

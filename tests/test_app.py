@@ -61,8 +61,12 @@ def test_map_page_headline_map_and_findings(app):
     assert "None" not in set(table["实测值"]) and "nan" not in set(table["实测值"])
     verdict = app.error[0].value
     assert verdict.startswith("**结论：不通过**") and "室内分布系统数量0" in verdict
+    assert "- 楼号 T2：" in verdict  # the failing building named
     # the map zooms to the chosen project and rings it; the address keeps it
     script = folium_script(app)
+    # its two buildings drawn, the failing T2 in the fail colour, and both in the legend
+    assert len(re.findall(r'building_id\W+T[12]\W', script)) == 2
+    assert json.dumps("单体建筑：有不通过的规则")[1:-1] in json.loads(script)["script"]
     assert "fitBounds" in script and "maxZoom: 16" in script
     assert app.query_params["project"] == "PD-B03"
 
