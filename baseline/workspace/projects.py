@@ -25,10 +25,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from baseline.check.run import CheckResult, check
-from baseline.errors import BaselineError
+from baseline.errors import BaselineError, Text
 from baseline.io.siteplan import SitePlan, read_siteplan, siteplan_from_frames
 from baseline.standard.catalogue import Standard, load_standard
-from baseline.workspace.access import Act, acting, deny, require, why_not
+from baseline.workspace.access import Act, acting, deny, refusal, require
 from baseline.workspace.accounts import organisation_id
 from baseline.workspace.actor import Actor
 from baseline.workspace.optimistic import update_versioned
@@ -81,7 +81,8 @@ def _only_project(plan: SitePlan, project_id: str) -> SitePlan:
     if not mine.any():
         found = ", ".join(sorted(plan.projects["project_id"].astype(str))[:10])
         msg = f"{plan.source or 'the plan'}: no project {project_id!r} in it (it has {found})"
-        raise BaselineError(msg)
+        zh = f"{plan.source or '方案'}：其中没有项目 {project_id!r}（现有 {found}）"
+        raise BaselineError(msg, zh=zh)
     fit = plan.fittings["project_id"].astype(str) == project_id
     bld = plan.buildings["project_id"].astype(str) == project_id
     return SitePlan(
@@ -170,7 +171,9 @@ def register_project(
         org_id = organisation_id(act.con, org, "owner") if org else actor.org_id
         act.need_party({org_id})
         if _project_row(act.con, project_id) is not None:
-            act.refuse(f"project {project_id} is registered already")
+            act.refuse(
+                Text(f"project {project_id} is registered already", f"项目 {project_id} 已登记")
+            )
         return int(_insert_project(act.con, one, project_id, org_id).id)
 
 
@@ -207,7 +210,8 @@ def _need_project(act: Act, project_id: str) -> Any:
     row = _project_row(act.con, project_id)
     if row is None:
         msg = f"no project {project_id!r} in the workspace; check the id (baseline workspace info)"
-        raise BaselineError(msg)
+        zh = f"工作区中没有项目 {project_id!r}；请核对编号（baseline workspace info）"
+        raise BaselineError(msg, zh=zh)
     act.need_party({int(row.org_id)})
     return row
 
@@ -216,21 +220,28 @@ def _need_project(act: Act, project_id: str) -> Any:
 # Submitting
 
 
-def _stage_problem(row: Any, stage: str) -> str:
-    """Why ``stage`` may not be submitted for the project now, or ""."""
+def _stage_problem(row: Any, stage: str) -> Text | None:
+    """Why ``stage`` may not be submitted for the project now, or None."""
+    pid = row.project_id
     if row.status == "signed_off":
-        return f"project {row.project_id} is signed off at acceptance: nothing more to submit"
+        return Text(
+            f"project {pid} is signed off at acceptance: nothing more to submit",
+            f"项目 {pid} 已在竣工验收阶段审批通过：无需再报审",
+        )
     if stage != row.stage:
-        return (
-            f"project {row.project_id} is at stage {row.stage}; submit {row.stage} "
-            f"(a project moves to the next stage only when a planner signs it off)"
+        return Text(
+            f"project {pid} is at stage {row.stage}; submit {row.stage} "
+            f"(a project moves to the next stage only when a planner signs it off)",
+            f"项目 {pid} 处于 {row.stage} 阶段；请报审 {row.stage}"
+            "（只有规划审批人员审批通过后，项目才进入下一阶段）",
         )
     if row.status == "submitted":
-        return (
-            f"project {row.project_id} has a {stage} submission awaiting a planner's decision; "
-            "wait for it to be signed off or returned"
+        return Text(
+            f"project {pid} has a {stage} submission awaiting a planner's decision; "
+            "wait for it to be signed off or returned",
+            f"项目 {pid} 有一份 {stage} 阶段的报审正等待规划审批人员决定；请等待审批通过或退回",
         )
-    return ""
+    return None
 
 
 def _store_submission(
@@ -311,7 +322,7 @@ def submit(
     """
     if stage not in STAGES:
         msg = f"unknown stage {stage!r}; give one of {', '.join(STAGES)}"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"未知阶段 {stage!r}；请从 {', '.join(STAGES)} 中选择")
     _precheck(engine, actor, project_id, stage)
     std = std or load_standard()
     one = _only_project(_load_plan(plan, std), project_id)
@@ -350,7 +361,7 @@ def _precheck(engine: Engine, actor: Actor, project_id: str, stage: str) -> None
         row = _project_row(con, project_id)
     if row is None:
         return
-    if why := why_not(actor, "submit", {int(row.org_id)}):
+    if why := refusal(actor, "submit", {int(row.org_id)}):
         deny(engine, actor, "submit", "project", project_id, why)
     if why := _stage_problem(row, stage):
         deny(engine, actor, "submit", "project", project_id, why, name_who_may=False)
@@ -364,19 +375,22 @@ def _submission_row(con: Connection, submission_id: int) -> Any:
     row = con.execute(sa.select(submissions).where(submissions.c.id == submission_id)).first()
     if row is None:
         msg = f"no submission {submission_id} in the workspace; check the id"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"工作区中没有报审 {submission_id}；请核对编号")
     return row
 
 
-def _decision_problem(con: Connection, sub: Any, project: Any) -> str:
+def _decision_problem(con: Connection, sub: Any, project: Any) -> Text | None:
     if con.execute(sa.select(decisions.c.id).where(decisions.c.submission_id == sub.id)).first():
-        return f"submission {sub.id} has been decided already"
+        return Text(f"submission {sub.id} has been decided already", f"报审 {sub.id} 已有审批决定")
     latest = con.execute(
         sa.select(sa.func.max(submissions.c.id)).where(submissions.c.project_pk == project.id)
     ).scalar()
     if latest != sub.id or project.status != "submitted" or project.stage != sub.stage:
-        return f"submission {sub.id} is not the one awaiting a decision for {project.project_id}"
-    return ""
+        return Text(
+            f"submission {sub.id} is not the one awaiting a decision for {project.project_id}",
+            f"报审 {sub.id} 不是项目 {project.project_id} 当前等待审批的那一份",
+        )
+    return None
 
 
 def _next(stage: str) -> tuple[str, str]:
@@ -407,7 +421,9 @@ def decide(
     """
     if decision not in DECISIONS:
         msg = f"{decision!r} is not a decision; give one of {', '.join(DECISIONS)}"
-        raise BaselineError(msg)
+        raise BaselineError(
+            msg, zh=f"{decision!r} 不是审批决定；请从 {', '.join(DECISIONS)} 中选择"
+        )
     with acting(engine, actor, "decide", "submission", submission_id) as act:
         sub = _submission_row(act.con, submission_id)
         project = act.con.execute(sa.select(projects).where(projects.c.id == sub.project_pk)).one()
@@ -531,18 +547,21 @@ def _parties(con: Connection, record_kind: str, record_id: int) -> set[int]:
     table = {"project": projects, "work": works}.get(record_kind)
     if table is None:
         msg = f"comments go on a project, submission or work, not {record_kind!r}"
-        raise BaselineError(msg)
+        zh = f"评论只能针对项目、报审或施工，不能针对 {record_kind!r}"
+        raise BaselineError(msg, zh=zh)
     org = con.execute(sa.select(table.c.org_id).where(table.c.id == record_id)).scalar()
     if org is None:
         msg = f"no {record_kind} with id {record_id}; check the id"
-        raise BaselineError(msg)
+        kind_zh = {"project": "项目", "work": "施工"}.get(record_kind, record_kind)
+        raise BaselineError(msg, zh=f"没有编号为 {record_id} 的{kind_zh}；请核对编号")
     return {int(org)}
 
 
 def comment(engine: Engine, actor: Actor, record_kind: str, record_id: int, body: str) -> int:
     """Comment on a project, submission or work (its parties and planners); return the id."""
     if not body.strip():
-        raise BaselineError("an empty comment; write what you want to say")
+        msg = "an empty comment; write what you want to say"
+        raise BaselineError(msg, zh="评论为空；请写下你想说的话")
     with acting(engine, actor, "comment", record_kind, record_id) as act:
         act.need_party(_parties(act.con, record_kind, record_id))
         new = act.con.execute(
