@@ -126,10 +126,10 @@ def test_sign_in_wrong_password_is_refused_then_slowed_and_never_shown(ws):
     wrong = "not-the-password-1"
     for _ in range(2):  # two failures are free
         sign_in(at, "owner_a", wrong)
-        assert "wrong password" in texts(at)
+        assert "owner_a：用户不存在或密码错误；请核对后重试" in texts(at)  # the page's language
     sign_in(at, "owner_a", PASSWORD)  # the right password, but within the delay
     shown = texts(at)
-    assert re.search(r"try again in \d+ s", shown), shown
+    assert re.search(r"登录失败次数过多；请 \d+ 秒后重试", shown), shown
     assert wrong not in shown and PASSWORD not in shown
     assert "ws_actor" not in at.session_state
 
@@ -257,7 +257,8 @@ def test_another_owners_submission_is_refused_with_the_librarys_message(ws, tmp_
     at.run()
     at.button(key="ws_submit").click().run()
     shown = texts(at)
-    assert "无权执行此操作" in shown and "not a party" in shown, shown
+    assert "无权执行此操作" in shown and "你的单位不是该记录的相关方" in shown, shown
+    assert "owner_b 无权报审方案（项目 PD-B03）" in shown and "not a party" not in shown, shown
     assert stage_of(ws) == ("planning", "open")
 
 
@@ -300,7 +301,7 @@ def test_decline_without_reason_shows_the_refusal_then_both_accept(ws, tmp_path)
     at = app_as("owner_a", "works_page", ws)
     assert "节约金额为示意估算" in " ".join(c.value for c in at.caption)
     at.button(key="ws_decline_1").click().run()
-    assert "a decline needs a reason" in texts(at)
+    assert "共建机会 1：拒绝须说明理由" in texts(at)
     at.button(key="ws_accept_1").click().run()
     at = app_as("owner_b", "works_page", ws)
     assert at.dataframe[0].value["等待"].tolist() == ["待您答复"]

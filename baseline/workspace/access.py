@@ -186,7 +186,7 @@ def _refused_zh(
     what = perm.what_zh if perm and perm.what_zh else action
     kind, _, rid = target.strip().partition(" ")
     target_zh = f"（{RECORD_KINDS_ZH.get(kind, kind)} {rid}）".replace(" ）", "）") if kind else ""
-    hint = f"；{who_may(action, 'zh')}可以执行" if name_who_may and perm else ""
+    hint = f"；{who_may(action, 'zh')}角色可以执行" if name_who_may and perm else ""
     return f"{who} 无权{what}{target_zh}：{why.zh}{hint}。未做任何更改。"
 
 
