@@ -22,6 +22,7 @@ from app_pages.common import (
     tr,
     words,
 )
+from app_pages.widget_texts import file_uploader
 from baseline import settings
 from baseline.check.run import check
 from baseline.io.formats import VECTOR_SUFFIXES
@@ -65,8 +66,8 @@ def _mapped() -> dict[str, str]:
 
 def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
     w = words()
-    upload = st.file_uploader(
-        tr("upload"), type=UPLOAD_TYPES, help=tr("upload_help"), key="plan_file"
+    upload = file_uploader(
+        st, tr("upload"), UPLOAD_TYPES, "plan_file", lang(), help=tr("upload_help")
     )
     template = settings.layers_dir / "sample_siteplan.geojson"
     st.download_button(
@@ -93,7 +94,7 @@ def _form() -> tuple[UploadedFile | None, str | None, UploadedFile | None]:
         format_func=lambda c: w(f"standard_{c}"),
     )
     override = (
-        c2.file_uploader(tr("standard_upload"), type=["yaml", "yml"], key="plan_override")
+        file_uploader(c2, tr("standard_upload"), ["yaml", "yml"], "plan_override", lang())
         if std_choice == "upload"
         else None
     )

@@ -25,6 +25,7 @@ from app_pages.common import (
     tr,
     words,
 )
+from app_pages.widget_texts import file_uploader
 from baseline.cobuild.core import REC_KINDS, summary
 from baseline.io.formats import VECTOR_SUFFIXES, read_layer
 from baseline.maps.aggregate import COUNT_COLOURS, WORKS_LIMIT, band_labels, works_grid
@@ -119,10 +120,12 @@ def _works_json(name: str, data: bytes, base: str) -> tuple[str, int, float]:
 def _works_upload() -> tuple[str, int, float] | None:
     """The works layer the user uploads (optional), ready for the map."""
     with st.expander(tr("works_layer")):
-        upload = st.file_uploader(
+        upload = file_uploader(
+            st,
             tr("works_upload"),
-            type=[suffix.lstrip(".") for suffix in VECTOR_SUFFIXES],
-            key="cb_works",
+            [suffix.lstrip(".") for suffix in VECTOR_SUFFIXES],
+            "cb_works",
+            lang(),
             help=tr("works_upload_help", limit=WORKS_LIMIT),
         )
     if upload is None:

@@ -15,16 +15,17 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from app_pages.widget_texts import status_css
 from baseline import settings
 from baseline.check.run import CheckResult
 from baseline.cobuild import recommend
 from baseline.coverage import CoverageResult, GapsRun, tech_params
 from baseline.coverage.sample import CoverageFigure, coverage_figure
 from baseline.demo import pudong_gaps, sample_check
-from baseline.errors import BaselineError, CRSError
+from baseline.errors import BaselineError
 from baseline.i18n import column_label, t
 from baseline.io import bundled as bdata
-from baseline.io.crs import CRS_HELP
+from baseline.io.crs import CRS_HELP, CRS_HELP_ZH
 from baseline.maps.tiles import TilePackage, unpack_package
 from baseline.maps.webmap import (
     TileSource,
@@ -114,16 +115,25 @@ def new_map(center: tuple[float, float], zoom: int) -> folium.Map:
     )
 
 
+def error_text(exc: BaselineError) -> str:
+    """The error's message in the page's language, then its headline in brackets.
+
+    The command line's ``--crs`` advice becomes the page's: choose the CRS above.
+    """
+    text = exc.message(lang())
+    for help_text in (CRS_HELP, CRS_HELP_ZH):
+        text = text.replace(help_text, tr("crs_hint"))
+    return f"{text}\n\n({tr(exc.key)})"
+
+
 def guarded(func: Callable[[], T]) -> T | None:
     """Run ``func``; show a reader's message for bad input, never a traceback."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return func()
-    except CRSError as exc:
-        st.error(str(exc).replace(CRS_HELP, tr("crs_hint")) + f"\n\n({tr(exc.key)})")
     except BaselineError as exc:
-        st.error(f"{exc}\n\n({tr(exc.key)})")
+        st.error(error_text(exc))
     except Exception:
         log.exception("unexpected error in the app")
         st.error(tr("unexpected"))
@@ -405,6 +415,12 @@ _LANG_SCRIPT = """<script>
 
 
 def page_language(language: str) -> None:
-    """Set ``<html lang>`` of the page to the chosen language (``zh-CN`` or ``en``)."""
+    """Set ``<html lang>`` of the page to the chosen language (``zh-CN`` or ``en``).
+
+    On a Chinese page the status widget's Stop button reads Chinese too (see
+    :mod:`app_pages.widget_texts`).
+    """
     code = "zh-CN" if language == "zh" else "en"
     st.html(_LANG_SCRIPT.format(code=code), unsafe_allow_javascript=True)
+    if language != "en":
+        st.html(status_css(language))

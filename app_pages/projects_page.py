@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app_pages.common import guarded, lang, standard, tr, words
+from app_pages.widget_texts import file_uploader
 from app_pages.workspace_common import (
     act,
     act_later,
@@ -126,9 +127,8 @@ def _submit_form(db: Engine, who: Actor) -> None:
     """Owners: upload a site plan, pick its project, submit it at the project's stage."""
     with st.container(border=True):
         st.markdown(f"**{tr('ws_submit_plan')}**")
-        upload = st.file_uploader(
-            tr("upload"), type=[s.lstrip(".") for s in VECTOR_SUFFIXES], key="ws_plan"
-        )
+        types = [s.lstrip(".") for s in VECTOR_SUFFIXES]
+        upload = file_uploader(st, tr("upload"), types, "ws_plan", lang())
         if upload is None:
             return
         with tempfile.TemporaryDirectory(prefix="baseline-ws-") as tmp:

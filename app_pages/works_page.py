@@ -18,6 +18,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from app_pages.common import guarded, lang, tr
+from app_pages.widget_texts import file_uploader
 from app_pages.workspace_common import act_later, engine, flash, labelled, may, require_actor
 from baseline.i18n import in_language
 from baseline.io.formats import VECTOR_SUFFIXES
@@ -55,7 +56,7 @@ def _register(db: Engine, who: Actor) -> None:
     with st.container(border=True):
         st.markdown(f"**{tr('ws_register_works')}**")
         types = [s.lstrip(".") for s in VECTOR_SUFFIXES]
-        upload = st.file_uploader(tr("ws_works_file"), type=types, key="ws_works")
+        upload = file_uploader(st, tr("ws_works_file"), types, "ws_works", lang())
         if upload is None or not st.button(tr("ws_save_works"), type="primary", key="ws_save"):
             return
         with tempfile.TemporaryDirectory(prefix="baseline-ws-") as tmp:

@@ -20,7 +20,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app_pages.common import guarded, tr
+from app_pages.common import error_text, guarded, tr
 from baseline.errors import BaselineError
 from baseline.workspace.access import why_not
 from baseline.workspace.accounts import actor_for_oidc, authenticate
@@ -164,7 +164,7 @@ def act_later(func: Callable[[], object], done: str) -> None:
     try:
         func()
     except BaselineError as exc:
-        st.session_state["ws_refusal"] = f"{exc}\n\n({tr(exc.key)})"
+        st.session_state["ws_refusal"] = error_text(exc)
     else:
         st.session_state["ws_flash"] = done
 

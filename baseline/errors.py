@@ -1,20 +1,69 @@
 """Exceptions raised by ICT Baseline.
 
 Every error the library raises on bad input derives from :class:`BaselineError`, carries a
-message naming the file, the problem and the fix, and can be shown to a user as it is.
+message naming the file, the problem and the fix, in English and in Chinese, and can be shown to
+a user as it is: ``str(err)`` is the English message (logs, the command line, scripts that match
+it), ``err.message("zh")`` the Chinese one with the same facts.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple, Self
+
+
+class Text(NamedTuple):
+    """One piece of a message in both languages (a problem in a list, a likely cause)."""
+
+    en: str
+    zh: str
+
+
+def joined(items: Iterable[Text], sep: str = "; ", zh_sep: str = "；") -> Text:
+    """The pieces joined in each language (``zh_sep`` between the Chinese ones)."""
+    pieces = list(items)
+    return Text(sep.join(p.en for p in pieces), zh_sep.join(p.zh for p in pieces))
 
 
 class BaselineError(Exception):
     """Base class of every error that ICT Baseline raises on bad input.
 
+    Parameters
+    ----------
+    message
+        The English message: the file, the problem and the fix. ``str(err)`` returns it.
+    zh
+        The same message in Chinese, with the same facts (file name, values, fix).
+
+    Notes
+    -----
     ``key`` names the headline of the error in :mod:`baseline.i18n` (``err_*`` keys), shown in
-    Chinese or English above the message where the app shows it.
+    Chinese or English with the message where the app shows it. ``tests/test_errors_zh.py``
+    fails when a raise in the library gives no ``zh``.
     """
 
     key = "err_input"
+
+    def __init__(self, message: str, *, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    @classmethod
+    def of(cls, text: Text) -> Self:
+        """The error carrying ``text`` (English and Chinese)."""
+        return cls(text.en, zh=text.zh)
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``; any other gives English)."""
+        return self.zh if lang == "zh" else str(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled between dask workers: rebuild with both texts, not Exception's args only
+        return (_rebuild, (type(self), str(self), self.zh))
+
+
+def _rebuild(cls: type[BaselineError], message: str, zh: str) -> BaselineError:
+    return cls(message, zh=zh)
 
 
 class CatalogueError(BaselineError):

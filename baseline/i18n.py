@@ -399,6 +399,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "cobuild_summary": {"zh": "汇总", "en": "Summary"},
     "cobuild_recs": {"zh": "全部建议", "en": "Recommendations"},
     "download_report": {"zh": "下载 HTML", "en": "Download HTML"},
+    # Streamlit's own widget texts, shown in Chinese by app_pages/widget_texts.py
+    "st_upload": {"zh": "上传文件", "en": "Upload"},
+    "st_drop_here": {"zh": "将文件拖放到此处", "en": "Drag and drop a file here"},
+    "st_limit": {"zh": "单个文件不超过 {limit}", "en": "{limit} per file"},
+    "st_stop": {"zh": "停止", "en": "Stop"},
+    "st_stopping": {"zh": "正在停止…", "en": "Stopping..."},
     # input errors
     "err_input": {"zh": "输入有误", "en": "The input has a problem"},
     "err_catalogue": {"zh": "标准目录文件有误", "en": "The standards catalogue has problems"},

@@ -65,7 +65,7 @@ def test_map_page_headline_map_and_findings(app):
     # the map zooms to the chosen project and rings it; the address keeps it
     script = folium_script(app)
     # its two buildings drawn, the failing T2 in the fail colour, and both in the legend
-    assert len(re.findall(r'building_id\W+T[12]\W', script)) == 2
+    assert len(re.findall(r"building_id\W+T[12]\W", script)) == 2
     assert json.dumps("单体建筑：有不通过的规则")[1:-1] in json.loads(script)["script"]
     assert "fitBounds" in script and "maxZoom: 16" in script
     assert app.query_params["project"] == "PD-B03"
@@ -164,7 +164,15 @@ def test_broken_file_shows_the_readers_message(app, tmp_path):
     at.button(key="run_check").click().run()
     assert not at.exception
     errors = [e.value for e in at.error]
+    assert len(errors) == 1  # the message in the page's language (Chinese), then its headline
+    assert errors[0].startswith("broken.geojson：无法按 GeoJSON（FeatureCollection） 读取")
+    assert errors[0].endswith("(无法读取该文件)")
+    assert "could not be read" not in errors[0]
+    at.radio(key="lang_choice").set_value("English").run()
+    at.button(key="run_check").click().run()
+    errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("broken.geojson: could not be read as GeoJSON")
+    assert errors[0].endswith("(The file could not be read)")
 
 
 def test_cobuild_filter_by_kind(app):
@@ -218,7 +226,7 @@ def test_missing_crs_points_at_the_crs_selector(app, tmp_path):
     at.button(key="run_check").click().run()
     errors = [e.value for e in at.error]
     assert len(errors) == 1
-    assert errors[0].startswith("plan.csv: the file has no coordinate reference system")
+    assert errors[0].startswith("plan.csv：文件没有坐标参考系，其坐标看起来像经纬度；")
     assert "请在上方“坐标系”中选择" in errors[0] and "--crs" not in errors[0]
 
 

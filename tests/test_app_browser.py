@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -263,11 +264,12 @@ def test_three_hostile_files_show_their_message(server, chromium, tmp_path):
     sys.path.insert(0, str(ROOT / "scripts"))
     import make_hostile
 
-    wanted = {
-        "not_json.geojson": "is not JSON",
-        "zip_slip.zip": "zip slip",
-        "no_crs_degrees.csv": "has no coordinate reference system",
+    wanted = {  # the Chinese page shows the library's Chinese message (issue 18)
+        "not_json.geojson": "not_json.geojson：不是 JSON 文件（开头为",
+        "zip_slip.zip": "指向压缩包以外（zip slip 路径穿越），已拒绝",
+        "no_crs_degrees.csv": "no_crs_degrees.csv：文件没有坐标参考系，其坐标看起来像经纬度",
     }
+    english = ("is not JSON", "zip slip); refused", "has no coordinate reference system")
     files = {name: data for name, data, *_ in make_hostile.cases() if name in wanted}
     page, requests, _ = _open(chromium, server, "/check")
     for name, expected in wanted.items():
@@ -282,9 +284,78 @@ def test_three_hostile_files_show_their_message(server, chromium, tmp_path):
         except Exception:
             page.screenshot(path=str(SHOTS / "hostile-fail.png"))
             raise
-        assert expected in alert.first.inner_text()
+        text = alert.first.inner_text()
+        headlines = ("(无法读取该文件)", "(文件不安全，已拒绝)", "(坐标系有误)")
+        assert expected in text and any(h in text for h in headlines), text
+        assert not any(e in text for e in english), text
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "Traceback" not in page.content()
     page.screenshot(path=str(SHOTS / "hostile.png"))
     assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.close()
+
+
+def _after(page, selector: str) -> str:
+    """The ``::after`` content the browser draws for the first element matching ``selector``."""
+    return page.locator(selector).first.evaluate(
+        "e => getComputedStyle(e, '::after').getPropertyValue('content')"
+    )
+
+
+UPLOAD_LABEL = (
+    '.st-key-plan_file [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]'
+)
+LIMIT_LINE = '.st-key-plan_file [data-testid="stFileUploaderDropzoneInstructions"] > div'
+
+
+def test_uploader_reads_chinese_on_the_chinese_page(server, chromium):
+    page, requests, _ = _open(chromium, server, "/check")
+    zone = page.locator('.st-key-plan_file [data-testid="stFileUploaderDropzone"]')
+    zone.wait_for(timeout=60000)
+    page.wait_for_timeout(500)
+    # Streamlit's English text nodes are hidden; the Chinese is drawn in their place
+    for english in ("Upload", "per file", "Drag and drop", "Browse files"):
+        shown = page.get_by_text(re.compile(english))  # case-sensitive: the icon is "upload"
+        assert all(not shown.nth(i).is_visible() for i in range(shown.count())), english
+    assert _after(page, UPLOAD_LABEL) == '"上传文件"'
+    limit = _after(page, LIMIT_LINE)
+    assert limit.startswith('"单个文件不超过 200MB • GEOJSON, JSON, GPKG') and "DXF" in limit
+    button = page.locator('.st-key-plan_file [data-testid="stBaseButton-secondary"]')
+    label = page.locator(UPLOAD_LABEL).first.bounding_box()
+    assert label["width"] > 20 and button.bounding_box()["width"] > label["width"]
+    zone.screenshot(path=str(SHOTS / "check-uploader-zh.png"))
+    page.locator(".st-key-plan_file").screenshot(path=str(SHOTS / "check-uploader-zh-widget.png"))
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Check a site plan").first.wait_for(timeout=30000)
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Upload", exact=True).first.is_visible()
+    assert _after(page, UPLOAD_LABEL) in ("none", "normal")
+    zone.screenshot(path=str(SHOTS / "check-uploader-en.png"))
+    page.close()
+
+
+def test_no_english_status_while_the_check_runs(server, chromium, tmp_path):
+    """Streamlit's status widget ("Running...", "Stop") never shows English on a Chinese page.
+
+    In this app (Streamlit 1.67, ``toolbarMode = "minimal"``) the top bar stays empty while a
+    page runs; should the widget be drawn, its Stop button reads 停止 (widget_texts.status_css).
+    """
+    page, _, _ = _open(chromium, server, "/check")
+    path = big_plan(tmp_path)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        str(path)
+    )
+    _idle_with(page, path.name)
+    page.get_by_role("button", name="开始检查").click()
+    status = '[data-testid="stStatusWidget"]'
+    drawn = []
+    for _ in range(40):  # the four seconds of the check, every 100 ms
+        page.wait_for_timeout(100)
+        for english in ("Stop", "Stopping...", "Running..."):
+            assert not page.get_by_text(english, exact=True).first.is_visible(), english
+        if page.locator(f"{status} button").count():
+            drawn.append(_after(page, f"{status} button"))
+    assert set(drawn) <= {'"停止"', '"正在停止…"'}, drawn
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=120000)
     page.close()

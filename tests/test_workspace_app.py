@@ -132,10 +132,10 @@ def test_sign_in_wrong_password_is_refused_then_slowed_and_never_shown(ws):
     wrong = "not-the-password-1"
     for _ in range(2):  # two failures are free
         sign_in(at, "owner_a", wrong)
-        assert "wrong password" in texts(at)
+        assert "owner_a：用户不存在或密码错误；请核对后重试" in texts(at)  # the page's language
     sign_in(at, "owner_a", PASSWORD)  # the right password, but within the delay
     shown = texts(at)
-    assert re.search(r"try again in \d+ s", shown), shown
+    assert re.search(r"登录失败次数过多；请 \d+ 秒后重试", shown), shown
     assert wrong not in shown and PASSWORD not in shown
     assert "ws_actor" not in at.session_state
 
@@ -261,7 +261,8 @@ def test_another_owners_submission_is_refused_with_the_librarys_message(ws, tmp_
     at.run()
     at.button(key="ws_submit").click().run()
     shown = texts(at)
-    assert "无权执行此操作" in shown and "not a party" in shown, shown
+    assert "无权执行此操作" in shown and "你的单位不是该记录的相关方" in shown, shown
+    assert "owner_b 无权报审方案（项目 PD-B03）" in shown and "not a party" not in shown, shown
     assert stage_of(ws) == ("planning", "open")
 
 
@@ -304,7 +305,7 @@ def test_decline_without_reason_shows_the_refusal_then_both_accept(ws, tmp_path)
     at = app_as("owner_a", "works_page", ws)
     assert "节约金额为示意估算" in " ".join(c.value for c in at.caption)
     at.button(key="ws_decline_1").click().run()
-    assert "a decline needs a reason" in texts(at)
+    assert "共建机会 1：拒绝须说明理由" in texts(at)
     at.button(key="ws_accept_1").click().run()
     at = app_as("owner_b", "works_page", ws)
     assert at.dataframe[0].value["等待"].tolist() == ["待您答复"]
@@ -477,7 +478,7 @@ def test_projects_are_registered_on_the_projects_page(ws, language):
     at.text_input(key="ws_reg_id").input("PD-X01")
     at.text_input(key="ws_reg_org").input("张江高科")
     press(at, t("ws_register", language))
-    assert "PD-X01 is registered already" in texts(at)
+    assert {"zh": "项目 PD-X01 已登记", "en": "PD-X01 is registered already"}[language] in texts(at)
     assert owner_of(ws, "PD-X01") == "浦东电力"
     # an owner registers for its own organisation only (no organisation to name)
     at = app_in("owner_b", "projects_page", ws, language)
@@ -531,8 +532,10 @@ def test_planners_add_users_on_the_account_page(ws, language):
     assert (new.role, new.org_kind) == ("operator", "operator")
     assert at.dataframe[0].value.iloc[:, 0].tolist()[-1] == "li_wei"
     # refusals of the library are messages: a short password, a name taken
-    for name, password, problem in (("wu", "short", "the password is too short"),
-                                    ("owner_a", "long-enough-1", "exists already")):  # fmt: skip
+    problems = {"zh": ("密码太短", "的用户已存在"),
+                "en": ("the password is too short", "exists already")}[language]  # fmt: skip
+    for name, password, problem in (("wu", "short", problems[0]),
+                                    ("owner_a", "long-enough-1", problems[1])):  # fmt: skip
         at.text_input(key="ws_new_name").input(name)
         at.text_input(key="ws_new_org").input("中国联通浦东")
         at.selectbox(key="ws_new_org_kind").set_value("operator")
@@ -567,7 +570,9 @@ def test_operators_register_sites_on_the_works_page(ws, tmp_path, language):
     at.run()
     at.button(key="ws_save_sites").click().run()
     assert not at.exception, at.exception
-    assert "open_to_all is empty or not a yes/no for site(s) S2" in texts(at)
+    bad_site = {"zh": "站址 S2 的 open_to_all 为空或不是是/否",
+                "en": "open_to_all is empty or not a yes/no for site(s) S2"}  # fmt: skip
+    assert bad_site[language] in texts(at)
     assert count(ws, "sites") == 0
     at.file_uploader(key="ws_sites").set_value((good.name, good.read_bytes(), "application/json"))
     at.run()

@@ -360,7 +360,7 @@ def at_stage(std: Standard, stage: str | None) -> Standard:
         return std
     if stage not in STAGES:
         msg = f"unknown stage {stage!r}; give one of {', '.join(STAGES)}"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"未知阶段 {stage!r}；请从 {', '.join(STAGES)} 中选择")
     categories = {
         cid: replace(cat, rules=tuple(r for r in cat.rules if std.rules[r].applies_at(stage)))
         for cid, cat in std.categories.items()

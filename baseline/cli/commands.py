@@ -175,7 +175,12 @@ def _open(
             f"{crs}; a folder from `baseline ingest` is already in its recorded CRS: drop "
             f"{option}, or ingest the source again with the right --crs"
         )
-        raise CRSError(msg)
+        zh = (
+            f"{path}：分块文件夹记录的坐标参考系为 {layer.crs}，但 {option} 给出的是 {crs}；"
+            f"由 `baseline ingest` 生成的文件夹已处于其记录的坐标参考系：请去掉 {option}，"
+            "或用正确的 --crs 重新导入源数据"
+        )
+        raise CRSError(msg, zh=zh)
     return layer
 
 
@@ -237,7 +242,8 @@ def standards(
     if category:
         if category not in std.categories:
             msg = f"'{category}' is not a category, must be one of {', '.join(std.categories)}"
-            raise BaselineError(msg)
+            zh = f"“{category}”不是类别，须为以下之一：{', '.join(std.categories)}"
+            raise BaselineError(msg, zh=zh)
         table = table[table["category"] == category]
     click.echo(
         f"{std.title.get(lang, std.id)}  ({std.id} {std.version}, sha256 {std.short_hash()})"
@@ -310,7 +316,7 @@ def _assets(
         if "asset_type" not in layer.columns:
             kinds = ", ".join(std.asset_types)
             msg = f"{f.name}: an assets layer needs a column 'asset_type' ({kinds})"
-            raise BaselineError(msg)
+            raise BaselineError(msg, zh=f"{f.name}：设施图层需要“asset_type”列（{kinds}）")
         if isinstance(layer, gpd.GeoDataFrame):
             layer = asset_types(layer, std, where=f.name)
         sources.append(layer)
@@ -586,7 +592,8 @@ def _operator_views(
     if out is None:
         return None
     if not isinstance(sites, gpd.GeoDataFrame):
-        raise BaselineError("--operators reads the sites in memory: pass a file, not a folder")
+        msg = "--operators reads the sites in memory: pass a file, not a folder"
+        raise BaselineError(msg, zh="--operators 在内存中读取站点：请传入文件，而不是文件夹")
     return operator_views(sites, area, std.coverage, tech=tech, area_classes=classes)
 
 
@@ -695,7 +702,8 @@ def calibrate_cmd(
     overall and per distance band. Nothing is written when the input is refused.
     """
     if out.exists() and not force:
-        raise BaselineError(f"{out}: exists; pass --force to replace it")
+        msg = f"{out}: exists; pass --force to replace it"
+        raise BaselineError(msg, zh=f"{out}：已存在；请加 --force 替换")
     std = _standard(standards)
     samples = read_layer(measurements, crs=crs)
     cal = fit_calibration(samples, read_layer(sites), std.coverage, tech, source=measurements.name)
@@ -882,7 +890,8 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         msg = f"--out {out_dir}: cannot create the folder ({exc.strerror}); choose another"
-        raise OutputError(msg) from None
+        zh = f"--out {out_dir}：无法创建该文件夹（{exc.strerror}）；请换一个"
+        raise OutputError(msg, zh=zh) from None
     names = ("findings.csv", "report.html", "gaps.geojson", "cobuild.geojson", "cobuild.csv")
     _check_outputs({name: out_dir / name for name in names}, [], force)
     for line in run_demo(out_dir, lang=lang, force=force):

@@ -134,7 +134,7 @@ def opportunities(
         return
     if out is None or user is None:
         msg = "give --out FILE and --user NAME to write the opportunities"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh="请给出 --out FILE 和 --user NAME 以写出共建机会")
     _outputs(out, force, OPPORTUNITY_FORMATS)
     engine, actor = sign_in(db, user)
     require(engine, actor, "read", "opportunity")

@@ -109,7 +109,8 @@ def _new_password(password_file: Path | None, name: str) -> str:
         return password_file.read_text(encoding="utf-8").strip()
     except OSError as exc:
         msg = f"{password_file}: cannot read the password file ({exc.strerror}); check the path"
-        raise BaselineError(msg) from None
+        zh = f"{password_file}：无法读取密码文件（{exc.strerror}）；请检查路径"
+        raise BaselineError(msg, zh=zh) from None
 
 
 @users_group.command("add")

@@ -131,7 +131,11 @@ def require_works_columns(columns: Sequence, cols: WorksColumns, where: str = ""
             f"{where}works layer lacks column(s) {', '.join(missing)}; map yours with --id-col, "
             f"--start-col, --end-col, --owner-col. Columns found: {found}"
         )
-        raise SchemaError(msg)
+        zh = (
+            f"{where}施工图层缺少列 {', '.join(missing)}；请用 --id-col、--start-col、--end-col、"
+            f"--owner-col 映射你的列。现有列：{found}"
+        )
+        raise SchemaError(msg, zh=zh)
 
 
 def _dates(values: Any) -> pd.Series:

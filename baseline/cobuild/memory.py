@@ -80,7 +80,8 @@ def read_previous(path: Path) -> pd.DataFrame:
             frame = pd.DataFrame(gpd.read_file(path))
     except (OSError, ValueError, KeyError) as exc:
         msg = f"{path.name}: --since needs a previous output of `baseline cobuild` ({exc})"
-        raise SchemaError(msg) from None
+        zh = f"{path.name}：--since 需要 `baseline cobuild` 以前的输出文件（{exc}）"
+        raise SchemaError(msg, zh=zh) from None
     missing = [c for c in NEEDED if c not in frame.columns]
     if missing:
         msg = (
@@ -88,14 +89,19 @@ def read_previous(path: Path) -> pd.DataFrame:
             "to --since a file written by `baseline cobuild --out` (CSV, XLSX, GeoJSON, GPKG or "
             "Parquet)"
         )
-        raise SchemaError(msg)
+        zh = (
+            f"{path.name}：不是以前的共建输出：缺少 {', '.join(missing)}；请给 --since 传入由 "
+            "`baseline cobuild --out` 写出的文件（CSV、XLSX、GeoJSON、GPKG 或 Parquet）"
+        )
+        raise SchemaError(msg, zh=zh)
     blank = frame["rec_id"].astype(str).str.strip().isin(["", "nan"])
     if blank.any():
         rows = ", ".join(str(k + 2) for k in frame.index[blank][:8])
         msg = (
             f"{path.name}: rows {rows} have no rec_id; pass to --since an unedited previous output"
         )
-        raise SchemaError(msg)
+        zh = f"{path.name}：第 {rows} 行没有 rec_id；请给 --since 传入未经编辑的以前输出"
+        raise SchemaError(msg, zh=zh)
     return frame
 
 

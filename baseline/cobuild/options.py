@@ -109,7 +109,8 @@ def _numbers(table: pd.DataFrame, column: str, path: Path) -> pd.Series:
         msg = (
             f"{path.name}: {column} must be numbers >= 0 (line(s) {rows}); fix or empty those rows"
         )
-        raise SchemaError(msg)
+        zh = f"{path.name}：{column} 须为 >= 0 的数值（文件第 {rows} 行）；请修正或清空这些行"
+        raise SchemaError(msg, zh=zh)
     return values
 
 
@@ -126,13 +127,17 @@ def read_owner_buffers(path: Path) -> tuple[dict[str, float], dict[str, tuple[in
         table = pd.read_csv(path)
     except (OSError, ValueError) as exc:
         msg = f"{path.name}: could not be read as CSV ({exc})"
-        raise SchemaError(msg) from None
+        raise SchemaError(msg, zh=f"{path.name}：无法按 CSV 读取（{exc}）") from None
     if not {"owner", "buffer_m"} <= set(table.columns):
         msg = (
             f"{path.name}: owner buffers need columns owner and buffer_m "
             "(and optionally days_before, days_after)"
         )
-        raise SchemaError(msg)
+        zh = (
+            f"{path.name}：各单位缓冲距离需要 owner 和 buffer_m 两列"
+            "（可选 days_before、days_after）"
+        )
+        raise SchemaError(msg, zh=zh)
     owners = table["owner"].astype(str)
     metres = dict(zip(owners, _numbers(table, "buffer_m", path).astype(float), strict=True))
     if not {"days_before", "days_after"} & set(table.columns):

@@ -19,7 +19,7 @@ import shapely
 
 from baseline.cobuild import memory
 from baseline.cobuild import zones as zones_mod
-from baseline.errors import SchemaError
+from baseline.errors import SchemaError, Text, joined
 from baseline.i18n import t
 from baseline.standard.params import CobuildParams
 
@@ -27,6 +27,10 @@ ID_COLUMNS = ("road_id", "name", "project_id")
 FIX = (
     "give each road protected_until (a date), or completed_date (a date) and kind (new or "
     "major_repair)"
+)
+FIX_ZH = (
+    "请为每条道路给出 protected_until（日期），或 completed_date（日期）和 kind"
+    "（new 新建 或 major_repair 大修）"
 )
 
 
@@ -67,18 +71,28 @@ def read_protected(frame: gpd.GeoDataFrame, cob: CobuildParams, label: str) -> g
     """
     if "protected_until" not in frame and not {"completed_date", "kind"} <= set(frame.columns):
         found = ", ".join(map(str, frame.columns))
-        raise SchemaError(f"{label}: a protected-road file needs dates: {FIX}. Columns: {found}")
+        msg = f"{label}: a protected-road file needs dates: {FIX}. Columns: {found}"
+        zh = f"{label}：保护期道路文件需要日期：{FIX_ZH}。现有列：{found}"
+        raise SchemaError(msg, zh=zh)
     ids = _ids(frame)
     until, completed, kind = _until(frame, cob)
     bad_kind = until.isna() & completed.notna() & ~kind.isin(list(cob.protected_years))
     undated = until.isna() & ~bad_kind
-    problems = []
+    problems: list[Text] = []
     if undated.any():
-        problems.append(f"road(s) {_rows(undated, ids)} have no date")
+        rows = _rows(undated, ids)
+        problems.append(Text(f"road(s) {rows} have no date", f"道路 {rows} 没有日期"))
     if bad_kind.any():
-        problems.append(f"road(s) {_rows(bad_kind, ids)} have a kind other than new, major_repair")
+        rows = _rows(bad_kind, ids)
+        problems.append(
+            Text(
+                f"road(s) {rows} have a kind other than new, major_repair",
+                f"道路 {rows} 的 kind 不是 new 或 major_repair",
+            )
+        )
     if problems:
-        raise SchemaError(f"{label}: {'; '.join(problems)}: {FIX}")
+        both = joined(problems)
+        raise SchemaError(f"{label}: {both.en}: {FIX}", zh=f"{label}：{both.zh}：{FIX_ZH}")
     return gpd.GeoDataFrame(
         {"road_id": ids.to_numpy(), "kind": kind.to_numpy(), "completed": completed.to_numpy()},
         geometry=frame.geometry.to_numpy(),

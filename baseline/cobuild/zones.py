@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from baseline.errors import SchemaError
+from baseline.errors import SchemaError, Text, joined
 
 _LINES = (1, 5)  # shapely type ids of LineString, MultiLineString
 _POLYGONS = (3, 6)
@@ -86,23 +86,34 @@ def check_values(frame: pd.DataFrame, ids: pd.Series, utilities: Sequence[str], 
     SchemaError
         Naming the file, the rows and the fix.
     """
-    problems = []
+    problems: list[Text] = []
     if "utility" in frame:
         given = frame["utility"].astype("string").str.strip().fillna("")
         unknown = (given != "") & ~given.isin(list(utilities))
         if unknown.any():
             values = ", ".join(sorted(set(given[unknown])))
+            rows = _rows(unknown, ids)
             problems.append(
-                f"unknown utility {values} in {_rows(unknown, ids)}: use one of "
-                f"{', '.join(utilities)} (or add it to the catalogue's cobuild.utilities)"
+                Text(
+                    f"unknown utility {values} in {rows}: use one of {', '.join(utilities)} "
+                    "(or add it to the catalogue's cobuild.utilities)",
+                    f"{rows} 中的管线类别 {values} 未知：请用 {', '.join(utilities)} 之一"
+                    "（或将其加入标准目录的 cobuild.utilities）",
+                )
             )
     if "width_m" in frame:
         width = pd.to_numeric(frame["width_m"], errors="coerce")
         bad = width < 0
         if bad.any():
+            rows = _rows(bad, ids)
             problems.append(
-                f"negative width_m in {_rows(bad, ids)}: give the works zone's width in metres "
-                "(>= 0), or leave it empty for the utility's default"
+                Text(
+                    f"negative width_m in {rows}: give the works zone's width in metres "
+                    "(>= 0), or leave it empty for the utility's default",
+                    f"{rows} 中的 width_m 为负值：请以米为单位给出施工区宽度（>= 0），"
+                    "或留空以采用该管线类别的默认值",
+                )
             )
     if problems:
-        raise SchemaError(f"{label}: " + "; ".join(problems))
+        both = joined(problems)
+        raise SchemaError(f"{label}: {both.en}", zh=f"{label}：{both.zh}")

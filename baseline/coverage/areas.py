@@ -52,7 +52,7 @@ def check_area_classes(
     known = ", ".join(coverage.area_classes)
     if "area_class" not in layer:
         msg = f"{source}: an area-class layer needs a column 'area_class' ({known})"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"{source}：区域类别图层需要“area_class”列（{known}）")
     values = layer["area_class"].astype(str).to_numpy()
     bad = np.flatnonzero(~np.isin(values, list(coverage.area_classes)))
     if len(bad):
@@ -62,7 +62,11 @@ def check_area_classes(
             f"{source}: row(s) {rows} (counted from 1) have area_class {shown}; use one of "
             f"{known}, or add the class to coverage.area_classes with its rsrp_dbm"
         )
-        raise BaselineError(msg)
+        zh = (
+            f"{source}：第 {rows} 行（从 1 计）的 area_class 为 {shown}；请用 {known} 之一，"
+            "或把该类别连同其 rsrp_dbm 加入 coverage.area_classes"
+        )
+        raise BaselineError(msg, zh=zh)
     return layer[["area_class", layer.geometry.name]]
 
 

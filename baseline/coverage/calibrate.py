@@ -125,6 +125,11 @@ def _rows(rows: np.ndarray) -> str:
     return shown + (f" and {len(rows) - _SHOWN_ROWS} more" if len(rows) > _SHOWN_ROWS else "")
 
 
+def _rows_zh(rows: np.ndarray) -> str:
+    shown = "、".join(str(int(r) + 1) for r in rows[:_SHOWN_ROWS])
+    return shown + (f" 等（另有 {len(rows) - _SHOWN_ROWS} 行）" if len(rows) > _SHOWN_ROWS else "")
+
+
 def measured_rsrp(measurements: pd.DataFrame, source: str) -> np.ndarray:
     """The ``rsrp_dbm`` column as floats, refused when missing or out of range."""
     if "rsrp_dbm" not in measurements:
@@ -132,7 +137,11 @@ def measured_rsrp(measurements: pd.DataFrame, source: str) -> np.ndarray:
             f"{source}: no column 'rsrp_dbm'; measurements need lon, lat and rsrp_dbm "
             "(dBm, e.g. -95.5), optionally site_id: rename the RSRP column to rsrp_dbm"
         )
-        raise BaselineError(msg)
+        zh = (
+            f"{source}：没有“rsrp_dbm”列；测量数据需要 lon、lat 和 rsrp_dbm（dBm，如 -95.5），"
+            "可选 site_id：请把 RSRP 列改名为 rsrp_dbm"
+        )
+        raise BaselineError(msg, zh=zh)
     values = pd.to_numeric(measurements["rsrp_dbm"], errors="coerce").to_numpy(float)
     lo, hi = RSRP_RANGE_DBM
     bad = np.flatnonzero(~((values >= lo) & (values <= hi)))
@@ -141,7 +150,11 @@ def measured_rsrp(measurements: pd.DataFrame, source: str) -> np.ndarray:
             f"{source}: rsrp_dbm at row(s) {_rows(bad)} (counted from 1) is missing or outside "
             f"{lo:g}..{hi:g} dBm; fix or drop those rows (RSRP is in dBm, e.g. -95.5)"
         )
-        raise BaselineError(msg)
+        zh = (
+            f"{source}：第 {_rows_zh(bad)} 行（从 1 计）的 rsrp_dbm 缺失或超出 {lo:g}..{hi:g} dBm；"
+            "请修正或删除这些行（RSRP 单位为 dBm，如 -95.5）"
+        )
+        raise BaselineError(msg, zh=zh)
     return values
 
 
@@ -210,13 +223,22 @@ def _check_distances(d: np.ndarray, profile: TechProfile, source: str) -> None:
             f"beyond the validity of {profile.model} ({lo:g}-{hi:g} m from the serving site); "
             "drop those rows, or pass their serving sites with --sites and site_id"
         )
-        raise BaselineError(msg)
+        zh = (
+            f"{source}：第 {_rows_zh(beyond)} 行（从 1 计）的 {len(beyond)} 个样本超出 "
+            f"{profile.model} 的适用范围（距服务站点 {lo:g}-{hi:g} m）；请删除这些行，"
+            "或用 --sites 和 site_id 给出其服务站点"
+        )
+        raise BaselineError(msg, zh=zh)
     if len(d) < MIN_SAMPLES:
         msg = (
             f"{source}: {len(d)} sample(s) in reach; calibration needs at least {MIN_SAMPLES} "
             "spread over distances: add measurements"
         )
-        raise BaselineError(msg)
+        zh = (
+            f"{source}：覆盖范围内只有 {len(d)} 个样本；校准至少需要 {MIN_SAMPLES} 个"
+            "分布在不同距离上的样本：请补充测量"
+        )
+        raise BaselineError(msg, zh=zh)
 
 
 def _serving(
@@ -233,7 +255,8 @@ def _serving(
     pairs = pairs_in_reach(points, sites_m, plain)
     if len(pairs.point) == 0:
         msg = f"{source}: no site is in reach of any sample; pass the sites that served them"
-        raise BaselineError(msg)
+        zh = f"{source}：没有站点覆盖到任何样本；请给出为这些样本提供服务的站点"
+        raise BaselineError(msg, zh=zh)
     best, found = best_server(pairs, len(points))
     if not found.all():
         raise out_of_reach_error(source, np.flatnonzero(~found), "sample")
@@ -269,7 +292,9 @@ def calibrate(
         msg = (f"{source}: the fitted path loss would grow by only {model_slope - slope:.1f} dB "
                "per decade of distance; the samples do not describe one site's decay: check "
                "site_id and the sites given")  # fmt: skip
-        raise BaselineError(msg)
+        zh = (f"{source}：拟合的路径损耗每十倍距离只增加 {model_slope - slope:.1f} dB；"
+              "这些样本不像同一站点的衰减：请检查 site_id 和给出的站点")  # fmt: skip
+        raise BaselineError(msg, zh=zh)
     scale = 1.4826 * float(np.median(np.abs(resid - np.median(resid))))
     before_err = rsrp - np.asarray(median_rsrp(profile, d))
     after_err = resid

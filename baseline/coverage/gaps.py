@@ -178,7 +178,9 @@ def find_gaps(
     if engine.name == "dask" and not isinstance(sites, PartitionedLayer):
         raise BaselineError(
             "the dask engine reads sites from a partitioned layer; create one with "
-            "`baseline ingest SITES --out DIR` and pass --sites DIR"
+            "`baseline ingest SITES --out DIR` and pass --sites DIR",
+            zh="dask 引擎从分块图层读取站点；请用 `baseline ingest SITES --out DIR` 创建，"
+            "再传入 --sites DIR",
         )
     crs = crs or metric_crs(area)
     region = area_region(area, crs)

@@ -71,7 +71,11 @@ def operator_views(
     """
     if "operator" not in sites:
         msg = "sites: per-operator coverage needs a column 'operator' (e.g. CMCC, CT, CU, CBN)"
-        raise BaselineError(msg)
+        zh = (
+            "站点：分运营商覆盖需要“operator”列"
+            "（如 CMCC 中国移动、CT 中国电信、CU 中国联通、CBN 中国广电）"
+        )
+        raise BaselineError(msg, zh=zh)
     crs = crs or metric_crs(area)
     names = sites["operator"].astype("string").fillna("unknown").str.strip()
     results: dict[str, CoverageResult] = {}

@@ -120,4 +120,6 @@ def path_loss(model: str, d_m: np.ndarray | float, params: TechProfile) -> np.nd
     if model == "umi_38901_los":
         return umi_38901_los(d_m, **kw)
     msg = f"'{model}' is not a valid path-loss model, must be one of {', '.join(MODELS)}"
-    raise BaselineError(msg)
+    raise BaselineError(
+        msg, zh=f"“{model}”不是有效的路径损耗模型，须为以下之一：{', '.join(MODELS)}"
+    )

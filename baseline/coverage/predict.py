@@ -95,10 +95,15 @@ def out_of_reach_error(source: str, rows: np.ndarray, what: str = "point") -> Ba
     """The refusal of points that no site reaches, naming the rows and the fix."""
     shown = ", ".join(str(int(r) + 1) for r in rows[:_SHOWN_ROWS])
     more = f" and {len(rows) - _SHOWN_ROWS} more" if len(rows) > _SHOWN_ROWS else ""
+    more_zh = f"等（另有 {len(rows) - _SHOWN_ROWS} 行）" if len(rows) > _SHOWN_ROWS else ""
+    what_zh = {"point": "个点", "sample": "个测量样本"}.get(what, f"个{what}")
     return BaselineError(
         f"{source}: {len(rows)} {what}(s) at row(s) {shown}{more} (counted from 1) lie beyond "
         "every site's reach (the distance its model is published for: 5 km for TR 38.901, "
-        "20 km for COST-231 Hata); pass the sites that serve them with --sites, or drop the rows"
+        "20 km for COST-231 Hata); pass the sites that serve them with --sites, or drop the rows",
+        zh=f"{source}：第 {shown} 行{more_zh}（从 1 计）的 {len(rows)} {what_zh}超出所有站点的"
+        "覆盖距离（其模型公布的适用距离：TR 38.901 为 5 km，COST-231 Hata 为 20 km）；"
+        "请用 --sites 给出服务这些位置的站点，或删除这些行",
     )
 
 

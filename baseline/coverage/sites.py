@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from baseline.errors import BaselineError
+from baseline.errors import BaselineError, Text
 from baseline.standard.params import CoverageParams, TechProfile
 
 GENERATION_ALIASES = {
@@ -63,7 +63,7 @@ def tech_params(
     if generation is None:
         known = ", ".join([*coverage.techs, "4G", "5G", "NB-IoT"])
         msg = f"'{tech}' is not a valid technology, must be one of {known}"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"“{tech}”不是有效的制式，须为以下之一：{known}")
     return coverage.techs[generation_default(coverage, generation, height_m)]
 
 
@@ -138,18 +138,21 @@ def site_techs(
         except BaselineError:
             bad.append(i)
     if bad:
-        raise BaselineError(_unknown_message(source, bad, chosen.to_numpy(), coverage))
+        raise BaselineError.of(_unknown_message(source, bad, chosen.to_numpy(), coverage))
     return out
 
 
 def _unknown_message(
     source: str, bad: list[int], values: np.ndarray, coverage: CoverageParams
-) -> str:
+) -> Text:
     rows = ", ".join(str(i + 1) for i in bad[:_SHOWN_ROWS])
     more = f" and {len(bad) - _SHOWN_ROWS} more" if len(bad) > _SHOWN_ROWS else ""
+    more_zh = f"等（另有 {len(bad) - _SHOWN_ROWS} 行）" if len(bad) > _SHOWN_ROWS else ""
     unknown = ", ".join(sorted({repr(str(values[i])) for i in bad}))
     known = ", ".join([*coverage.techs, "4G", "5G", "NB-IoT"])
-    return (
+    return Text(
         f"{source}: row(s) {rows}{more} (counted from 1) give tech {unknown}, which the "
-        f"catalogue does not know; use one of {known}, or leave tech empty for the kind's default"
+        f"catalogue does not know; use one of {known}, or leave tech empty for the kind's default",
+        f"{source}：第 {rows} 行{more_zh}（从 1 计）的制式 {unknown} 不在标准目录中；"
+        f"请用 {known} 之一，或留空以采用该类型的默认制式",
     )

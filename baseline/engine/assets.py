@@ -129,7 +129,9 @@ class DaskAssets:
         if "asset_type" not in layer.columns:
             raise BaselineError(
                 f"{layer.path}: an assets layer needs a column 'asset_type' "
-                "(tower, pole, sensor, duct); ingest a file that has one"
+                "(tower, pole, sensor, duct); ingest a file that has one",
+                zh=f"{layer.path}：设施图层需要“asset_type”列（tower 铁塔、pole 杆、sensor 传感器、"
+                "duct 管道）；请导入带有该列的文件",
             )
         self.layer = layer
         self.crs = crs
@@ -255,7 +257,9 @@ def asset_index(
     if engine.name == "dask" and not any(isinstance(i, PartitionedLayer) for i in items):
         raise BaselineError(
             "the dask engine reads assets from a partitioned layer; create one with "
-            "`baseline ingest ASSETS --out DIR` and pass --assets DIR"
+            "`baseline ingest ASSETS --out DIR` and pass --assets DIR",
+            zh="dask 引擎从分块图层读取设施；请用 `baseline ingest ASSETS --out DIR` 创建，"
+            "再传入 --assets DIR",
         )
     sources: list[LocalAssets | DaskAssets] = []
     for item in items:

@@ -42,7 +42,8 @@ def require_dask(*, distributed: bool = False) -> None:
             f"--engine dask needs the package '{missing}', which is not installed; "
             f"install it with: {INSTALL_DASK}"
         )
-        raise BaselineError(msg) from None
+        zh = f"--engine dask 需要未安装的软件包“{missing}”；安装命令：{INSTALL_DASK}"
+        raise BaselineError(msg, zh=zh) from None
 
 
 @dataclass
@@ -63,9 +64,12 @@ class Engine:
 
     def __post_init__(self) -> None:
         if self.name not in ENGINES:
-            raise BaselineError(f"engine {self.name!r}: choose one of {', '.join(ENGINES)}")
+            msg = f"engine {self.name!r}: choose one of {', '.join(ENGINES)}"
+            raise BaselineError(msg, zh=f"引擎 {self.name!r}：请从 {', '.join(ENGINES)} 中选择")
         if self.scheduler and self.name != "dask":
-            raise BaselineError("--scheduler needs --engine dask")
+            raise BaselineError(
+                "--scheduler needs --engine dask", zh="--scheduler 需要 --engine dask"
+            )
         if self.name == "dask":
             require_dask(distributed=bool(self.scheduler))
 
@@ -82,7 +86,9 @@ class Engine:
         except OSError as err:
             raise BaselineError(
                 f"cannot reach the dask scheduler at {self.scheduler} ({err}); start it with "
-                "`dask scheduler` and workers with `dask worker ADDRESS`, or drop --scheduler"
+                "`dask scheduler` and workers with `dask worker ADDRESS`, or drop --scheduler",
+                zh=f"无法连接 {self.scheduler} 上的 dask 调度器（{err}）；请用 `dask scheduler` "
+                "启动调度器、用 `dask worker ADDRESS` 启动工作进程，或去掉 --scheduler",
             ) from err
         self._client = client
         try:

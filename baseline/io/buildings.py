@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from baseline.errors import Text
 from baseline.io.crs import metric_crs
 from baseline.io.planning import NUMERIC_ATTRIBUTES, with_numbers
 from baseline.standard.catalogue import Standard
@@ -60,31 +61,41 @@ def _outside(b: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> np.ndarray:
     return ~inside
 
 
-def _problems(b: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, std: Standard) -> list[str]:
+def _each(names: pd.Series, en: str, zh: str) -> list[Text]:
+    """One problem per building in ``names``: ``en``/``zh`` after ``building N:``."""
+    return [Text(f"building {n}: {en}", f"建筑 {n}：{zh}") for n in names]
+
+
+def _problems(b: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, std: Standard) -> list[Text]:
     """Every problem of the buildings, one line each."""
     names = _names(b)
-    out = [f"building {n}: no building_id" for n in names[b["building_id"].isna()]]
-    out += [f"building {n}: no 'use' (a category)" for n in names[b["use"].isna()]]
+    out = _each(names[b["building_id"].isna()], "no building_id", "没有 building_id")
+    out += _each(names[b["use"].isna()], "no 'use' (a category)", "没有“use”（用途类别）")
     bad_use = b["use"].notna() & ~b["use"].isin(list(std.categories))
     known = ", ".join(std.categories)
     out += [
-        f"building {n}: use '{u}' is not a category, must be one of {known}"
+        Text(
+            f"building {n}: use '{u}' is not a category, must be one of {known}",
+            f"建筑 {n}：用途“{u}”不是已有类别，须为以下之一：{known}",
+        )
         for n, u in zip(names[bad_use], b.loc[bad_use, "use"], strict=True)
     ]
-    out += [f"building {n}: no gfa_m2 (总建筑面积)" for n in names[b["gfa_m2"].isna()]]
+    out += _each(names[b["gfa_m2"].isna()], "no gfa_m2 (总建筑面积)", "没有 gfa_m2（总建筑面积）")
     known_ids = set(boundaries["project_id"]) if len(boundaries) else set()
     lost = b["project_id"].isna() | ~b["project_id"].isin(known_ids)
-    out += [f"building {n}: lies in no project boundary" for n in names[lost]]
+    out += _each(names[lost], "lies in no project boundary", "不在任何项目用地红线内")
     outside = _outside(b, boundaries) & ~lost.to_numpy()
-    out += [f"building {n}: lies outside its project's boundary" for n in names[outside]]
+    out += _each(names[outside], "lies outside its project's boundary", "位于所属项目用地红线之外")
     dup = b.duplicated(["project_id", "building_id"], keep="first") & b["building_id"].notna()
-    out += [f"building {n}: building_id used twice in the project" for n in names[dup]]
+    out += _each(
+        names[dup], "building_id used twice in the project", "building_id 在项目中重复使用"
+    )
     return out
 
 
 def read_buildings(
     feats: gpd.GeoDataFrame, projects: gpd.GeoDataFrame, std: Standard
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Text]]:
     """The buildings of a plan tied to their projects, and every problem found.
 
     Parameters
@@ -100,8 +111,8 @@ def read_buildings(
     -------
     buildings : geopandas.GeoDataFrame
         ``project_id``, ``building_id``, ``use``, the numeric attributes and the footprint.
-    problems : list of str
-        One line per problem (empty when the buildings are sound).
+    problems : list of Text
+        One line per problem in English and Chinese (empty when the buildings are sound).
     """
     b = with_numbers(feats.drop(columns="kind")).reset_index(drop=True)
     for col in BUILDING_COLUMNS:
@@ -118,14 +129,14 @@ def read_buildings(
 
 def assign_buildings(
     fittings: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Text]]:
     """Tie fittings to buildings: as named, else the footprint (of its project) holding them.
 
     Returns
     -------
     fittings : geopandas.GeoDataFrame
         With ``building_id`` (NA when the fitting belongs to no building).
-    problems : list of str
+    problems : list of Text
         Fittings naming a building their project does not define.
     """
     out = fittings.copy()
@@ -136,7 +147,13 @@ def assign_buildings(
     named = out["building_id"].notna()
     pairs = zip(out.loc[named, "project_id"], out.loc[named, "building_id"], strict=True)
     undefined = [f"{p}/{b}" for p, b in pairs if (p, b) not in keys]
-    problems = [f"a fitting names building {k}, which is not defined" for k in undefined]
+    problems = [
+        Text(
+            f"a fitting names building {k}, which is not defined",
+            f"有配套设施指向建筑 {k}，但该建筑未定义",
+        )
+        for k in undefined
+    ]
     todo = ~named & out["project_id"].notna()
     if todo.any() and len(buildings):
         points = gpd.GeoDataFrame(

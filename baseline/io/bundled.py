@@ -43,7 +43,7 @@ def get_path(name: str) -> Path:
     """
     if name not in LAYERS:
         msg = f"'{name}' is not a bundled layer, must be one of {', '.join(LAYERS)}"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"“{name}”不是内置图层，须为以下之一：{', '.join(LAYERS)}")
     return settings.layers_dir / LAYERS[name]
 
 

@@ -21,12 +21,13 @@ import numpy as np
 import pyproj
 import shapely
 
-from baseline.errors import CRSError
+from baseline.errors import CRSError, Text
 
 WGS84 = "EPSG:4326"
 SHANGHAI_UTM = "EPSG:32651"
 OFFSET_SYSTEMS = ("gcj02", "bd09")
 CRS_HELP = "declare it with --crs wgs84|gcj02|bd09|EPSG:NNNN"
+CRS_HELP_ZH = "请用 --crs 声明：wgs84|gcj02|bd09|EPSG:NNNN"
 _ALIASES = {
     "wgs84": "wgs84",
     "wgs-84": "wgs84",
@@ -115,7 +116,8 @@ def parse_crs(spec: str | CrsSpec | pyproj.CRS) -> CrsSpec:
             f"'{text}' is not a valid CRS, must be one of wgs84, gcj02, bd09 "
             "or an EPSG code such as EPSG:32651"
         )
-        raise CRSError(msg) from None
+        zh = f"“{text}”不是有效的坐标参考系，须为 wgs84、gcj02、bd09 或 EPSG 代码（如 EPSG:32651）"
+        raise CRSError(msg, zh=zh) from None
     if crs.equals(WGS84):
         return CrsSpec("wgs84")
     return CrsSpec(crs.to_string())
@@ -217,7 +219,11 @@ def _check_in_china(geoms: gpd.GeoSeries, name: str, source: str) -> None:
             f"but the layer is declared {name}; the {name} offset only exists inside China. "
             "Declare the layer's real CRS (for example --crs wgs84)."
         )
-        raise CRSError(msg)
+        zh = (
+            f"{source}：{len(coords)} 个顶点中有 {int(outside.sum())} 个位于中国境外，但图层声明为 "
+            f"{name}；{name} 偏移只存在于中国境内。请声明图层真实的坐标参考系（例如 --crs wgs84）。"
+        )
+        raise CRSError(msg, zh=zh)
 
 
 def _apply(
@@ -314,22 +320,32 @@ def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
 AREA_MARGIN_DEG = 1.5  # a half zone of slack: real Shanghai data strays past 3-degree zones
 
 
-def _likely_cause(spec: CrsSpec, raw_bounds: np.ndarray) -> str:
+def _likely_cause(spec: CrsSpec, raw_bounds: np.ndarray) -> Text:
     """A sentence guessing why coordinates do not fit ``spec``: degrees, axes or zone."""
     minx, miny, maxx, maxy = raw_bounds
     if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
-        return "the coordinates look like degrees: declare --crs wgs84 (or gcj02, bd09)"
+        return Text(
+            "the coordinates look like degrees: declare --crs wgs84 (or gcj02, bd09)",
+            "坐标看起来是经纬度：请声明 --crs wgs84（或 gcj02、bd09）",
+        )
     if minx > 1_000_000 and maxx < 10_000_000 and miny < 1_000_000:
-        return "x and y look swapped (northings in x): swap the columns or the axis order"
+        return Text(
+            "x and y look swapped (northings in x): swap the columns or the axis order",
+            "x 与 y 似乎颠倒（x 中是北坐标）：请交换两列或坐标轴顺序",
+        )
     if minx >= 10_000_000:
         zone = int(minx // 1_000_000)
-        return (
+        return Text(
             f"the eastings start with a zone number ({zone}): declare the Gauss-Krüger CRS "
-            "with the zone prefix (for example EPSG:4528 for zone 40)"
+            "with the zone prefix (for example EPSG:4528 for zone 40)",
+            f"东坐标以带号（{zone}）开头：请声明带带号的高斯-克吕格坐标参考系"
+            "（例如第 40 带为 EPSG:4528）",
         )
-    return (
+    return Text(
         "a Gauss-Krüger zone other than the file's, or metres declared for another system: "
-        "check the central meridian (EPSG:4549 is 120°E, EPSG:4550 is 123°E)"
+        "check the central meridian (EPSG:4549 is 120°E, EPSG:4550 is 123°E)",
+        "声明的高斯-克吕格投影带与文件不符，或米制坐标声明成了其他坐标系：请核对中央经线"
+        "（EPSG:4549 为 120°E，EPSG:4550 为 123°E）",
     )
 
 
@@ -362,9 +378,14 @@ def check_plausible(
         msg = (
             f"{label}: {bad} of {len(coords)} vertices cannot be placed on Earth in {spec} "
             f"(coordinates {np.round(raw_bounds, 1).tolist()}); likely cause: "
-            f"{_likely_cause(spec, raw_bounds)}"
+            f"{_likely_cause(spec, raw_bounds).en}"
         )
-        raise CRSError(msg)
+        zh = (
+            f"{label}：{len(coords)} 个顶点中有 {bad} 个按 {spec} 无法落在地球上"
+            f"（坐标 {np.round(raw_bounds, 1).tolist()}）；可能的原因："
+            f"{_likely_cause(spec, raw_bounds).zh}"
+        )
+        raise CRSError(msg, zh=zh)
     area = spec.pyproj_crs.area_of_use
     if area is None or spec.pyproj_crs.is_geographic:
         return
@@ -376,6 +397,11 @@ def check_plausible(
         msg = (
             f"{label}: {int(outside.sum())} of {len(coords)} vertices fall outside the area "
             f"where {spec} is used ({area.name}: {west}–{east}°E, {south}–{north}°N); likely "
-            f"cause: {_likely_cause(spec, raw_bounds)}"
+            f"cause: {_likely_cause(spec, raw_bounds).en}"
         )
-        raise CRSError(msg)
+        zh = (
+            f"{label}：{len(coords)} 个顶点中有 {int(outside.sum())} 个落在 {spec} 的适用范围之外"
+            f"（{area.name}：东经 {west}–{east}°，北纬 {south}–{north}°）；可能的原因："
+            f"{_likely_cause(spec, raw_bounds).zh}"
+        )
+        raise CRSError(msg, zh=zh)

@@ -119,7 +119,8 @@ def read_dxf(path: Path) -> gpd.GeoDataFrame:
     except Exception as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         msg = f"{path.name}: could not be read as a DXF drawing ({text}); save it again as DXF"
-        raise ReadError(msg) from None
+        zh = f"{path.name}：无法按 DXF 图纸读取（{text}），请重新另存为 DXF"
+        raise ReadError(msg, zh=zh) from None
     rows = []
     try:
         for entity in doc.modelspace():
@@ -134,10 +135,11 @@ def read_dxf(path: Path) -> gpd.GeoDataFrame:
                 )
     except Exception as exc:
         msg = f"{path.name}: the drawing has damaged entities ({exc}); save it again as DXF"
-        raise ReadError(msg) from None
+        zh = f"{path.name}：图纸中有损坏的图元（{exc}），请重新另存为 DXF"
+        raise ReadError(msg, zh=zh) from None
     if not rows:
         msg = f"{path.name}: the drawing has no points, lines or polylines in model space"
-        raise ReadError(msg)
+        raise ReadError(msg, zh=f"{path.name}：图纸模型空间中没有点、直线或多段线")
     return gpd.GeoDataFrame(rows, geometry="geometry")
 
 

@@ -32,7 +32,8 @@ def check_encoding(name: str) -> str:
         return codecs.lookup(name).name
     except LookupError:
         msg = f"--encoding '{name}' is not a known encoding, try utf-8, gbk or gb18030"
-        raise ReadError(msg) from None
+        zh = f"--encoding“{name}”不是已知的编码，请试用 utf-8、gbk 或 gb18030"
+        raise ReadError(msg, zh=zh) from None
 
 
 def sniff(raw: bytes, declared: str | None = None) -> str:
@@ -70,7 +71,11 @@ def decode(raw: bytes, label: str, declared: str | None = None) -> str:
             f"{label}: line {line} is not {encoding} text (byte {raw[exc.start]:#04x}); "
             "save the file as UTF-8, or say its encoding with --encoding (for example gbk)"
         )
-        raise ReadError(msg) from None
+        zh = (
+            f"{label}：第 {line} 行不是 {encoding} 编码的文字（字节 {raw[exc.start]:#04x}）；"
+            "请另存为 UTF-8，或用 --encoding 指明编码（例如 gbk）"
+        )
+        raise ReadError(msg, zh=zh) from None
 
 
 # --------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from baseline.errors import (
 )
 from baseline.io.crs import (
     CRS_HELP,
+    CRS_HELP_ZH,
     CrsSpec,
     check_plausible,
     looks_like_degrees,
@@ -78,6 +79,11 @@ LAT_NAMES = ("lat", "latitude", "y", "纬度")
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape")
 _WGS84_BY_SPEC = {".geojson", ".json", ".kml"}
 _BOMB_RATIO = 200
+_KINDS_ZH = {
+    "a Shapefile": "Shapefile",
+    "a GeoPackage": "GeoPackage",
+    "GeoJSON (a FeatureCollection)": "GeoJSON（FeatureCollection）",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -87,28 +93,34 @@ _BOMB_RATIO = 200
 def _check_file(path: Path) -> None:
     if not path.exists():
         msg = f"{path}: file not found; check the path"
-        raise ReadError(msg)
+        raise ReadError(msg, zh=f"{path}：找不到该文件，请检查路径")
     if path.is_dir():
         msg = f"{path}: is a folder; pass a file (a zipped Shapefile, a GeoPackage, ...)"
-        raise ReadError(msg)
+        zh = f"{path}：这是文件夹，请提供文件（Shapefile 压缩包、GeoPackage 等）"
+        raise ReadError(msg, zh=zh)
     size = path.stat().st_size
     if size == 0:
         msg = f"{path.name}: the file is empty (0 bytes); export it again from its source"
-        raise ReadError(msg)
+        raise ReadError(msg, zh=f"{path.name}：文件为空（0 字节），请从原软件重新导出")
     if not path.read_bytes()[:4096].strip():
         msg = f"{path.name}: the file is empty (only spaces); export it again from its source"
-        raise ReadError(msg)
+        raise ReadError(msg, zh=f"{path.name}：文件为空（只有空白字符），请从原软件重新导出")
     if size > settings.max_upload_bytes:
         msg = (
             f"{path.name}: {size / 1e6:.1f} MB is over the limit of "
             f"{settings.max_upload_bytes / 1e6:.0f} MB; split the file or raise "
             "BASELINE_MAX_UPLOAD_MB"
         )
-        raise UnsafeInputError(msg)
+        zh = (
+            f"{path.name}：{size / 1e6:.1f} MB，超过上限 {settings.max_upload_bytes / 1e6:.0f} MB；"
+            "请拆分文件，或调高 BASELINE_MAX_UPLOAD_MB"
+        )
+        raise UnsafeInputError(msg, zh=zh)
     if path.suffix.lower() not in VECTOR_SUFFIXES:
         known = ", ".join(sorted(VECTOR_SUFFIXES))
         msg = f"{path.name}: '{path.suffix}' is not a supported format, must be one of {known}"
-        raise ReadError(msg)
+        zh = f"{path.name}：不支持“{path.suffix}”格式，须为以下之一：{known}"
+        raise ReadError(msg, zh=zh)
 
 
 def _check_member(info: zipfile.ZipInfo, archive: str) -> None:
@@ -116,10 +128,12 @@ def _check_member(info: zipfile.ZipInfo, archive: str) -> None:
     parts = Path(name).parts
     if name.startswith(("/", "\\")) or ".." in parts or ":" in name:
         msg = f"{archive}: member '{name}' points outside the archive (zip slip); refused"
-        raise UnsafeInputError(msg)
+        zh = f"{archive}：压缩包内的“{name}”指向压缩包以外（zip slip 路径穿越），已拒绝"
+        raise UnsafeInputError(msg, zh=zh)
     if stat.S_ISLNK(info.external_attr >> 16):
         msg = f"{archive}: member '{name}' is a symbolic link; links are refused in uploads"
-        raise UnsafeInputError(msg)
+        zh = f"{archive}：压缩包内的“{name}”是符号链接；上传文件不接受链接"
+        raise UnsafeInputError(msg, zh=zh)
 
 
 def safe_extract(path: Path, target: Path) -> list[Path]:
@@ -138,12 +152,17 @@ def safe_extract(path: Path, target: Path) -> list[Path]:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         msg = f"{path.name}: not a valid zip archive ({exc}); zip the files again"
-        raise ReadError(msg) from None
+        zh = f"{path.name}：不是有效的 zip 压缩包（{exc}），请重新压缩"
+        raise ReadError(msg, zh=zh) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > settings.max_archive_members:
             msg = f"{path.name}: {len(infos)} members is over {settings.max_archive_members}"
-            raise UnsafeInputError(msg)
+            zh = (
+                f"{path.name}：压缩包内有 {len(infos)} 个文件，"
+                f"超过上限 {settings.max_archive_members}"
+            )
+            raise UnsafeInputError(msg, zh=zh)
         total = sum(i.file_size for i in infos)
         packed = max(sum(i.compress_size for i in infos), 1)
         if total > settings.max_upload_bytes or (
@@ -153,7 +172,11 @@ def safe_extract(path: Path, target: Path) -> list[Path]:
                 f"{path.name}: expands to {total / 1e6:.0f} MB from {packed / 1e6:.2f} MB "
                 "(a zip bomb?); refused"
             )
-            raise UnsafeInputError(msg)
+            zh = (
+                f"{path.name}：由 {packed / 1e6:.2f} MB 解压后达 {total / 1e6:.0f} MB"
+                "（疑为压缩炸弹），已拒绝"
+            )
+            raise UnsafeInputError(msg, zh=zh)
         out = []
         for info in infos:
             _check_member(info, path.name)
@@ -173,7 +196,9 @@ def safe_extract(path: Path, target: Path) -> list[Path]:
 
 def _gdal_error(path: Path, exc: Exception, kind: str) -> ReadError:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return ReadError(f"{path.name}: could not be read as {kind} ({text}); is the file complete?")
+    msg = f"{path.name}: could not be read as {kind} ({text}); is the file complete?"
+    zh = f"{path.name}：无法按 {_KINDS_ZH.get(kind, kind)} 读取（{text}）；文件是否完整？"
+    return ReadError(msg, zh=zh)
 
 
 def _sidecar(shp: Path, suffix: str) -> Path | None:
@@ -191,7 +216,12 @@ def _undecodable(path: Path, dbf: bytes, encoding: str | None) -> ReadError:
         f"{path.name}: {where} holds text that is not {tried}; say the encoding with "
         "--encoding (for example gbk), or fix the .cpg file"
     )
-    return ReadError(msg)
+    where_zh = f"第 {row} 行" if row else "某个字段名"
+    zh = (
+        f"{path.name}：{where_zh}的文字不是 {tried} 编码；请用 --encoding 指明编码"
+        "（例如 gbk），或修正 .cpg 文件"
+    )
+    return ReadError(msg, zh=zh)
 
 
 def _read_dbf_mended(path: Path, dbf: bytes, enc: str | None) -> gpd.GeoDataFrame:
@@ -224,7 +254,11 @@ def _read_shapefile(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
             f"{path.name}: the .shx index file is missing; send the .shp together with its "
             ".shx, .dbf, .prj and .cpg files (zip them together)"
         )
-        raise ReadError(msg)
+        zh = (
+            f"{path.name}：缺少 .shx 索引文件；请将 .shp 与 .shx、.dbf、.prj、.cpg "
+            "一起发送（打成一个压缩包）"
+        )
+        raise ReadError(msg, zh=zh)
     dbf_path = _sidecar(path, ".dbf")
     dbf = dbf_path.read_bytes() if dbf_path else b""
     enc, note = (encoding, None) if encoding else dbf_encoding(dbf, cpg_encoding(path))
@@ -248,14 +282,15 @@ def _read_zip(path: Path, encoding: str | None, layer: str | None) -> dict[str, 
         chosen = shps or readable
         if not chosen:
             msg = f"{path.name}: the archive holds no .shp, .gpkg or .geojson file"
-            raise ReadError(msg)
+            zh = f"{path.name}：压缩包内没有 .shp、.gpkg 或 .geojson 文件"
+            raise ReadError(msg, zh=zh)
         out = {}
         for f in chosen:
             try:
                 sub = _read_any(f, encoding=encoding, layer=layer)
             except ReadError as exc:
                 msg = f"{path.name} (in the archive) {exc}"
-                raise type(exc)(msg) from None
+                raise type(exc)(msg, zh=f"{path.name}（压缩包内）{exc.zh}") from None
             for name, gdf in sub.items():
                 single = len(chosen) == 1 or name == f.stem
                 out[name if single else f"{f.stem}:{name}"] = gdf
@@ -270,7 +305,8 @@ def _read_gdal(path: Path, layer: str | None, kind: str) -> dict[str, gpd.GeoDat
     if layer is not None:
         if layer not in names:
             msg = f"{path.name}: no layer '{layer}'; its layers are {', '.join(names)}"
-            raise ReadError(msg)
+            zh = f"{path.name}：没有图层“{layer}”；其图层为 {', '.join(names)}"
+            raise ReadError(msg, zh=zh)
         names = [layer]
     out = {}
     for name in names:
@@ -287,7 +323,8 @@ def _read_geojson(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
     head = text[:4096].lstrip("\ufeff \t\r\n")
     if not head.startswith(("{", "[")):
         msg = f"{path.name}: is not JSON (it starts with {head[:20]!r}); export it as GeoJSON"
-        raise ReadError(msg)
+        zh = f"{path.name}：不是 JSON 文件（开头为 {head[:20]!r}），请导出为 GeoJSON"
+        raise ReadError(msg, zh=zh)
     plain = not raw.startswith(b"\xef\xbb\xbf") and text.encode("utf-8") == raw
     if head.startswith("["):  # a bare list of features, as DataV and some web tools write
         text, plain = _as_collection(text, path), False
@@ -310,7 +347,8 @@ def _as_collection(text: str, path: Path) -> str:
     ):
         return json.dumps({"type": "FeatureCollection", "features": items}, ensure_ascii=False)
     msg = f"{path.name}: is a JSON list, not of GeoJSON features; export it as GeoJSON"
-    raise ReadError(msg)
+    zh = f"{path.name}：是 JSON 列表，但其元素不是 GeoJSON 要素，请导出为 GeoJSON"
+    raise ReadError(msg, zh=zh)
 
 
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
@@ -333,7 +371,8 @@ def _table_to_gdf(df: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
             )
         except shapely.errors.GEOSException as exc:
             msg = f"{path.name}: column '{wkt}' holds text that is not WKT ({exc})"
-            raise ReadError(msg) from None
+            zh = f"{path.name}：列“{wkt}”中有不是 WKT 的文字（{exc}）"
+            raise ReadError(msg, zh=zh) from None
         return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom)
     if lon is None or lat is None:
         msg = (
@@ -341,7 +380,12 @@ def _table_to_gdf(df: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
             "or give geometry as WKT in a column named wkt. "
             f"Columns found: {', '.join(map(str, cols))}"
         )
-        raise SchemaError(msg)
+        zh = (
+            f"{path.name}：没有坐标列；请将其命名为 lon 和 lat（或 经度 和 纬度），"
+            "或在名为 wkt 的列中以 WKT 给出几何。"
+            f"现有列：{', '.join(map(str, cols))}"
+        )
+        raise SchemaError(msg, zh=zh)
     x, y = _coordinate(df, lon), _coordinate(df, lat)
     missing = (x.isna() | y.isna()).to_numpy()
     if missing.any():
@@ -350,7 +394,14 @@ def _table_to_gdf(df: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
             f"{path.name}: {int(missing.sum())} row(s) have no numeric {lon}/{lat}: {rows}; "
             "fix or remove them"
         )
-        raise SchemaError(msg)
+        rows_zh = "、".join(
+            f"第 {i + 1} 行（文件第 {i + 2} 行）" for i in np.flatnonzero(missing)[:10]
+        )
+        zh = (
+            f"{path.name}：{int(missing.sum())} 行的 {lon}/{lat} 不是数值：{rows_zh}；"
+            "请修正或删除这些行"
+        )
+        raise SchemaError(msg, zh=zh)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(x, y))
 
 
@@ -386,10 +437,11 @@ def _read_table(path: Path, encoding: str | None = None) -> gpd.GeoDataFrame:
     except (ValueError, OSError, KeyError, zipfile.BadZipFile, pd.errors.ParserError) as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         msg = f"{path.name}: could not be read as a table ({text}); save it again as CSV or XLSX"
-        raise ReadError(msg) from None
+        zh = f"{path.name}：无法按表格读取（{text}），请重新另存为 CSV 或 XLSX"
+        raise ReadError(msg, zh=zh) from None
     if df.empty:
         msg = f"{path.name}: the table is empty (a header and no rows); add the rows"
-        raise ReadError(msg)
+        raise ReadError(msg, zh=f"{path.name}：表格为空（只有表头，没有数据行），请补充数据")
     return _table_to_gdf(df, path)
 
 
@@ -399,7 +451,7 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
     except (ValueError, OSError, TypeError) as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         msg = f"{path.name}: could not be read as GeoParquet ({text})"
-        raise ReadError(msg) from None
+        raise ReadError(msg, zh=f"{path.name}：无法按 GeoParquet 读取（{text}）") from None
 
 
 def _read_any(
@@ -420,7 +472,8 @@ def _read_any(
         head = path.read_bytes()[:16]
         if not head.startswith(b"SQLite format 3"):
             msg = f"{path.name}: is not a GeoPackage (no SQLite header); export it again"
-            raise ReadError(msg)
+            zh = f"{path.name}：不是 GeoPackage 文件（没有 SQLite 文件头），请重新导出"
+            raise ReadError(msg, zh=zh)
         return _read_gdal(path, layer, "a GeoPackage")
     if suffix == ".dxf":
         return {path.stem: read_dxf(path)}
@@ -438,7 +491,8 @@ def _column_crs(gdf: gpd.GeoDataFrame, label: str) -> CrsSpec | None:
     values = gdf[col].dropna().astype(str).unique()
     if len(values) != 1:
         msg = f"{label}: column '{col}' must hold one CRS for the whole file, found {list(values)}"
-        raise CRSError(msg)
+        zh = f"{label}：列“{col}”须为整个文件给出同一个坐标参考系，实际为 {list(values)}"
+        raise CRSError(msg, zh=zh)
     return parse_crs(values[0])
 
 
@@ -463,7 +517,11 @@ def _refuse_contradiction(own: Any, declared: CrsSpec, path: Path, label: str) -
         "a declared CRS never overrides the file's own: drop the declaration (--crs), or "
         "fix the file's CRS if it is wrong"
     )
-    raise CRSError(msg)
+    zh = (
+        f"{label}：文件自身的坐标参考系为 {shown}，但声明的是 {declared}；声明的坐标参考系"
+        "不会覆盖文件自身的：请去掉声明（--crs），或在文件有误时修正其坐标参考系"
+    )
+    raise CRSError(msg, zh=zh)
 
 
 def resolve_crs(gdf: gpd.GeoDataFrame, path: Path, declared: str | None, label: str) -> CrsSpec:
@@ -491,14 +549,23 @@ def resolve_crs(gdf: gpd.GeoDataFrame, path: Path, declared: str | None, label: 
             f"{kind}; {CRS_HELP} (GCJ-02 for AMap/Gaode, BD-09 for Baidu, EPSG:4547 or similar "
             "for CGCS2000 projected CAD drawings)"
         )
-        raise CRSError(msg)
+        kind_zh = "像经纬度" if kind == "degree-like" else "像投影坐标"
+        zh = (
+            f"{label}：文件没有坐标参考系，其坐标看起来{kind_zh}；{CRS_HELP_ZH}"
+            "（高德为 GCJ-02，百度为 BD-09，CGCS2000 投影的 CAD 图纸为 EPSG:4547 等）"
+        )
+        raise CRSError(msg, zh=zh)
     if spec.pyproj_crs.is_geographic and not gdf.empty and not looks_like_degrees(gdf):
         msg = (
             f"{label}: declared {spec} (degrees), but coordinates reach "
             f"{gdf.total_bounds.round(1).tolist()}, which are not degrees; declare the projected "
             "CRS instead, for example --crs EPSG:32651"
         )
-        raise CRSError(msg)
+        zh = (
+            f"{label}：声明为 {spec}（经纬度），但坐标范围达 {gdf.total_bounds.round(1).tolist()}，"
+            "不是经纬度；请改为声明投影坐标参考系，例如 --crs EPSG:32651"
+        )
+        raise CRSError(msg, zh=zh)
     return spec
 
 
@@ -521,7 +588,11 @@ def _clean_geometry(gdf: gpd.GeoDataFrame, label: str, on_invalid: str) -> gpd.G
     )
     if on_invalid == "raise":
         msg = f"{problem}; repair them in the source, or run with --on-invalid fix (make_valid)"
-        raise GeometryError(msg)
+        zh = (
+            f"{label}：{int(missing.sum())} 个要素几何为空，{int(invalid.sum())} 个要素几何无效"
+            f"（第 {rows} 行）；请在源数据中修复，或加 --on-invalid fix（make_valid）运行"
+        )
+        raise GeometryError(msg, zh=zh)
     if on_invalid == "fix":
         fixed = gdf.geometry.copy()
         fixed[invalid] = shapely.make_valid(gdf.geometry[invalid].values)
@@ -540,10 +611,10 @@ def _finish(gdf: Any, path: Path, name: str, crs: str | None, on_invalid: str) -
     label = _label(path, name)
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         msg = f"{label}: has no geometry column; is it a spatial layer?"
-        raise ReadError(msg)
+        raise ReadError(msg, zh=f"{label}：没有几何列；这是空间图层吗？")
     if gdf.empty:
         msg = f"{label}: is empty (no features); export the layer again with its features"
-        raise ReadError(msg)
+        raise ReadError(msg, zh=f"{label}：图层为空（没有要素），请连同要素重新导出该图层")
     gdf = _clean_geometry(gdf, label, on_invalid)
     spec = resolve_crs(gdf, path, crs, label)
     raw_bounds = gdf.total_bounds
@@ -561,7 +632,8 @@ def _without_empty(path: Path, layers: dict[str, Any]) -> dict[str, Any]:
     if not full:
         names = ", ".join(layers)
         msg = f"{path.name}: is empty (no features in {names}); export it again with its features"
-        raise ReadError(msg)
+        zh = f"{path.name}：文件为空（{names} 中没有要素），请连同要素重新导出"
+        raise ReadError(msg, zh=zh)
     if len(full) < len(layers):
         empty = ", ".join(k for k in layers if k not in full)
         warnings.warn(f"{path.name}: empty layer(s) skipped: {empty}", DataWarning, 2)
@@ -636,6 +708,7 @@ def read_layer(
     if len(layers) > 1:
         names = ", ".join(layers)
         msg = f"{path.name}: has {len(layers)} layers ({names}); choose one with --layer"
-        raise ReadError(msg)
+        zh = f"{path.name}：有 {len(layers)} 个图层（{names}），请用 --layer 选择其一"
+        raise ReadError(msg, zh=zh)
     name, gdf = next(iter(layers.items()))
     return _finish(gdf, path, name, crs, policy)

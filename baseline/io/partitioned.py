@@ -111,7 +111,9 @@ def read_part(
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ReadError(
             f"{path}: cannot read this part of a partitioned layer ({first}); "
-            "ingest the source again with `baseline ingest SRC --out DIR --force`"
+            "ingest the source again with `baseline ingest SRC --out DIR --force`",
+            zh=f"{path}：无法读取分块图层的这一块（{first}）；请用 "
+            "`baseline ingest SRC --out DIR --force` 重新导入源数据",
         ) from None
 
 
@@ -238,11 +240,13 @@ def ingest(
     PartitionedLayer
     """
     if gdf.crs is None:
-        raise ReadError(f"{out}: the layer has no CRS; read it with --crs first")
+        msg = f"{out}: the layer has no CRS; read it with --crs first"
+        raise ReadError(msg, zh=f"{out}：图层没有坐标参考系；请先用 --crs 读取")
     if rows_per_part < 1:
         raise ValueError("rows_per_part must be at least 1")
     if len(gdf) == 0:
-        raise ReadError(f"{source or out}: the layer has no features; there is nothing to ingest")
+        msg = f"{source or out}: the layer has no features; there is nothing to ingest"
+        raise ReadError(msg, zh=f"{source or out}：图层没有要素，无可导入")
     order = hilbert_order(gdf)
     columns = _Columns.of(gdf)
     n_parts = max(1, -(-len(gdf) // rows_per_part))
@@ -281,19 +285,26 @@ def open_partitioned(path: Path) -> PartitionedLayer:
     if not index_file.is_file():
         raise ReadError(
             f"{path}: not a partitioned layer (no {INDEX}); "
-            f"create one with `baseline ingest FILE --out {path}`"
+            f"create one with `baseline ingest FILE --out {path}`",
+            zh=f"{path}：不是分块图层（没有 {INDEX}）；"
+            f"请用 `baseline ingest FILE --out {path}` 创建",
         )
     try:
         meta = json.loads(index_file.read_text(encoding="utf-8"))
         parts = tuple(Part(p["file"], int(p["rows"]), tuple(p["bbox"])) for p in meta["parts"])
         ok = meta.get("format") == FORMAT
     except (ValueError, KeyError, TypeError) as err:
-        raise ReadError(f"{index_file}: unreadable index ({err}); ingest again") from err
+        msg = f"{index_file}: unreadable index ({err}); ingest again"
+        raise ReadError(msg, zh=f"{index_file}：索引无法读取（{err}）；请重新导入") from err
     if not ok:
-        raise ReadError(f"{index_file}: format {meta.get('format')!r}, expected {FORMAT!r}")
+        msg = f"{index_file}: format {meta.get('format')!r}, expected {FORMAT!r}"
+        zh = f"{index_file}：格式为 {meta.get('format')!r}，应为 {FORMAT!r}"
+        raise ReadError(msg, zh=zh)
     missing = [p.file for p in parts if not (path / p.file).is_file()]
     if missing:
-        raise ReadError(f"{path}: {len(missing)} part file(s) missing ({missing[0]}); ingest again")
+        msg = f"{path}: {len(missing)} part file(s) missing ({missing[0]}); ingest again"
+        zh = f"{path}：缺少 {len(missing)} 个分块文件（{missing[0]}）；请重新导入"
+        raise ReadError(msg, zh=zh)
     return PartitionedLayer(
         path=path,
         crs=meta["crs"],

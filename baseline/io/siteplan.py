@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from baseline.errors import DataWarning, ReadError, SchemaError
+from baseline.errors import DataWarning, ReadError, SchemaError, Text
 from baseline.io.buildings import assign_buildings, read_buildings
 from baseline.io.crs import metric_crs
 from baseline.io.formats import read_layers
@@ -72,7 +72,7 @@ GEOMETRY_TYPES = {
 }
 
 
-def _geometry_problems(feats: gpd.GeoDataFrame, label: str) -> list[str]:
+def _geometry_problems(feats: gpd.GeoDataFrame, label: str) -> list[Text]:
     """One line per kind whose features have a geometry type the format does not allow."""
     problems = []
     types = feats.geometry.geom_type
@@ -81,8 +81,12 @@ def _geometry_problems(feats: gpd.GeoDataFrame, label: str) -> list[str]:
         if bad.any():
             found = ", ".join(sorted(types[bad].dropna().unique()))
             problems.append(
-                f"{label}: {int(bad.sum())} '{kind}' feature(s) are {found}; "
-                f"a {kind} must be {' or '.join(allowed)}"
+                Text(
+                    f"{label}: {int(bad.sum())} '{kind}' feature(s) are {found}; "
+                    f"a {kind} must be {' or '.join(allowed)}",
+                    f"{label}：{int(bad.sum())} 个“{kind}”要素的几何类型为 {found}；"
+                    f"{kind} 须为 {' 或 '.join(allowed)}",
+                )
             )
     return problems
 
@@ -130,7 +134,7 @@ def file_sha256(path: str | Path) -> str:
 
 
 def _rename(
-    gdf: gpd.GeoDataFrame, aliases: Mapping[str, str], label: str, problems: list[str]
+    gdf: gpd.GeoDataFrame, aliases: Mapping[str, str], label: str, problems: list[Text]
 ) -> gpd.GeoDataFrame:
     """Rename columns to the interchange names; two columns for one field are a problem."""
     mapping = {c: aliases[c] for c in gdf.columns if c in aliases and aliases[c] != c}
@@ -152,7 +156,11 @@ def _kinds_from_cad(
             f"{label}: none of the CAD layers ({found}) is recognised; name them as in the "
             "catalogue's dxf_layers (e.g. 用地红线, 通信管道, 通信机房) or add your names there"
         )
-        raise ReadError(msg)
+        zh = (
+            f"{label}：CAD 图层（{found}）都无法识别；请按标准目录 dxf_layers 中的名称命名"
+            "（如 用地红线、通信管道、通信机房），或把你的图层名加入其中"
+        )
+        raise ReadError(msg, zh=zh)
     skipped = sorted(gdf.loc[kinds.isna(), "Layer"].astype(str).unique())
     if skipped:
         notes.append(f"{label}: CAD layers not mapped to a kind and ignored: {', '.join(skipped)}")
@@ -178,20 +186,24 @@ def _with_kind(
         f"({', '.join(FEATURE_KINDS)}), name GeoPackage layers after the kinds, or give "
         "projects a 'category' column"
     )
-    raise SchemaError(msg)
+    zh = (
+        f"{label}（图层“{name}”）：无法判断要素是什么；请添加“kind”列"
+        f"（{', '.join(FEATURE_KINDS)}），或按 kind 命名 GeoPackage 图层，或为项目提供“category”列"
+    )
+    raise SchemaError(msg, zh=zh)
 
 
 def _project_problems(
     projects: pd.DataFrame, label: str, date_format: str | None, std: Standard
-) -> tuple[list[str], pd.DataFrame]:
+) -> tuple[list[Text], pd.DataFrame]:
     """Every problem of the project rows, and the rows with their dates read."""
-    problems = []
+    problems: list[Text] = []
     if "project_id" not in projects:
-        problems.append(f"{label}: no 'project_id' column on the boundary/centreline features")
+        problems.append(_no_column(label, "project_id"))
     else:
         problems += id_problems(projects["project_id"], where=label, column="project_id")
     if "category" not in projects:
-        problems.append(f"{label}: no 'category' column on the boundary/centreline features")
+        problems.append(_no_column(label, "category"))
     for col in NUMERIC_ATTRIBUTES:
         if col in projects:
             problems += number_problems(
@@ -201,8 +213,15 @@ def _project_problems(
     return problems + dates, read
 
 
-def _fitting_problems(fittings: pd.DataFrame, label: str, std: Standard) -> list[str]:
-    problems = []
+def _no_column(label: str, column: str) -> Text:
+    return Text(
+        f"{label}: no '{column}' column on the boundary/centreline features",
+        f"{label}：用地红线/道路中心线要素上没有“{column}”列",
+    )
+
+
+def _fitting_problems(fittings: pd.DataFrame, label: str, std: Standard) -> list[Text]:
+    problems: list[Text] = []
     where = f"{label} (fittings)"
     for col in FITTING_NUMBERS:
         if col in fittings:
@@ -224,6 +243,16 @@ def _clean_projects(projects: gpd.GeoDataFrame, std: Standard) -> gpd.GeoDataFra
     return out.reset_index(drop=True)
 
 
+def _shared(label: str, kind: str, position: int, ids: list[str]) -> Text:
+    rows = rows_text([position])
+    return Text(
+        f"{label}: the {kind} on {rows.en} of the fittings lies in the boundaries of "
+        f"{' and '.join(map(str, ids))}; give it a project_id",
+        f"{label}：配套设施{rows.zh}的 {kind} 位于 {'、'.join(map(str, ids))} "
+        "多个项目的用地红线内；请为其填写 project_id",
+    )
+
+
 def _refuse_shared(hits: pd.DataFrame, fittings: pd.DataFrame, label: str) -> None:
     """Refuse fittings without a project_id that lie in two or more boundaries."""
     claims = hits.groupby(level=0)["project_id"].agg(lambda ids: sorted(set(ids)))
@@ -231,11 +260,8 @@ def _refuse_shared(hits: pd.DataFrame, fittings: pd.DataFrame, label: str) -> No
     if shared.empty:
         return
     positions = {label_: k for k, label_ in enumerate(fittings.index)}
-    problems = [
-        f"{label}: the {fittings.at[i, 'kind']!s} on {rows_text([positions[i]])} of the "
-        f"fittings lies in the boundaries of {' and '.join(map(str, ids))}; give it a project_id"
-        for i, ids in shared.items()
-    ][:10]
+    problems = [_shared(label, str(fittings.at[i, "kind"]), positions[i], ids)
+                for i, ids in shared.items()][:10]  # fmt: skip
     raise_all(problems, "site plan")
 
 
@@ -310,7 +336,7 @@ def siteplan_from_frames(
         unreadable or implausible, dates unreadable or reversed, a fitting in two projects.
     """
     notes: list[str] = []
-    problems: list[str] = []
+    problems: list[Text] = []
     frames = []
     for name, gdf in layers.items():
         where = label if len(layers) == 1 else f"{label}:{name}"
@@ -324,7 +350,11 @@ def siteplan_from_frames(
             f"{label}: unknown kind value(s) {', '.join(unknown) or '(empty)'}; "
             f"kind must be one of {', '.join(FEATURE_KINDS)}"
         )
-        raise SchemaError(msg)
+        zh = (
+            f"{label}：kind 值 {', '.join(unknown) or '（空）'} 未知；"
+            f"kind 须为以下之一：{', '.join(FEATURE_KINDS)}"
+        )
+        raise SchemaError(msg, zh=zh)
     raise_all(_geometry_problems(feats, label), "site plan")
     projects = feats[feats["kind"].isin(PROJECT_KINDS)]
     if projects.empty:
@@ -332,7 +362,11 @@ def siteplan_from_frames(
             f"{label}: no project found; a site plan needs a site boundary (用地红线) or road "
             "centreline feature carrying project_id and category"
         )
-        raise SchemaError(msg)
+        zh = (
+            f"{label}：没有找到项目；方案文件需要带 project_id 和 category 的用地红线"
+            "或道路中心线要素"
+        )
+        raise SchemaError(msg, zh=zh)
     problems, projects = _project_problems(projects, label, date_format, std)
     problems += _fitting_problems(feats[~feats["kind"].isin(PROJECT_KINDS)], label, std)
     raise_all(problems, "site plan")
@@ -343,8 +377,9 @@ def siteplan_from_frames(
     fittings, unknown = assign_buildings(fittings, buildings)
     problems += unknown
     if problems:
-        msg = f"{label}: the buildings have problems:\n  - " + "\n  - ".join(problems)
-        raise SchemaError(msg)
+        msg = f"{label}: the buildings have problems:\n  - " + "\n  - ".join(p.en for p in problems)
+        zh = f"{label}：建筑有以下问题：\n  - " + "\n  - ".join(p.zh for p in problems)
+        raise SchemaError(msg, zh=zh)
     for note in notes:
         warnings.warn(note, DataWarning, stacklevel=2)
     plan = SitePlan(projects, fittings.reset_index(drop=True), label, "", notes)

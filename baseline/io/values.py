@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from baseline.errors import SchemaError
+from baseline.errors import SchemaError, Text
 
 LOCAL_TZ = "Asia/Shanghai"
 DATE_ORDERS = ("ymd", "dmy", "mdy")
@@ -318,7 +318,8 @@ def parse_date_format(date_format: str | None) -> tuple[str | None, str | None]:
         f"--date-format '{date_format}' is not valid, must be one of dmy, mdy, ymd or a "
         "pattern such as %d/%m/%Y"
     )
-    raise SchemaError(msg)
+    zh = f"--date-format“{date_format}”无效，须为 dmy、mdy、ymd 之一，或 %d/%m/%Y 这样的格式"
+    raise SchemaError(msg, zh=zh)
 
 
 def _column_order(texts: list[str], order: str | None) -> tuple[str | None, str | None]:
@@ -369,7 +370,19 @@ def _date_reason(value: object, conflict: str | None) -> str:
     return "not a date"
 
 
-def describe(problems: list[Problem], *, where: str, column: str, limit: int = 8) -> str:
+_REASONS_ZH = {
+    "not a number": "不是数值",
+    "not a date": "不是日期",
+    "day and month could be either way round; say which with --date-format dmy or mdy": (
+        "的日、月顺序无法确定；请用 --date-format dmy 或 mdy 说明"
+    ),
+    "some dates are day-first and others month-first; say which with --date-format dmy or mdy": (
+        "无法读取（有的日期日在前、有的月在前）；请用 --date-format dmy 或 mdy 说明"
+    ),
+}
+
+
+def describe(problems: list[Problem], *, where: str, column: str, limit: int = 8) -> Text:
     """One line naming the column, the 1-based rows and the values that could not be read.
 
     ``where`` is the file (and layer); rows count data rows from 1, as a spreadsheet shows
@@ -378,6 +391,10 @@ def describe(problems: list[Problem], *, where: str, column: str, limit: int = 8
     shown = ", ".join(f"row {p.position + 1} '{p.value}'" for p in problems[:limit])
     more = f" and {len(problems) - limit} more" if len(problems) > limit else ""
     reasons = sorted({p.reason for p in problems})
-    return (
-        f"{where}: column '{column}': {len(problems)} value(s) {'; '.join(reasons)}: {shown}{more}"
+    shown_zh = "、".join(f"第 {p.position + 1} 行“{p.value}”" for p in problems[:limit])
+    more_zh = f"等（另有 {len(problems) - limit} 个）" if len(problems) > limit else ""
+    reasons_zh = "；".join(_REASONS_ZH.get(r, r) for r in reasons)
+    return Text(
+        f"{where}: column '{column}': {len(problems)} value(s) {'; '.join(reasons)}: {shown}{more}",
+        f"{where}：列“{column}”有 {len(problems)} 个值{reasons_zh}：{shown_zh}{more_zh}",
     )

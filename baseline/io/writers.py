@@ -49,11 +49,12 @@ def _writable(path: str | Path, force: bool) -> Path:
     path = Path(path)
     if path.exists() and not force:
         msg = f"{path}: already exists; choose another name or pass --force to replace it"
-        raise OutputError(msg)
+        raise OutputError(msg, zh=f"{path}：已存在；请换一个名称，或加 --force 替换")
     if not path.parent.is_dir():
         what = "is a file" if path.parent.exists() else "does not exist"
         msg = f"{path}: folder {path.parent} {what}; choose a folder that exists"
-        raise OutputError(msg)
+        what_zh = "是文件" if path.parent.exists() else "不存在"
+        raise OutputError(msg, zh=f"{path}：文件夹 {path.parent} {what_zh}；请选择已存在的文件夹")
     return path
 
 
@@ -64,7 +65,8 @@ def _temp_beside(path: Path) -> Path:
         )
     except OSError as exc:
         msg = f"{path}: cannot write in folder {path.parent} ({exc.strerror}); choose another"
-        raise OutputError(msg) from None
+        zh = f"{path}：无法在文件夹 {path.parent} 中写入（{exc.strerror}）；请换一个文件夹"
+        raise OutputError(msg, zh=zh) from None
     os.close(fd)
     tmp_path = Path(tmp)
     tmp_path.unlink()
@@ -107,7 +109,8 @@ def atomic_dir(path: str | Path, *, force: bool = False) -> Iterator[Path]:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     except OSError as exc:
         msg = f"{path}: cannot write in folder {path.parent} ({exc.strerror}); choose another"
-        raise OutputError(msg) from None
+        zh = f"{path}：无法在文件夹 {path.parent} 中写入（{exc.strerror}）；请换一个文件夹"
+        raise OutputError(msg, zh=zh) from None
     try:
         yield tmp
         if path.exists():
@@ -130,7 +133,8 @@ def _suffix(path: Path, allowed: tuple[str, ...]) -> str:
     if suffix not in allowed:
         choices = ", ".join(allowed)
         msg = f"{path.name}: '{suffix}' is not a valid output format, must be one of {choices}"
-        raise OutputError(msg)
+        zh = f"{path.name}：“{suffix}”不是有效的输出格式，须为以下之一：{choices}"
+        raise OutputError(msg, zh=zh)
     return suffix
 
 
@@ -177,7 +181,7 @@ def write_table(
     suffix = _suffix(path, TABLE_FORMATS)
     if suffix == ".html" and html is None:
         msg = f"{path.name}: this command cannot write HTML; use .csv, .json or .xlsx"
-        raise OutputError(msg)
+        raise OutputError(msg, zh=f"{path.name}：此命令不能写出 HTML；请用 .csv、.json 或 .xlsx")
     with atomic_path(path, force=force) as tmp:
         if suffix == ".csv":
             write_csv(table, tmp)
@@ -262,7 +266,8 @@ def _write_gdal(gdf: gpd.GeoDataFrame, tmp: Path, driver: str, layer: str, where
         pyogrio.write_dataframe(out, tmp, driver=driver, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError) as exc:
         msg = f"{where}: could not be written as {driver} ({exc}); use .gpkg or .parquet"
-        raise OutputError(msg) from None
+        zh = f"{where}：无法写成 {driver}（{exc}）；请用 .gpkg 或 .parquet"
+        raise OutputError(msg, zh=zh) from None
 
 
 def _parquet(gdf: gpd.GeoDataFrame, tmp: Path) -> None:

@@ -75,6 +75,12 @@ class TilePackage:
         return f"{base.rstrip('/')}/{self.name}/{{z}}/{{x}}/{{y}}.{self.ext}"
 
 
+def _missing(path: Path) -> BaselineError:
+    return BaselineError(
+        f"{path}: the basemap tile package does not exist", zh=f"{path}：底图瓦片包不存在"
+    )
+
+
 def read_mbtiles_metadata(path: Path) -> dict[str, str]:
     """The ``metadata`` table of an MBTiles file as a dict.
 
@@ -87,11 +93,14 @@ def read_mbtiles_metadata(path: Path) -> dict[str, str]:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
             if "tiles" not in tables:
-                raise BaselineError(f"{Path(path).name}: not an MBTiles file (no tiles table)")
+                msg = f"{Path(path).name}: not an MBTiles file (no tiles table)"
+                zh = f"{Path(path).name}：不是 MBTiles 文件（没有 tiles 表）"
+                raise BaselineError(msg, zh=zh)
             rows = db.execute("SELECT name, value FROM metadata") if "metadata" in tables else []
             return {str(k): str(v) for k, v in rows}
     except sqlite3.DatabaseError as exc:
-        raise BaselineError(f"{Path(path).name}: not an MBTiles file ({exc})") from exc
+        msg = f"{Path(path).name}: not an MBTiles file ({exc})"
+        raise BaselineError(msg, zh=f"{Path(path).name}：不是 MBTiles 文件（{exc}）") from exc
 
 
 def _bounds(meta: Mapping[str, str], info: Mapping[str, Any]) -> tuple[float, float, float, float]:
@@ -118,7 +127,7 @@ def unpack_package(path: Path, root: Path) -> TilePackage:
     """
     path = Path(path)
     if not path.is_file():
-        raise BaselineError(f"{path}: the basemap tile package does not exist")
+        raise _missing(path)
     with path.open("rb") as f:
         magic = f.read(len(PMTILES_MAGIC))
     if magic == PMTILES_MAGIC:
@@ -140,12 +149,13 @@ def unpack_mbtiles(path: Path, root: Path) -> TilePackage:
     """
     path = Path(path)
     if not path.is_file():
-        raise BaselineError(f"{path}: the basemap tile package does not exist")
+        raise _missing(path)
     meta = read_mbtiles_metadata(path)
     ext = _FORMATS.get(meta.get("format", "png").lower())
     if ext is None:
         msg = f"{path.name}: tiles in format '{meta['format']}' cannot be drawn (png, jpg, webp)"
-        raise BaselineError(msg)
+        zh = f"{path.name}：无法绘制“{meta['format']}”格式的瓦片（支持 png、jpg、webp）"
+        raise BaselineError(msg, zh=zh)
 
     def tiles() -> Tiles:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
@@ -172,7 +182,8 @@ def _pmtiles() -> Any:
         from pmtiles import reader, tile, writer
     except ImportError as exc:  # the app extra is not installed
         msg = "PMTiles basemaps need the pmtiles package: pip install 'ict-baseline[app]'"
-        raise BaselineError(msg) from exc
+        zh = "PMTiles 底图需要 pmtiles 软件包：pip install 'ict-baseline[app]'"
+        raise BaselineError(msg, zh=zh) from exc
     return reader, tile, writer
 
 
@@ -193,12 +204,15 @@ def unpack_pmtiles(path: Path, root: Path) -> TilePackage:
         try:
             header = tile.deserialize_header(f.read(127))
         except (tile.MagicNumberNotFound, tile.SpecVersionUnsupported, ValueError) as exc:
-            raise BaselineError(f"{path.name}: not a PMTiles v3 archive ({exc!r})") from exc
+            msg = f"{path.name}: not a PMTiles v3 archive ({exc!r})"
+            zh = f"{path.name}：不是 PMTiles v3 瓦片包（{exc!r}）"
+            raise BaselineError(msg, zh=zh) from exc
         ext = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}.get(header["tile_type"].name)
         if ext is None:
             kind = header["tile_type"].name
             msg = f"{path.name}: {kind} tiles cannot be drawn as a basemap (png, jpg, webp)"
-            raise BaselineError(msg)
+            zh = f"{path.name}：{kind} 瓦片无法作为底图绘制（支持 png、jpg、webp）"
+            raise BaselineError(msg, zh=zh)
         source = reader.MmapSource(f)
         meta = reader.Reader(source).metadata()
         gzipped = header["tile_compression"] == tile.Compression.GZIP

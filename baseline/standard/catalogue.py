@@ -26,7 +26,7 @@ import pandas as pd
 import yaml
 
 from baseline import settings
-from baseline.errors import CatalogueError
+from baseline.errors import CatalogueError, Text
 from baseline.standard.coverage_schema import validate_coverage
 from baseline.standard.inputs import (
     Bound,
@@ -41,6 +41,7 @@ from baseline.standard.params import (
     CoverageParams,
     cobuild_problems,
 )
+from baseline.standard.problems_zh import problem_text
 from baseline.standard.rule import STAGES, Condition, Rule
 from baseline.standard.rule_kinds import RULE_KINDS
 
@@ -215,36 +216,46 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     """Read one catalogue file safely: size-limited, safe tags only, no alias bombs."""
     if not path.exists():
         msg = f"{path}: standards file not found; pass an existing YAML file with --standard"
-        raise CatalogueError(msg)
+        zh = f"{path}：找不到标准文件；请用 --standard 传入已有的 YAML 文件"
+        raise CatalogueError(msg, zh=zh)
     if path.stat().st_size > _MAX_FILE_BYTES:
         msg = f"{path}: catalogue is larger than {_MAX_FILE_BYTES:,} bytes; is it the right file?"
-        raise CatalogueError(msg)
+        zh = f"{path}：标准目录超过 {_MAX_FILE_BYTES:,} 字节；文件是否选对了？"
+        raise CatalogueError(msg, zh=zh)
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except UnicodeDecodeError:
         msg = f"{path}: catalogue is not UTF-8 text; save it as UTF-8"
-        raise CatalogueError(msg) from None
+        raise CatalogueError(msg, zh=f"{path}：标准目录不是 UTF-8 文本；请另存为 UTF-8") from None
     except yaml.YAMLError as exc:
         msg = f"{path}: not valid YAML: {exc}".replace("\n", " ")
-        raise CatalogueError(msg) from None
+        zh = f"{path}：不是有效的 YAML：{exc}".replace("\n", " ")
+        raise CatalogueError(msg, zh=zh) from None
     if node is None:
         msg = f"{path}: catalogue is empty; start from standards/pudong-ict-baseline.yaml"
-        raise CatalogueError(msg)
+        zh = f"{path}：标准目录为空；请以 standards/pudong-ict-baseline.yaml 为起点"
+        raise CatalogueError(msg, zh=zh)
     if _expanded_size(node, {}) > _MAX_EXPANDED_NODES:
         msg = (
             f"{path}: YAML aliases expand to more than {_MAX_EXPANDED_NODES:,} nodes "
             "(an alias bomb?); write the catalogue without nested aliases"
         )
-        raise CatalogueError(msg)
+        zh = (
+            f"{path}：YAML 别名展开后超过 {_MAX_EXPANDED_NODES:,} 个节点（疑为别名炸弹）；"
+            "请不用嵌套别名编写标准目录"
+        )
+        raise CatalogueError(msg, zh=zh)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         msg = f"{path}: YAML tag or value not allowed in a catalogue: {exc}".replace("\n", " ")
-        raise CatalogueError(msg) from None
+        zh = f"{path}：标准目录中不允许该 YAML 标签或值：{exc}".replace("\n", " ")
+        raise CatalogueError(msg, zh=zh) from None
     if not isinstance(data, dict):
         msg = f"{path}: catalogue must be a mapping with sections standard, categories, rules"
-        raise CatalogueError(msg)
+        zh = f"{path}：标准目录须为映射，包含 standard、categories、rules 三节"
+        raise CatalogueError(msg, zh=zh)
     return data
 
 
@@ -277,13 +288,19 @@ def _origins(raws: list[tuple[Path, dict[str, Any]]]) -> dict[tuple[str, str], P
 
 class _Problems:
     def __init__(self, origins: dict[tuple[str, str], Path], fallback: Path) -> None:
-        self.items: list[str] = []
+        self.items: list[Text] = []
         self.origins = origins
         self.fallback = fallback
 
-    def add(self, section: str, key: str, path: str, message: str) -> None:
+    def add(self, section: str, key: str, path: str, message: str | Text) -> None:
+        """One problem at ``path`` (a YAML path) of the file defining ``section``/``key``.
+
+        ``message`` is a :class:`Text`, or English text looked up in :data:`PROBLEMS_ZH`.
+        """
         where = self.origins.get((section, key)) or self.origins.get(("section", section))
-        self.items.append(f"{where or self.fallback}: {path}: {message}")
+        text = message if isinstance(message, Text) else problem_text(message)
+        file = where or self.fallback
+        self.items.append(Text(f"{file}: {path}: {text.en}", f"{file}：{path}：{text.zh}"))
 
 
 def _check_labels(value: Any, where: str, problems: _Problems, section: str, key: str) -> None:
@@ -621,7 +638,7 @@ def load_standard(*paths: str | Path, include_default: bool = True) -> Standard:
         files.insert(0, settings.default_standard)
     if not files:
         msg = "no catalogue given; pass a YAML file or include the default"
-        raise CatalogueError(msg)
+        raise CatalogueError(msg, zh="未给出标准目录；请传入 YAML 文件，或包含默认目录")
     raws = [(f, _read_yaml(f)) for f in files]
     merged: dict[str, Any] = {}
     versions = []
@@ -633,9 +650,11 @@ def load_standard(*paths: str | Path, include_default: bool = True) -> Standard:
     problems = _Problems(_origins(raws), files[-1])
     _validate(merged, problems)
     if problems.items:
-        lines = "\n  - ".join(problems.items)
+        lines = "\n  - ".join(p.en for p in problems.items)
+        lines_zh = "\n  - ".join(p.zh for p in problems.items)
         msg = f"the standards catalogue has {len(problems.items)} problem(s):\n  - {lines}"
-        raise CatalogueError(msg)
+        zh = f"标准目录有 {len(problems.items)} 个问题：\n  - {lines_zh}"
+        raise CatalogueError(msg, zh=zh)
     return _build(merged, tuple(files), versions)
 
 

@@ -21,7 +21,8 @@ from typing import NoReturn
 
 from sqlalchemy.engine import Connection, Engine
 
-from baseline.errors import BaselineError, Forbidden
+from baseline.errors import BaselineError, Forbidden, Text
+from baseline.i18n import t
 from baseline.workspace.actor import Actor
 from baseline.workspace.audit import record
 from baseline.workspace.schema import ROLES
@@ -40,45 +41,77 @@ class Permission:
     roles: frozenset[str]
     party_roles: frozenset[str] = frozenset()
     what: str = ""
+    what_zh: str = ""
 
 
-def _p(roles: str, party: str = "", what: str = "") -> Permission:
-    return Permission(frozenset(roles.split()), frozenset(party.split()), what)
+def _p(roles: str, party: str = "", what: str = "", zh: str = "") -> Permission:
+    return Permission(frozenset(roles.split()), frozenset(party.split()), what, zh)
 
 
 EVERYONE = " ".join(ROLES)
 PERMISSIONS: dict[str, Permission] = {
-    "read": _p(EVERYONE, what="read the workspace"),
-    "list_users": _p(EVERYONE, what="list users"),
-    "add_user": _p("planner", what="add users"),
-    "register_project": _p("planner owner", "owner", what="register a project"),
-    "update_project": _p("planner owner", "owner", what="change a project"),
-    "submit": _p("owner", "owner", what="submit a plan"),
-    "decide": _p("planner", what="sign off or return a stage"),
-    "comment": _p("planner owner operator", "owner operator", what="comment on a record"),
+    "read": _p(EVERYONE, what="read the workspace", zh="查看工作台"),
+    "list_users": _p(EVERYONE, what="list users", zh="列出用户"),
+    "add_user": _p("planner", what="add users", zh="添加用户"),
+    "register_project": _p("planner owner", "owner", what="register a project", zh="登记项目"),
+    "update_project": _p("planner owner", "owner", what="change a project", zh="修改项目"),
+    "submit": _p("owner", "owner", what="submit a plan", zh="报审方案"),
+    "decide": _p("planner", what="sign off or return a stage", zh="审批通过或退回某一阶段"),
+    "comment": _p(
+        "planner owner operator", "owner operator", what="comment on a record", zh="评论记录"
+    ),
     # operators dig too (ducts, fibre): their works are registered and matched like owners'
-    "register_work": _p("owner operator", "owner operator", what="register works"),
-    "edit_work": _p("owner operator", "owner operator", what="change works"),
-    "answer_opportunity": _p("owner operator", "owner operator", what="answer an opportunity"),
-    "mark_built": _p("owner operator", "owner operator", what="mark an opportunity built"),
-    "register_site": _p("operator", "operator", what="register sites"),
-    "kpi": _p(EVERYONE, what="read the assessment figures"),
+    "register_work": _p("owner operator", "owner operator", what="register works", zh="登记施工"),
+    "edit_work": _p("owner operator", "owner operator", what="change works", zh="修改施工"),
+    "answer_opportunity": _p(
+        "owner operator", "owner operator", what="answer an opportunity", zh="答复共建机会"
+    ),
+    "mark_built": _p(
+        "owner operator",
+        "owner operator",
+        what="mark an opportunity built",
+        zh="将共建机会标记为已建",
+    ),
+    "register_site": _p("operator", "operator", what="register sites", zh="登记站址"),
+    "kpi": _p(EVERYONE, what="read the assessment figures", zh="查看考核数据"),
 }
 """Action → :class:`Permission`; the app, the CLI and the library all read this table."""
 
 
-def who_may(action: str) -> str:
-    """A phrase naming who may do ``action``, for refusal messages."""
+def who_may(action: str, lang: str = "en") -> str:
+    """A phrase naming who may do ``action``, for refusal messages (in ``lang``)."""
     perm = PERMISSIONS[action]
     names = []
     for role in ROLES:
-        if role in perm.roles:
+        if role not in perm.roles:
+            continue
+        if lang == "zh":
+            party = "相关方的" if role in perm.party_roles else ""
+            names.append(party + t(f"role_{role}", "zh"))
+        else:
             names.append(f"{role}s of a party" if role in perm.party_roles else f"{role}s")
+    if lang == "zh":
+        return "、".join(names) if names else "任何人都不"
     return " and ".join(names) if names else "nobody"
+
+
+NO_REASON = Text("", "")
+"""The reason of a refusal that gives none."""
+
+RECORD_KINDS_ZH = {
+    "project": "项目",
+    "submission": "报审",
+    "work": "施工",
+    "opportunity": "共建机会",
+    "user": "用户",
+    "site": "站址",
+}
 
 
 def why_not(actor: Actor | None, action: str, parties: Collection[int] | None = None) -> str:
     """Why ``actor`` may not do ``action`` (on a record of ``parties``), or "" when it may.
+
+    In English; :func:`refusal` gives both languages.
 
     Parameters
     ----------
@@ -89,17 +122,31 @@ def why_not(actor: Actor | None, action: str, parties: Collection[int] | None = 
     parties : collection of int, optional
         The organisations that are parties of the record; None for actions on no record.
     """
+    why = refusal(actor, action, parties)
+    return why.en if why else ""
+
+
+def refusal(
+    actor: Actor | None, action: str, parties: Collection[int] | None = None
+) -> Text | None:
+    """Why ``actor`` may not do ``action``, in English and Chinese; None when it may."""
     if action not in PERMISSIONS:
         msg = f"unknown action {action!r}; known: {', '.join(PERMISSIONS)}"
         raise ValueError(msg)
     if actor is None:
-        return "nobody is signed in; sign in first"
+        return Text("nobody is signed in; sign in first", "尚未登录；请先登录")
     perm = PERMISSIONS[action]
     if actor.role not in perm.roles:
-        return f"the role {actor.role} may not {perm.what}"
+        role_zh = t(f"role_{actor.role}", "zh")
+        return Text(
+            f"the role {actor.role} may not {perm.what}", f"{role_zh}角色无权{perm.what_zh}"
+        )
     if actor.role in perm.party_roles and parties is not None and actor.org_id not in parties:
-        return f"your organisation is not a party of this record, so you may not {perm.what}"
-    return ""
+        return Text(
+            f"your organisation is not a party of this record, so you may not {perm.what}",
+            f"你的单位不是该记录的相关方，因此无权{perm.what_zh}",
+        )
+    return None
 
 
 def deny(
@@ -108,7 +155,7 @@ def deny(
     action: str,
     record_kind: str = "",
     record_id: str | int = "",
-    why: str = "",
+    why: Text = NO_REASON,
     *,
     name_who_may: bool = True,
 ) -> NoReturn:
@@ -119,14 +166,28 @@ def deny(
     ``name_who_may`` (a refusal for role or party).
     """
     with engine.begin() as con:
-        record(con, actor, action, record_kind, record_id, "refused", why)
+        record(con, actor, action, record_kind, record_id, "refused", why.en)
     who = actor.name if actor else "nobody"
     target = f" {record_kind} {record_id}".rstrip() if record_kind else ""
     perm = PERMISSIONS.get(action)
     what = perm.what if perm and perm.what else action
     hint = f"; {who_may(action)} may" if name_who_may and perm else ""
-    msg = f"{who} may not {what}{target and ' (' + target.strip() + ')'}: {why}{hint}. "
-    raise Forbidden(msg + "Nothing was changed.")
+    msg = f"{who} may not {what}{target and ' (' + target.strip() + ')'}: {why.en}{hint}. "
+    zh = _refused_zh(actor, action, target, why, name_who_may=name_who_may)
+    raise Forbidden(msg + "Nothing was changed.", zh=zh)
+
+
+def _refused_zh(
+    actor: Actor | None, action: str, target: str, why: Text, *, name_who_may: bool
+) -> str:
+    """The Chinese of :func:`deny`'s message."""
+    who = actor.name if actor else "未登录用户"
+    perm = PERMISSIONS.get(action)
+    what = perm.what_zh if perm and perm.what_zh else action
+    kind, _, rid = target.strip().partition(" ")
+    target_zh = f"（{RECORD_KINDS_ZH.get(kind, kind)} {rid}）".replace(" ）", "）") if kind else ""
+    hint = f"；{who_may(action, 'zh')}角色可以执行" if name_who_may and perm else ""
+    return f"{who} 无权{what}{target_zh}：{why.zh}{hint}。未做任何更改。"
 
 
 def require(
@@ -138,17 +199,17 @@ def require(
     parties: Collection[int] | None = None,
 ) -> Actor:
     """Check the permission table and return the actor, or :func:`deny` (audited)."""
-    why = why_not(actor, action, parties)
+    why = refusal(actor, action, parties)
     if why or actor is None:
-        deny(engine, actor, action, record_kind, record_id, why)
+        deny(engine, actor, action, record_kind, record_id, why or NO_REASON)
     return actor
 
 
 class _RefusalError(Exception):
     """Raised inside :func:`acting` to refuse; turned into an audited Forbidden after rollback."""
 
-    def __init__(self, why: str, *, name_who_may: bool = False) -> None:
-        super().__init__(why)
+    def __init__(self, why: Text, *, name_who_may: bool = False) -> None:
+        super().__init__(why.en)
         self.why = why
         self.name_who_may = name_who_may
 
@@ -165,13 +226,13 @@ class Act:
     detail: str = ""
     parties: set[int] = field(default_factory=set)
 
-    def refuse(self, why: str, *, name_who_may: bool = False) -> NoReturn:
+    def refuse(self, why: Text, *, name_who_may: bool = False) -> NoReturn:
         """Refuse the action: it is rolled back, audited as refused and raised as Forbidden."""
         raise _RefusalError(why, name_who_may=name_who_may)
 
     def need_party(self, parties: Collection[int]) -> None:
         """Refuse unless the actor may act on a record whose parties are ``parties``."""
-        why = why_not(self.actor, self.action, parties)
+        why = refusal(self.actor, self.action, parties)
         if why:
             self.refuse(why, name_who_may=True)
 

@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
 from baseline import settings
-from baseline.errors import BaselineError, Forbidden
+from baseline.errors import BaselineError, Forbidden, Text
 from baseline.workspace.access import acting
 from baseline.workspace.actor import Actor
 from baseline.workspace.audit import record
@@ -53,13 +53,16 @@ def lockout_seconds(failed_logins: int) -> float:
 def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
     if value not in allowed:
         msg = f"{value!r} is not a valid {what}; must be one of {', '.join(allowed)}"
-        raise BaselineError(msg)
+        what_zh = {"role": "角色", "organisation kind": "单位类型"}.get(what, what)
+        raise BaselineError(
+            msg, zh=f"{value!r} 不是有效的{what_zh}；须为以下之一：{', '.join(allowed)}"
+        )
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         msg = f"the password is too short; give at least {MIN_PASSWORD} characters"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"密码太短；请至少输入 {MIN_PASSWORD} 个字符")
 
 
 def _new_id(result: sa.CursorResult[Any]) -> int:
@@ -79,7 +82,10 @@ def organisation_id(con: Connection, name: str, kind: str) -> int:
                 f"organisation {name!r} exists as a {row.kind}, not a {kind}; "
                 f"give --org-kind {row.kind}"
             )
-            raise BaselineError(msg)
+            zh = (
+                f"单位 {name!r} 已作为 {row.kind} 存在，而不是 {kind}；请给出 --org-kind {row.kind}"
+            )
+            raise BaselineError(msg, zh=zh)
         return int(row.id)
     _check_choice(kind, ORG_KINDS, "organisation kind")
     new = con.execute(
@@ -94,7 +100,7 @@ def _insert_user(
     _check_choice(role, ROLES, "role")
     if con.execute(sa.select(users.c.id).where(users.c.name == name)).first() is not None:
         msg = f"a user named {name!r} exists already; choose another name"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"名为 {name!r} 的用户已存在；请换一个名称")
     new = con.execute(
         users.insert().values(
             name=name,
@@ -164,7 +170,8 @@ def init_workspace(engine: Engine, admin: str, org: str, password: str) -> Actor
     with engine.begin() as con:
         if con.execute(sa.select(sa.func.count()).select_from(users)).scalar():
             msg = "the workspace has users already; a planner adds more with baseline users add"
-            raise BaselineError(msg)
+            zh = "工作区已有用户；由规划审批人员用 baseline users add 添加更多用户"
+            raise BaselineError(msg, zh=zh)
         org_id = organisation_id(con, org, "bureau")
         uid = _insert_user(con, admin, org_id, "planner", password)
         actor = Actor(uid, admin, org_id, "bureau", "planner")
@@ -216,29 +223,43 @@ def authenticate(engine: Engine, name: str, password: str, session: str = "") ->
         failed ones ("try again in N s"); each is audited (without the password).
     """
     now = datetime.now(UTC)
-    generic = f"{name}: unknown user or wrong password; check both and try again"
     with engine.begin() as con:
         found = _actor_of(con, users.c.name == name, session)
         if found is None:
             record(con, None, "sign_in", "user", name, "failed", f"{name}: unknown user")
-            raise_later: str | None = generic
+            raise_later: Text | None = _unknown_or_wrong(name)
         else:
             actor, row = found
             raise_later = _sign_in_row(con, actor, row, password, now)
     if raise_later:
-        raise Forbidden(raise_later)
+        raise Forbidden.of(raise_later)
     return actor
 
 
-def _sign_in_row(con: Connection, actor: Actor, row: Any, password: str, now: datetime) -> str:
-    """Check one user's password within the delay rules; return a refusal or ""."""
+def _unknown_or_wrong(name: str) -> Text:
+    return Text(
+        f"{name}: unknown user or wrong password; check both and try again",
+        f"{name}：用户不存在或密码错误；请核对后重试",
+    )
+
+
+def _sign_in_row(
+    con: Connection, actor: Actor, row: Any, password: str, now: datetime
+) -> Text | None:
+    """Check one user's password within the delay rules; return a refusal or None."""
     wait = _wait_left(row, now)
     if wait > 0:
         record(con, actor, "sign_in", "user", actor.user_id, "refused", "within the delay")
-        return f"{actor.name}: too many failed sign-ins; try again in {int(wait) + 1} s"
+        return Text(
+            f"{actor.name}: too many failed sign-ins; try again in {int(wait) + 1} s",
+            f"{actor.name}：登录失败次数过多；请 {int(wait) + 1} 秒后重试",
+        )
     if not row.active:
         record(con, actor, "sign_in", "user", actor.user_id, "refused", "inactive account")
-        return f"{actor.name}: the account is inactive; ask a planner to reactivate it"
+        return Text(
+            f"{actor.name}: the account is inactive; ask a planner to reactivate it",
+            f"{actor.name}：账户已停用；请规划审批人员重新启用",
+        )
     if not _verify(row, password):
         con.execute(
             users.update()
@@ -246,14 +267,14 @@ def _sign_in_row(con: Connection, actor: Actor, row: Any, password: str, now: da
             .values(failed_logins=users.c.failed_logins + 1, last_failed_at=now)
         )
         record(con, actor, "sign_in", "user", actor.user_id, "failed", "wrong password")
-        return f"{actor.name}: unknown user or wrong password; check both and try again"
+        return _unknown_or_wrong(actor.name)
     con.execute(
         users.update()
         .where(users.c.id == actor.user_id)
         .values(failed_logins=0, last_failed_at=None)
     )
     record(con, actor, "sign_in", "user", actor.user_id, "ok")
-    return ""
+    return None
 
 
 def actor_for_oidc(
@@ -292,27 +313,34 @@ def actor_for_oidc(
         if found is not None:
             record(con, found[0], "sign_in", "user", found[0].user_id, "ok", "oidc")
             return found[0]
-        if not why and org is None:
-            why = (
+        if not why.en and org is None:
+            why = Text(
                 "not registered; ask a planner to add you, or configure an organisation "
-                "for OIDC users"
+                "for OIDC users",
+                "尚未注册；请规划审批人员添加你，或为 OIDC 用户配置所属单位",
             )
-        if not why:
+        if not why.en:
             org_id = organisation_id(con, org or "", org_kind)
             uid = _insert_user(con, name, org_id, role, None, subject)
             actor = Actor(uid, name, org_id, org_kind, role, session)
             record(con, actor, "sign_in", "user", uid, "ok", "oidc: user created")
             return actor
-    _refuse_sign_in(engine, name or "?", f"oidc {why}", session)
-    raise Forbidden(f"{name or 'the OIDC user'}: {why}")
+    _refuse_sign_in(engine, name or "?", f"oidc {why.en}", session)
+    raise Forbidden(f"{name or 'the OIDC user'}: {why.en}", zh=f"{name or 'OIDC 用户'}：{why.zh}")
 
 
-def _oidc_problem(subject: str, role: str, role_claim: str) -> str:
+def _oidc_problem(subject: str, role: str, role_claim: str) -> Text:
     if not subject:
-        return "the identity provider gave no 'sub' or 'email' claim"
+        return Text(
+            "the identity provider gave no 'sub' or 'email' claim",
+            "身份提供方没有给出 'sub' 或 'email' 声明",
+        )
     if role not in ROLES:
-        return f"the claim {role_claim!r} must be one of {', '.join(ROLES)} (got {role!r})"
-    return ""
+        return Text(
+            f"the claim {role_claim!r} must be one of {', '.join(ROLES)} (got {role!r})",
+            f"声明 {role_claim!r} 须为 {', '.join(ROLES)} 之一（实际为 {role!r}）",
+        )
+    return Text("", "")
 
 
 def list_users(engine: Engine) -> pd.DataFrame:

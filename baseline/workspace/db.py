@@ -55,7 +55,8 @@ def resolve_url(db: str | Path | None = None) -> URL:
         url = make_url(text)
     except sa.exc.ArgumentError:
         msg = f"{text}: not a database URL; give sqlite:///PATH, a file path or postgresql://..."
-        raise BaselineError(msg) from None
+        zh = f"{text}：不是数据库地址；请给出 sqlite:///PATH、文件路径或 postgresql://..."
+        raise BaselineError(msg, zh=zh) from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         return url.set(drivername="sqlite+pysqlite")
@@ -65,7 +66,11 @@ def resolve_url(db: str | Path | None = None) -> URL:
         f"{url.render_as_string(hide_password=True)}: the workspace runs on SQLite or "
         "PostgreSQL/PostGIS only; give sqlite:///PATH or postgresql://..."
     )
-    raise BaselineError(msg)
+    zh = (
+        f"{url.render_as_string(hide_password=True)}：工作区只支持 SQLite 或 "
+        "PostgreSQL/PostGIS；请给出 sqlite:///PATH 或 postgresql://..."
+    )
+    raise BaselineError(msg, zh=zh)
 
 
 def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
@@ -103,7 +108,9 @@ def open_engine(db: str | Path | None = None) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             msg = f"{path}: the workspace folder cannot be created ({exc}); check --db"
-            raise BaselineError(msg) from None
+            raise BaselineError(
+                msg, zh=f"{path}：无法创建工作区文件夹（{exc}）；请检查 --db"
+            ) from None
         engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own BEGIN handling is switched off so ours (IMMEDIATE) is the one used

@@ -22,7 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from baseline.errors import BaselineError
+from baseline.errors import BaselineError, Text
 from baseline.workspace.db import dialect_of, open_engine
 from baseline.workspace.schema import metadata
 
@@ -91,7 +91,11 @@ def _too_new(version: int, con: Connection) -> BaselineError:
         f"ICT Baseline knows (version {LATEST}); upgrade ICT Baseline (pip install -U "
         "ict-baseline) before opening it"
     )
-    return BaselineError(msg)
+    zh = (
+        f"{where}：工作区数据库的结构版本为 {version}，比本版 ICT Baseline 所知的版本 {LATEST} "
+        "更新；请先升级 ICT Baseline（pip install -U ict-baseline）再打开"
+    )
+    return BaselineError(msg, zh=zh)
 
 
 def _apply_pending(con: Connection, dialect: str) -> int:
@@ -136,14 +140,17 @@ def migrate(engine: Engine) -> int:
     except sa.exc.DBAPIError as exc:
         where = engine.url.render_as_string(hide_password=True)
         problem = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        hint = "check --db"
+        hint = Text("check --db", "请检查 --db")
         if "postgis" in problem.lower() or "extension" in problem.lower():
-            hint = (
+            hint = Text(
                 "install PostGIS on the server (Debian: postgresql-15-postgis-3) and have an "
-                "administrator run CREATE EXTENSION postgis in this database"
+                "administrator run CREATE EXTENSION postgis in this database",
+                "请在服务器上安装 PostGIS（Debian：postgresql-15-postgis-3），并由管理员在该"
+                "数据库中执行 CREATE EXTENSION postgis",
             )
-        msg = f"{where}: the workspace database cannot be opened or migrated ({problem}); {hint}"
-        raise BaselineError(msg) from None
+        msg = f"{where}: the workspace database cannot be opened or migrated ({problem}); {hint.en}"
+        zh = f"{where}：无法打开或迁移工作区数据库（{problem}）；{hint.zh}"
+        raise BaselineError(msg, zh=zh) from None
 
 
 LOCKED_RETRY_S = 30.0

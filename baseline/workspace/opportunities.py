@@ -97,7 +97,8 @@ def _read(con: Connection, opportunity_id: int) -> _Opp:
     row = con.execute(query).first()
     if row is None:
         msg = f"no opportunity {opportunity_id}; list them with `baseline opportunities --out F`"
-        raise BaselineError(msg)
+        zh = f"没有共建机会 {opportunity_id}；请用 `baseline opportunities --out F` 列出"
+        raise BaselineError(msg, zh=zh)
     return _Opp(row, frozenset({int(row.org_a), int(row.org_b)}))
 
 
@@ -107,7 +108,12 @@ def _require_state(opp: _Opp, states: tuple[str, ...], what: str) -> None:
             f"opportunity {opp.row.id} is {opp.row.state}; only {' or '.join(states)} "
             f"opportunities can be {what}"
         )
-        raise BaselineError(msg)
+        what_zh = {"answered": "答复", "marked built": "标记为已建"}.get(what, what)
+        zh = (
+            f"共建机会 {opp.row.id} 的状态为 {opp.row.state}；只有 {' 或 '.join(states)} 状态的"
+            f"共建机会才能{what_zh}"
+        )
+        raise BaselineError(msg, zh=zh)
 
 
 def _write(act: Act, opp: _Opp, version: int | None, **values: Any) -> None:
@@ -123,7 +129,11 @@ def _write(act: Act, opp: _Opp, version: int | None, **values: Any) -> None:
             f"opportunity {opp.row.id} is at version {opp.row.version}, not {read}: someone "
             "changed it since you read it; read it again and answer on the current version"
         )
-        raise Conflict(msg)
+        zh = (
+            f"共建机会 {opp.row.id} 的版本为 {opp.row.version}，而不是 {read}：在你读取之后"
+            "已有人修改；请重新读取，并在当前版本上答复"
+        )
+        raise Conflict(msg, zh=zh)
 
 
 def _state_after(con: Connection, opp: _Opp) -> str:
@@ -179,7 +189,11 @@ def answer(
                 f"opportunity {opportunity_id}: a decline needs a reason (e.g. not feasible: "
                 "the dates cannot move); give --reason TEXT"
             )
-            raise BaselineError(msg)
+            zh = (
+                f"共建机会 {opportunity_id}：拒绝须说明理由（例如不可行：日期无法调整）；"
+                "请给出 --reason TEXT"
+            )
+            raise BaselineError(msg, zh=zh)
         _require_state(opp, OPEN_STATES, "answered")
         act.con.execute(
             answers.delete().where(
@@ -231,7 +245,11 @@ def mark_built(
                 f"opportunity {opportunity_id}: the realised saving must be a number of CNY "
                 f">= 0, not {realised_saving_cny!r}; give --saving CNY"
             )
-            raise BaselineError(msg)
+            zh = (
+                f"共建机会 {opportunity_id}：实际节省须为 >= 0 的人民币金额，而不是 "
+                f"{realised_saving_cny!r}；请给出 --saving CNY"
+            )
+            raise BaselineError(msg, zh=zh)
         _require_state(opp, ("accepted",), "marked built")
         _write(act, opp, version, state="built", realised_saving_cny=saving)
         act.detail = f"built, realised saving {saving:,.0f} CNY"
@@ -259,7 +277,8 @@ def _table_query(state: str | None) -> sa.Select[Any]:
     if state is not None:
         if state not in OPPORTUNITY_STATES:
             msg = f"unknown state {state!r}; use one of {', '.join(OPPORTUNITY_STATES)}"
-            raise BaselineError(msg)
+            zh = f"未知状态 {state!r}；请用以下之一：{', '.join(OPPORTUNITY_STATES)}"
+            raise BaselineError(msg, zh=zh)
         query = query.where(opportunities.c.state == state)
     return query
 

@@ -65,4 +65,8 @@ def update_versioned(
         f"{expected_version}); your change was not saved and nothing was lost: reload it and "
         "apply your change again"
     )
-    raise Conflict(msg)
+    zh = (
+        f"{name} 已被他人修改（当前版本 {now}，你读取的是版本 {expected_version}）；"
+        "你的修改未保存，也没有丢失任何内容：请重新加载后再次修改"
+    )
+    raise Conflict(msg, zh=zh)

@@ -25,10 +25,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from baseline.check.run import CheckResult, check
-from baseline.errors import BaselineError
+from baseline.errors import BaselineError, Text
+from baseline.i18n import t
 from baseline.io.siteplan import SitePlan, read_siteplan, siteplan_from_frames
 from baseline.standard.catalogue import Standard, load_standard
-from baseline.workspace.access import PERMISSIONS, Act, acting, deny, require, why_not
+from baseline.workspace.access import PERMISSIONS, Act, acting, deny, refusal, require
 from baseline.workspace.accounts import organisation_id
 from baseline.workspace.actor import Actor
 from baseline.workspace.optimistic import update_versioned
@@ -81,7 +82,8 @@ def _only_project(plan: SitePlan, project_id: str) -> SitePlan:
     if not mine.any():
         found = ", ".join(sorted(plan.projects["project_id"].astype(str))[:10])
         msg = f"{plan.source or 'the plan'}: no project {project_id!r} in it (it has {found})"
-        raise BaselineError(msg)
+        zh = f"{plan.source or '方案'}：其中没有项目 {project_id!r}（现有 {found}）"
+        raise BaselineError(msg, zh=zh)
     fit = plan.fittings["project_id"].astype(str) == project_id
     bld = plan.buildings["project_id"].astype(str) == project_id
     return SitePlan(
@@ -135,12 +137,18 @@ class ProjectInfo:
     """(lon, lat) in WGS84; the first submission places a project registered without one."""
 
 
-NOT_REGISTERED = (
+NOT_REGISTERED = Text(
     "project {pid} is not registered in the workspace; register it first: "
     "baseline projects add PLAN --id {pid} (owners for their own organisation, planners for any), "
-    "or Register a project on the Projects page"
+    "or Register a project on the Projects page",
+    "项目 {pid} 尚未在工作台登记；请先登记：baseline projects add PLAN --id {pid}"
+    "（建设单位登记本单位项目，规划人员可为任一单位登记），或在“项目审查”页“登记项目”",
 )
-"""The refusal of a submission for a project nobody registered."""
+"""The refusal of a submission for a project nobody registered (format with ``pid``)."""
+
+
+def _not_registered(pid: str) -> Text:
+    return Text(NOT_REGISTERED.en.format(pid=pid), NOT_REGISTERED.zh.format(pid=pid))
 
 
 def _owner_org(act: Act, org: str | None) -> int:
@@ -153,7 +161,8 @@ def _owner_org(act: Act, org: str | None) -> int:
         if act.actor.role in PERMISSIONS[act.action].party_roles:
             return act.actor.org_id
         msg = "a planner registers a project for an owner organisation; name it (--owner-org ORG)"
-        raise BaselineError(msg)
+        zh = "规划人员须为某一建设单位登记项目；请写明该单位（--owner-org 单位名称）"
+        raise BaselineError(msg, zh=zh)
     found = act.con.execute(
         sa.select(organisations.c.id, organisations.c.kind).where(organisations.c.name == org)
     ).first()
@@ -161,8 +170,12 @@ def _owner_org(act: Act, org: str | None) -> int:
     if found is None:
         return organisation_id(act.con, org, "owner")
     if found.kind != "owner":
+        kind_zh = t(f"org_kind_{found.kind}", "zh")
         act.refuse(
-            f"{org} is a {found.kind} organisation; a project belongs to its owner (建设单位)"
+            Text(
+                f"{org} is a {found.kind} organisation; a project belongs to its owner (建设单位)",
+                f"{org} 是{kind_zh}；项目属于其建设单位",
+            )
         )
     return int(found.id)
 
@@ -171,7 +184,8 @@ def _register(act: Act, info: ProjectInfo) -> int:
     """Insert one project at the planning stage (the action's checks done); its ``projects.id``."""
     org_id = _owner_org(act, info.org)
     if _project_row(act.con, info.project_id) is not None:
-        act.refuse(f"project {info.project_id} is registered already")
+        pid = info.project_id
+        act.refuse(Text(f"project {pid} is registered already", f"项目 {pid} 已登记"))
     lon, lat = info.place if info.place is not None else (None, None)
     now = datetime.now(UTC)
     new = act.con.execute(
@@ -194,7 +208,9 @@ def _checked_info(info: ProjectInfo, std: Standard | None) -> ProjectInfo:
     pid = info.project_id.strip()
     if not pid or len(pid) > 100:
         msg = f"project id {info.project_id!r}: give a project id of 1 to 100 characters"
-        raise BaselineError(msg)
+        raise BaselineError(
+            msg, zh=f"项目编号 {info.project_id!r} 无效：请给出 1 至 100 个字符的编号"
+        )
     if info.category:
         known = (std or load_standard()).categories
         if info.category not in known:
@@ -202,7 +218,8 @@ def _checked_info(info: ProjectInfo, std: Standard | None) -> ProjectInfo:
                 f"{info.category!r} is not a category of the catalogue; "
                 f"must be one of {', '.join(known)}"
             )
-            raise BaselineError(msg)
+            zh = f"{info.category!r} 不是标准目录中的项目类别；须为 {'、'.join(known)} 之一"
+            raise BaselineError(msg, zh=zh)
     return ProjectInfo(pid, info.name.strip(), info.category, info.org, info.place)
 
 
@@ -271,7 +288,8 @@ def _plan_infos(
         owner = org or (_text(row.get("owner")) if named_owner else None)
         if named_owner and not owner:
             msg = f"project {pid}: the plan names no owner; give --owner-org ORG"
-            raise BaselineError(msg)
+            zh = f"项目 {pid}：方案未写明建设单位；请给出 --owner-org 单位名称"
+            raise BaselineError(msg, zh=zh)
         centre = row.geometry.centroid
         place = (float(centre.x), float(centre.y))
         infos.append(ProjectInfo(pid, _text(row.get("name")), _text(row.get("category")),
@@ -369,7 +387,8 @@ def _need_project(act: Act, project_id: str) -> Any:
     row = _project_row(act.con, project_id)
     if row is None:
         msg = f"no project {project_id!r} in the workspace; check the id (baseline workspace info)"
-        raise BaselineError(msg)
+        zh = f"工作区中没有项目 {project_id!r}；请核对编号（baseline workspace info）"
+        raise BaselineError(msg, zh=zh)
     act.need_party({int(row.org_id)})
     return row
 
@@ -378,21 +397,28 @@ def _need_project(act: Act, project_id: str) -> Any:
 # Submitting
 
 
-def _stage_problem(row: Any, stage: str) -> str:
-    """Why ``stage`` may not be submitted for the project now, or ""."""
+def _stage_problem(row: Any, stage: str) -> Text | None:
+    """Why ``stage`` may not be submitted for the project now, or None."""
+    pid = row.project_id
     if row.status == "signed_off":
-        return f"project {row.project_id} is signed off at acceptance: nothing more to submit"
+        return Text(
+            f"project {pid} is signed off at acceptance: nothing more to submit",
+            f"项目 {pid} 已在竣工验收阶段审批通过：无需再报审",
+        )
     if stage != row.stage:
-        return (
-            f"project {row.project_id} is at stage {row.stage}; submit {row.stage} "
-            f"(a project moves to the next stage only when a planner signs it off)"
+        return Text(
+            f"project {pid} is at stage {row.stage}; submit {row.stage} "
+            f"(a project moves to the next stage only when a planner signs it off)",
+            f"项目 {pid} 处于 {row.stage} 阶段；请报审 {row.stage}"
+            "（只有规划审批人员审批通过后，项目才进入下一阶段）",
         )
     if row.status == "submitted":
-        return (
-            f"project {row.project_id} has a {stage} submission awaiting a planner's decision; "
-            "wait for it to be signed off or returned"
+        return Text(
+            f"project {pid} has a {stage} submission awaiting a planner's decision; "
+            "wait for it to be signed off or returned",
+            f"项目 {pid} 有一份 {stage} 阶段的报审正等待规划审批人员决定；请等待审批通过或退回",
         )
-    return ""
+    return None
 
 
 def _store_submission(
@@ -478,7 +504,7 @@ def submit(
     """
     if stage not in STAGES:
         msg = f"unknown stage {stage!r}; give one of {', '.join(STAGES)}"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"未知阶段 {stage!r}；请从 {', '.join(STAGES)} 中选择")
     _precheck(engine, actor, project_id, stage)
     std = std or load_standard()
     one = _only_project(_load_plan(plan, std), project_id)
@@ -486,7 +512,7 @@ def submit(
     with acting(engine, actor, "submit", "project", project_id) as act:
         row = _project_row(act.con, project_id)
         if row is None:
-            act.refuse(NOT_REGISTERED.format(pid=project_id))
+            act.refuse(_not_registered(project_id))
         act.need_party({int(row.org_id)})
         if why := _stage_problem(row, stage):
             act.refuse(why)
@@ -516,9 +542,11 @@ def _precheck(engine: Engine, actor: Actor, project_id: str, stage: str) -> None
     with engine.connect() as con:
         row = _project_row(con, project_id)
     if row is None:
-        why = NOT_REGISTERED.format(pid=project_id)
-        deny(engine, actor, "submit", "project", project_id, why, name_who_may=False)
-    if why := why_not(actor, "submit", {int(row.org_id)}):
+        deny(
+            engine, actor, "submit", "project", project_id, _not_registered(project_id),
+            name_who_may=False,
+        )  # fmt: skip
+    if why := refusal(actor, "submit", {int(row.org_id)}):
         deny(engine, actor, "submit", "project", project_id, why)
     if why := _stage_problem(row, stage):
         deny(engine, actor, "submit", "project", project_id, why, name_who_may=False)
@@ -532,19 +560,22 @@ def _submission_row(con: Connection, submission_id: int) -> Any:
     row = con.execute(sa.select(submissions).where(submissions.c.id == submission_id)).first()
     if row is None:
         msg = f"no submission {submission_id} in the workspace; check the id"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"工作区中没有报审 {submission_id}；请核对编号")
     return row
 
 
-def _decision_problem(con: Connection, sub: Any, project: Any) -> str:
+def _decision_problem(con: Connection, sub: Any, project: Any) -> Text | None:
     if con.execute(sa.select(decisions.c.id).where(decisions.c.submission_id == sub.id)).first():
-        return f"submission {sub.id} has been decided already"
+        return Text(f"submission {sub.id} has been decided already", f"报审 {sub.id} 已有审批决定")
     latest = con.execute(
         sa.select(sa.func.max(submissions.c.id)).where(submissions.c.project_pk == project.id)
     ).scalar()
     if latest != sub.id or project.status != "submitted" or project.stage != sub.stage:
-        return f"submission {sub.id} is not the one awaiting a decision for {project.project_id}"
-    return ""
+        return Text(
+            f"submission {sub.id} is not the one awaiting a decision for {project.project_id}",
+            f"报审 {sub.id} 不是项目 {project.project_id} 当前等待审批的那一份",
+        )
+    return None
 
 
 def _next(stage: str) -> tuple[str, str]:
@@ -575,7 +606,9 @@ def decide(
     """
     if decision not in DECISIONS:
         msg = f"{decision!r} is not a decision; give one of {', '.join(DECISIONS)}"
-        raise BaselineError(msg)
+        raise BaselineError(
+            msg, zh=f"{decision!r} 不是审批决定；请从 {', '.join(DECISIONS)} 中选择"
+        )
     with acting(engine, actor, "decide", "submission", submission_id) as act:
         sub = _submission_row(act.con, submission_id)
         project = act.con.execute(sa.select(projects).where(projects.c.id == sub.project_pk)).one()
@@ -699,18 +732,21 @@ def _parties(con: Connection, record_kind: str, record_id: int) -> set[int]:
     table = {"project": projects, "work": works}.get(record_kind)
     if table is None:
         msg = f"comments go on a project, submission or work, not {record_kind!r}"
-        raise BaselineError(msg)
+        zh = f"评论只能针对项目、报审或施工，不能针对 {record_kind!r}"
+        raise BaselineError(msg, zh=zh)
     org = con.execute(sa.select(table.c.org_id).where(table.c.id == record_id)).scalar()
     if org is None:
         msg = f"no {record_kind} with id {record_id}; check the id"
-        raise BaselineError(msg)
+        kind_zh = {"project": "项目", "work": "施工"}.get(record_kind, record_kind)
+        raise BaselineError(msg, zh=f"没有编号为 {record_id} 的{kind_zh}；请核对编号")
     return {int(org)}
 
 
 def comment(engine: Engine, actor: Actor, record_kind: str, record_id: int, body: str) -> int:
     """Comment on a project, submission or work (its parties and planners); return the id."""
     if not body.strip():
-        raise BaselineError("an empty comment; write what you want to say")
+        msg = "an empty comment; write what you want to say"
+        raise BaselineError(msg, zh="评论为空；请写下你想说的话")
     with acting(engine, actor, "comment", record_kind, record_id) as act:
         act.need_party(_parties(act.con, record_kind, record_id))
         new = act.con.execute(

@@ -43,8 +43,8 @@ def _open_value(value: Any) -> bool | None:
     return None
 
 
-def _refuse(name: str, problem: str) -> BaselineError:
-    return BaselineError(f"{name}: {problem}")
+def _refuse(name: str, problem: str, zh: str) -> BaselineError:
+    return BaselineError(f"{name}: {problem}", zh=f"{name}：{zh}")
 
 
 def _checked(layer: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
@@ -52,18 +52,34 @@ def _checked(layer: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     for column in ("site_id", "open_to_all"):
         if column not in layer:
             fix = "add it (true/false, 是/否) for every site"
-            raise _refuse(name, f"no column {column!r}; {fix}")
+            raise _refuse(
+                name,
+                f"no column {column!r}; {fix}",
+                f"没有 {column!r} 列；请为每个站址填写（true/false，是/否）",
+            )
     if not (layer.geometry.geom_type == "Point").all():
-        raise _refuse(name, "sites must be points; give each site's location as a point")
+        raise _refuse(
+            name,
+            "sites must be points; give each site's location as a point",
+            "站址须为点；请以点给出每个站址的位置",
+        )
     ids = layer["site_id"].astype(str).str.strip()
     if (ids == "").any() or layer["site_id"].isna().any() or ids.duplicated().any():
-        raise _refuse(name, "every site needs its own site_id; fill the empty or repeated ones")
+        raise _refuse(
+            name,
+            "every site needs its own site_id; fill the empty or repeated ones",
+            "每个站址都需要唯一的 site_id；请填写空缺或重复的编号",
+        )
     answers = layer["open_to_all"].map(_open_value)
     unknown = ids[answers.isna()].tolist()
     if unknown:
         shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
         problem = f"open_to_all is empty or not a yes/no for site(s) {shown}"
-        raise _refuse(name, f"{problem}; say true or false (是/否) for each")
+        raise _refuse(
+            name,
+            f"{problem}; say true or false (是/否) for each",
+            f"站址 {shown} 的 open_to_all 为空或不是是/否；请为每个站址填写 true 或 false（是/否）",
+        )
     return layer.assign(site_id=ids, open_to_all=answers.astype(bool))
 
 
@@ -84,7 +100,8 @@ def _project_pk(con: Connection, project_id: Any) -> int | None:
     ).scalar()
     if pk is None:
         msg = f"site names project {project_id!r}, which is not in the workspace; check the id"
-        raise BaselineError(msg)
+        zh = f"站址所属的项目 {project_id!r} 不在工作区中；请核对编号"
+        raise BaselineError(msg, zh=zh)
     return int(pk)
 
 

@@ -59,6 +59,12 @@ LIST_COLUMNS = [
 ]
 
 
+def _no_run(run_id: int) -> BaselineError:
+    return BaselineError(
+        f"no saved run with id {run_id}", zh=f"没有编号为 {run_id} 的已保存运行记录"
+    )
+
+
 @dataclass(frozen=True)
 class Workspace:
     """A workspace store at ``path`` (created on first use)."""
@@ -81,7 +87,8 @@ class Workspace:
                 f"{self.path}: the workspace store cannot be opened ({exc}); "
                 "check BASELINE_DATA_DIR"
             )
-            raise BaselineError(msg) from None
+            zh = f"{self.path}：无法打开工作区存储（{exc}）；请检查 BASELINE_DATA_DIR"
+            raise BaselineError(msg, zh=zh) from None
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=FULL")
@@ -91,7 +98,8 @@ class Workspace:
             msg = (
                 f"{self.path}: the workspace store is damaged ({exc}); move it aside to start anew"
             )
-            raise BaselineError(msg) from None
+            zh = f"{self.path}：工作区存储已损坏（{exc}）；请将其移走后重新开始"
+            raise BaselineError(msg, zh=zh) from None
         finally:
             con.close()
 
@@ -142,8 +150,7 @@ class Workspace:
         with self.connect() as con:
             row = con.execute("SELECT report_html FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            msg = f"no saved run with id {run_id}"
-            raise BaselineError(msg)
+            raise _no_run(run_id)
         return str(row[0])
 
     def findings(self, run_id: int) -> pd.DataFrame:
@@ -151,6 +158,5 @@ class Workspace:
         with self.connect() as con:
             row = con.execute("SELECT findings_csv FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            msg = f"no saved run with id {run_id}"
-            raise BaselineError(msg)
+            raise _no_run(run_id)
         return pd.read_csv(io.StringIO(row[0]))

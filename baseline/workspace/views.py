@@ -155,7 +155,7 @@ def opportunity_parties(engine: Engine, opportunity_id: int) -> set[int]:
         row = con.execute(query).first()
     if row is None:
         msg = f"no opportunity with id {opportunity_id}; check the id"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"没有编号为 {opportunity_id} 的共建机会；请核对编号")
     return {int(row[0]), int(row[1])}
 
 
@@ -167,7 +167,7 @@ def kpi_bytes(table: pd.DataFrame, fmt: str) -> bytes:
     """
     if fmt not in ("csv", "xlsx"):
         msg = f"{fmt!r}: the figures download as csv or xlsx"
-        raise BaselineError(msg)
+        raise BaselineError(msg, zh=f"{fmt!r}：考核数据只能下载为 csv 或 xlsx")
     with tempfile.TemporaryDirectory(prefix="baseline-kpi-") as tmp:
         path = write_assessment(table, Path(tmp) / f"kpi.{fmt}")
         return path.read_bytes()

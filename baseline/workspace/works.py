@@ -60,7 +60,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from baseline.cobuild import REC_KINDS, CobuildOptions, WorksColumns, find_pairs, prepare_works
 from baseline.cobuild.core import finalise, trench_recs
-from baseline.errors import Conflict, CRSError, SchemaError
+from baseline.errors import Conflict, CRSError, SchemaError, Text
 from baseline.io.crs import metric_crs
 from baseline.io.formats import read_layer
 from baseline.io.validate import validate_works
@@ -140,7 +140,11 @@ def _prepared(frame: gpd.GeoDataFrame, std: Standard) -> gpd.GeoDataFrame:
             f"{label}: the works have no CRS; save a file that declares its CRS, or set it "
             "(gdf.set_crs('EPSG:4326') for longitude/latitude)"
         )
-        raise CRSError(msg)
+        zh = (
+            f"{label}：施工数据没有坐标参考系；请保存为声明了坐标参考系的文件，或为其设置"
+            "（经纬度用 gdf.set_crs('EPSG:4326')）"
+        )
+        raise CRSError(msg, zh=zh)
     return prepared
 
 
@@ -202,17 +206,18 @@ class _Save:
 class _RefusedError(Exception):
     """A save refused for a work of another organisation (audited after the rollback)."""
 
-    def __init__(self, work_id: str, why: str) -> None:
-        super().__init__(why)
+    def __init__(self, work_id: str, why: Text) -> None:
+        super().__init__(why.en)
         self.work_id = work_id
         self.why = why
 
 
 def _refuse_other_org(s: _Save, work_id: str, owner: int) -> None:
     if owner != s.actor.org_id:
-        why = (
+        why = Text(
             f"work {work_id} belongs to another organisation; only its own organisation "
-            "changes it: give your work another project_id"
+            "changes it: give your work another project_id",
+            f"施工 {work_id} 属于其他单位，只有其所属单位可以修改：请为你的施工另设 project_id",
         )
         raise _RefusedError(work_id, why)
 
@@ -226,7 +231,12 @@ def _check_version(s: _Save, work: Any, stored: Any, versions: Mapping[str, int]
             "someone changed it since you read it (or no version was given): read it again "
             "and give its current version in a version column"
         )
-        raise Conflict(msg)
+        seen_zh = "未给出版本" if expected is None else f"给出的是版本 {expected}"
+        zh = (
+            f"施工 {work.work_id}：当前为版本 {stored.version}，但本次保存{seen_zh}；在你读取之后"
+            "已有人修改（或未给出版本）：请重新读取，并在 version 列中给出其当前版本"
+        )
+        raise Conflict(msg, zh=zh)
 
 
 def _new_id(result: sa.CursorResult[Any]) -> int:
@@ -462,7 +472,8 @@ def _frame_of(works_in: gpd.GeoDataFrame | str | Path, date_format: str | None) 
         return read_works(works_in, date_format=date_format)
     if COLUMNS.id not in works_in:
         msg = f"works layer lacks column {COLUMNS.id}; name each work's id project_id"
-        raise SchemaError(msg)
+        zh = f"施工图层缺少 {COLUMNS.id} 列；请将每项施工的编号列命名为 project_id"
+        raise SchemaError(msg, zh=zh)
     label = str(works_in.attrs.get("source", "works layer"))
     return validate_works(works_in, (COLUMNS.id, COLUMNS.start, COLUMNS.end), where=label)
 
