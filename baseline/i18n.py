@@ -356,8 +356,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "rule_count": {"zh": "条规则", "en": "rules"},
     "plan_map": {
-        "zh": "方案地图（橙红色 ✕ 为不满足要求的设施）",
-        "en": "The plan (failing fittings in vermilion)",
+        "zh": "方案地图（橙红色为不满足要求的设施和单体建筑，灰色建筑无不通过项）",
+        "en": "The plan (failing fittings and buildings in vermilion; grey buildings pass)",
     },
     "shared_trench": {"zh": "共沟", "en": "shared trench"},
     "colocate": {"zh": "共址挂载", "en": "co-locate"},

@@ -209,3 +209,15 @@ def test_sample_numbers(sample_result):
     hub = f[(f.project_id == "PD-B12") & (f.rule_id == "bs-site-present")]
     assert hub["status"].item() == "fail"
     assert sample_result.fittings["failing"].any()
+
+
+def test_a_buildings_failed_rule_marks_only_the_fittings_in_that_building(sample_result):
+    fits = sample_result.fittings
+    b03 = fits[fits["project_id"] == "PD-B03"]
+    # tower T2 lacks indoor coverage; the system T1 has is not what failed
+    t1 = b03[(b03["kind"] == "indoor_coverage") & (b03["building_id"] == "T1")]
+    assert len(t1) == 1 and not t1["failing"].item()
+    assert not b03["failing"].any()
+    # whole-project rules still mark their project's fittings: 34 in the sample
+    assert int(fits["failing"].sum()) == 34
+    assert fits.loc[fits["project_id"] == "PD-R02", "failing"].sum() == 27  # its smart poles

@@ -299,6 +299,21 @@ def _join_rules(std: Standard, s: Subjects, lang: str) -> tuple[Table, list[Rule
     return join(parts, s.order(), table), table
 
 
+def _failing_fittings(
+    found: Table, s: Subjects, kinds: np.ndarray, table: list[RuleRow]
+) -> np.ndarray:
+    """Whether each fitting is of a kind a failed rule of its own subject is about.
+
+    A project's failed rule marks the project's fittings of that kind; a building's marks
+    only the fittings in that building (a rule failing for tower T2 does not mark T1's).
+    """
+    n = len(s.projects)
+    unit = s.units.fitting_rows
+    in_unit = np.where(unit >= 0, unit + n, -1)  # subject rows count the units after projects
+    whole = failing(found, s.projects.fitting_rows, kinds, table)
+    return whole | failing(found, in_unit, kinds, table)
+
+
 def _frames(
     found: Table, table: list[RuleRow], s: Subjects, plan: SitePlan
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -314,7 +329,7 @@ def _frames(
     )
     fittings = plan.fittings.copy()
     kinds = plan.fittings["kind"].to_numpy(object)
-    fittings["failing"] = failing(per_project, s.projects.fitting_rows, kinds, table)
+    fittings["failing"] = _failing_fittings(found, s, kinds, table)
     return findings, projects, fittings
 
 
