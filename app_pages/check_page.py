@@ -163,7 +163,7 @@ def _results(run: dict) -> None:
     )
     saved = st.empty()
     for note in run["notes"]:
-        st.caption(f"ℹ️ {note}")
+        st.caption(f"ℹ️ {note.message(lang())}")
     first, later = st.columns([1, 2])
     with first:
         _downloads(run, ("csv",))  # a CSV takes a few hundredths of a second

@@ -4,10 +4,15 @@ Every error the library raises on bad input derives from :class:`BaselineError`,
 message naming the file, the problem and the fix, in English and in Chinese, and can be shown to
 a user as it is: ``str(err)`` is the English message (logs, the command line, scripts that match
 it), ``err.message("zh")`` the Chinese one with the same facts.
+
+What is only worth a word, not a refusal (rows skipped, repaired or assumed), is a
+:class:`DataWarning` with both texts; readers collect them as :class:`Note` strings, English
+as strings go and Chinese on request, for the app and the command line to show.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any, NamedTuple, Self
 
@@ -121,4 +126,78 @@ class Conflict(BaselineError):  # noqa: N818 - the name the workspace API agreed
 
 
 class DataWarning(UserWarning):
-    """Rows were skipped, repaired or assumed; the message says which and how many."""
+    """Rows were skipped, repaired or assumed; the message says which and how many.
+
+    Parameters
+    ----------
+    message
+        The English message (file, counts, rows); ``str(warning)`` returns it.
+    zh
+        The same message in Chinese, with the same facts.
+
+    Notes
+    -----
+    Warn with the instance, ``warnings.warn(DataWarning(msg, zh=zh), stacklevel=2)``;
+    ``warnings.warn(msg, DataWarning)`` fails for want of ``zh``, and
+    ``tests/test_errors_zh.py`` fails on a warning in the library without Chinese.
+    """
+
+    def __init__(self, message: str, *, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    @classmethod
+    def of(cls, text: Text) -> Self:
+        """The warning carrying ``text`` (English and Chinese)."""
+        return cls(text.en, zh=text.zh)
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``; any other gives English)."""
+        return self.zh if lang == "zh" else str(self)
+
+    @property
+    def note(self) -> Note:
+        """The warning as a :class:`Note` for the user."""
+        return Note(str(self), self.zh)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_warning, (type(self), str(self), self.zh))
+
+
+def _rebuild_warning(cls: type[DataWarning], message: str, zh: str) -> DataWarning:
+    return cls(message, zh=zh)
+
+
+class Note(str):
+    """A note for the user: the English text as a string, with its Chinese in ``zh``.
+
+    It is a string so that what prints, logs, joins or matches notes keeps the English;
+    ``note.message(lang)`` gives the page's language. String operations on a note give
+    plain (English) strings.
+    """
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Self:
+        """The note reading ``en``, with ``zh`` its Chinese."""
+        note = super().__new__(cls, en)
+        note.zh = zh
+        return note
+
+    @classmethod
+    def of(cls, text: Text) -> Note:
+        """The note holding ``text``."""
+        return cls(text.en, text.zh)
+
+    def message(self, lang: str = "en") -> str:
+        """The note in ``lang`` (``"zh"`` or ``"en"``; any other gives English)."""
+        return self.zh if lang == "zh" else str(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt with both texts (``__new__`` needs ``zh``): dask workers send notes back
+        return (Note, (str(self), self.zh))
+
+
+def data_notes(caught: Iterable[warnings.WarningMessage]) -> list[Note]:
+    """The :class:`DataWarning` among ``caught`` warnings, as notes in both languages."""
+    return [w.message.note for w in caught if isinstance(w.message, DataWarning)]

@@ -6,7 +6,9 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
+import shapely
 
 from baseline.io.dxf import write_dxf
 from tests.conftest import ROOT
@@ -74,3 +76,24 @@ def write_all(folder: Path) -> dict[str, tuple[Path, str | None]]:
     table.to_excel(xlsx, index=False)
     out["xlsx"] = (xlsx, "wgs84")
     return out
+
+
+def noted_plan(folder: Path, *, broken: bool = True) -> Path:
+    """The two-project plan with fittings a reader notes: tied by place, outside, unknown id.
+
+    ``broken`` adds an empty and a self-crossing geometry (rows 18 and 19).
+    """
+    plan = small_plan()
+    site = plan[(plan["project_id"] == "PD-B02") & (plan["kind"] == "boundary")].geometry.iloc[0]
+    inside = site.representative_point()
+    far = shapely.Point(inside.x + 0.05, inside.y + 0.05)
+    x, y, d = inside.x, inside.y, 1e-4
+    bowtie = shapely.Polygon([(x, y), (x + d, y + d), (x + d, y), (x, y + d)])
+    rows = [("sensor", None, inside), ("sensor", None, far), ("sensor", "PD-X99", inside)]
+    if broken:
+        rows += [("sensor", "PD-B02", None), ("indoor_coverage", "PD-B02", bowtie)]
+    kinds, ids, geoms = zip(*rows, strict=True)
+    extra = gpd.GeoDataFrame({"kind": kinds, "project_id": ids}, geometry=list(geoms), crs=4326)
+    path = folder / "noted.geojson"
+    path.write_text(pd.concat([plan, extra], ignore_index=True).to_json(), encoding="utf-8")
+    return path

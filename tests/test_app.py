@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from baseline.i18n import STRINGS, t
 from baseline.workspace.store import Workspace
 from tests.conftest import ROOT
-from tests.plans import write_all
+from tests.plans import noted_plan, write_all
 
 APP = str(ROOT / "app.py")
 
@@ -373,6 +373,28 @@ def test_check_page_counts_projects_and_rows(app, tmp_path):
     assert any(f"共 {rows} 条检查结果" in c.value for c in at.caption)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "下载方案模板（GeoJSON 示例）" in labels
+
+
+def test_check_page_shows_the_plan_notes_in_the_page_language(app, tmp_path):
+    path = noted_plan(tmp_path, broken=False)
+    at = page(app, "check_page")
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    at.run()
+    at.button(key="run_check").click().run()
+    assert not at.error, [e.value for e in at.error]
+    notes = [c.value for c in at.caption if c.value.startswith("ℹ️")]
+    assert notes == [
+        "ℹ️ noted.geojson：1 个配套设施按位置归入项目",
+        "ℹ️ noted.geojson：1 个配套设施不在任何项目内，不属于任何项目",
+        "ℹ️ noted.geojson：配套设施所填 project_id 不存在：PD-X99",
+    ]
+    at.radio(key="lang_choice").set_value("English").run()
+    notes = [c.value for c in at.caption if c.value.startswith("ℹ️")]
+    assert notes == [
+        "ℹ️ noted.geojson: 1 fitting(s) tied to a project by location",
+        "ℹ️ noted.geojson: 1 fitting(s) lie in no project and belong to none",
+        "ℹ️ noted.geojson: fittings name unknown project_id(s): PD-X99",
+    ]
 
 
 def test_column_mapping_rescues_a_plan_without_project_id(app, tmp_path):

@@ -234,6 +234,9 @@ def test_cobuild_on_dask_equals_local(tmp_path, std, paris_raw, dask_engine):
     # the two rows the reader skips are named once, by the task of their own part
     assert sum("skipped" in m for m in messages) >= 1
     assert sum(int(m.split()[1]) for m in messages) == 2
+    # and come back from the workers with their Chinese
+    assert all(m.message("zh").startswith("已跳过 ") for m in messages)
+    assert sum(int(m.message("zh").split()[1]) for m in messages) == 2
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,14 +11,28 @@ import sys
 import warnings
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
 import pytest
+import shapely
 
 from baseline import errors, settings
-from baseline.errors import BaselineError, CRSError, ReadError, Text
+from baseline.cobuild.core import prepare_works
+from baseline.errors import (
+    BaselineError,
+    CRSError,
+    DataWarning,
+    Note,
+    ReadError,
+    Text,
+    data_notes,
+)
+from baseline.io.cells import unique_field_names
 from baseline.io.siteplan import read_siteplan
 from baseline.standard.catalogue import load_standard
 from baseline.standard.problems_zh import problem_text
 from tests.conftest import ROOT
+from tests.plans import noted_plan
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_hostile
@@ -30,8 +44,8 @@ SOURCES = sorted(
 ERROR_CLASSES = {
     name
     for name, cls in inspect.getmembers(errors, inspect.isclass)
-    if issubclass(cls, BaselineError)
-}
+    if issubclass(cls, BaselineError | errors.DataWarning)
+}  # a DataWarning is made like an error: ``DataWarning(msg, zh=zh)``
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,3 +299,165 @@ def test_every_catalogue_problem_is_listed_in_chinese(tmp_path):
 def test_an_unknown_catalogue_problem_stays_english_in_both():
     assert problem_text("a brand new problem") == Text("a brand new problem", "a brand new problem")
     assert problem_text("min 10 is above max 1").zh == "最小值 10 大于最大值 1"
+
+
+# --------------------------------------------------------------------------------------------
+# Data warnings and plan notes: both texts at every site, the page's language on show
+
+
+def _warn_problems(tree: ast.AST, where: str) -> list[str]:
+    """``warnings.warn`` given a text (not a DataWarning) or a category: no Chinese then."""
+    out = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and _called_name(node) == "warn" and node.args):
+            continue
+        text = isinstance(node.args[0], ast.Constant | ast.JoinedStr | ast.BinOp | ast.Name)
+        category = len(node.args) > 1 or any(k.arg == "category" for k in node.keywords)
+        if text or category:
+            out.append(f"{where}:{node.lineno}")
+    return out
+
+
+def _chinese_second(call: ast.Call) -> bool:
+    """``Text(en, zh)`` / ``Note(en, zh)`` whose second argument is Chinese."""
+    if len(call.args) < 2:
+        return False
+    zh = call.args[1]
+    return bool(CJK.search(_literal_text(zh))) or any(_chinese_by_name(n) for n in ast.walk(zh))
+
+
+def _note_problems(tree: ast.AST, where: str) -> list[str]:
+    """A note appended or made without its Chinese: ``notes.append(f"...")``, ``Note(en)``."""
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        appended = (
+            isinstance(func, ast.Attribute)
+            and func.attr == "append"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "notes"
+        )
+        if appended and node.args:
+            made = node.args[0]
+            text = isinstance(made, ast.Call) and _called_name(made) == "Text"
+            if not (text and _chinese_second(made)):
+                out.append(f"{where}:{node.lineno}")
+        if (
+            _called_name(node) == "Note"
+            and isinstance(func, ast.Name)
+            and not _chinese_second(node)
+        ):
+            out.append(f"{where}:{node.lineno}")
+    return out
+
+
+def _scan(check) -> list[str]:
+    found = []
+    for path in SOURCES:
+        if path.name == "errors.py" and path.parent.name == "baseline":
+            continue
+        found += check(ast.parse(path.read_text("utf-8")), str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_data_warning_and_note_gives_a_chinese_text():
+    made = [c for c in _error_calls() if _called_name(c[1]) == "DataWarning"]
+    assert len(made) >= 7  # cells 2, formats 5 (the plan's notes warn through DataWarning.of)
+    assert _scan(_warn_problems) == []
+    assert _scan(_note_problems) == []
+
+
+def test_the_scan_fails_on_a_warning_or_note_without_chinese():
+    bare = ast.parse(
+        "def f(p, notes):\n"
+        "    warnings.warn(f'{p}: 3 rows skipped', DataWarning, 2)\n"
+        "    warnings.warn(DataWarning(f'{p}: 3 rows skipped'))\n"
+        "    notes.append(f'{p}: 2 fitting(s) in no project')\n"
+        "    notes.append(Text(f'{p}: x', f'{p}: x'))\n"
+        "    return Note('1 work too long', '1 work too long')\n"
+    )
+    assert _warn_problems(bare, "f.py") == ["f.py:2"]
+    assert _note_problems(bare, "f.py") == ["f.py:4", "f.py:5", "f.py:6"]
+    call = next(n for n in ast.walk(bare) if isinstance(n, ast.Call) and _makes_error(n, set()))
+    assert _called_name(call) == "DataWarning" and not call.keywords  # the error scan sees it
+
+
+def test_a_data_warning_needs_its_chinese_and_str_stays_english():
+    with pytest.raises(TypeError, match="zh"):
+        warnings.warn("a.csv: 3 rows skipped", DataWarning, stacklevel=1)
+    warning = DataWarning("a.csv: 3 rows skipped", zh="a.csv：跳过 3 行")
+    assert str(warning) == "a.csv: 3 rows skipped" == warning.message("en")
+    assert warning.message("zh") == "a.csv：跳过 3 行"
+    back = pickle.loads(pickle.dumps(warning))
+    assert (type(back), str(back), back.zh) == (
+        DataWarning,
+        "a.csv: 3 rows skipped",
+        "a.csv：跳过 3 行",
+    )
+
+
+def test_a_note_is_its_english_string_and_keeps_its_chinese_through_pickling():
+    note = Note(
+        "plan.geojson: 1 fitting(s) lie in no project", "plan.geojson：1 个配套设施不在项目内"
+    )
+    assert note == "plan.geojson: 1 fitting(s) lie in no project" and f"note: {note}".endswith(
+        "project"
+    )
+    assert type(str(note)) is str and "fitting(s)" in note
+    assert note.message("zh") == "plan.geojson：1 个配套设施不在项目内" and note.message() == note
+    back = pickle.loads(pickle.dumps([note]))[0]
+    assert (type(back), back, back.zh) == (Note, note, note.zh)
+
+
+def test_a_plan_notes_what_it_repaired_and_assumed_in_both_languages(tmp_path, std):
+    plan = read_siteplan(noted_plan(tmp_path), std, on_invalid="fix")
+    assert plan.notes == [
+        "noted.geojson: 1 feature(s) with empty geometry and 1 with invalid geometry "
+        "(rows 18, 19): repaired with make_valid, empty ones dropped",
+        "noted.geojson: 1 fitting(s) tied to a project by location",
+        "noted.geojson: 1 fitting(s) lie in no project and belong to none",
+        "noted.geojson: fittings name unknown project_id(s): PD-X99",
+    ]
+    assert [n.message("zh") for n in plan.notes] == [
+        "noted.geojson：1 个要素几何为空，1 个要素几何无效（第 18, 19 行）："
+        "无效几何已用 make_valid 修复，空几何已舍弃",
+        "noted.geojson：1 个配套设施按位置归入项目",
+        "noted.geojson：1 个配套设施不在任何项目内，不属于任何项目",
+        "noted.geojson：配套设施所填 project_id 不存在：PD-X99",
+    ]
+    kept = read_siteplan(noted_plan(tmp_path), std, on_invalid="warn").notes[0]
+    assert kept.message("zh").endswith("（第 18, 19 行）：空几何已舍弃，无效几何保留")
+
+
+def test_renamed_fields_and_skipped_works_are_noted_in_chinese():
+    frame = pd.DataFrame({"Name": ["a"], "name": ["b"], "fid": [1]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        unique_field_names(frame, where="out.gpkg")
+    assert [n.message("zh") for n in data_notes(caught)] == [
+        "out.gpkg：字段名已改名以免重复：name -> name_2, fid -> fid_2"
+    ]
+    road = shapely.LineString([(0, 0), (100, 0)])
+    works = gpd.GeoDataFrame(
+        {
+            "project_id": ["ok", "nodate", "reversed", "empty"],
+            "start_date": ["2026-01-01", None, "2026-05-01", "2026-01-01"],
+            "end_date": ["2026-02-01", "2026-02-01", "2026-01-01", "2026-02-01"],
+        },
+        geometry=[road, road, road, shapely.Polygon()],
+        crs=32651,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        prepare_works(works)
+    (note,) = data_notes(caught)
+    assert note == (
+        "skipped 3 work(s): 1 with missing dates (nodate); 1 with end before start (reversed); "
+        "1 with empty geometry (empty)"
+    )
+    assert note.message("zh") == (
+        "已跳过 3 项工程：1 项缺少日期（nodate）；1 项结束早于开始（reversed）；"
+        "1 项几何为空（empty）"
+    )

@@ -198,6 +198,9 @@ def test_shapefile_moved_with_cpg_lies_keeps_text(tmp_path):
     path = tmp_path / case["file"]
     path.write_bytes(case["data"])
     shutil.unpack_archive(path, tmp_path / "x")
-    with pytest.warns(DataWarning, match="the .cpg says UTF-8"):
+    with pytest.warns(DataWarning, match="the .cpg says UTF-8") as caught:
         layer = read_layer(tmp_path / "x" / "plan.shp")
     assert layer["name"].tolist() == ["浦东新区张江路"]
+    (warning,) = [w.message for w in caught if isinstance(w.message, DataWarning)]
+    assert warning.message("zh").startswith("plan.shp：.cpg 文件标明 UTF-8")
+    assert warning.message("zh").endswith("但文字不是 UTF-8；已按 GB18030 读取")

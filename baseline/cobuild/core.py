@@ -48,7 +48,7 @@ from baseline.cobuild import zones as zones_mod
 from baseline.coverage.areas import read_area_classes
 from baseline.coverage.colocation import colocation_effect
 from baseline.coverage.sitemodel import SiteModel
-from baseline.errors import DataWarning, SchemaError
+from baseline.errors import DataWarning, SchemaError, Text, joined
 from baseline.i18n import STRINGS, t
 from baseline.io.crs import metric_crs
 from baseline.io.values import read_dates, read_ids
@@ -151,6 +151,25 @@ def _label(gdf: pd.DataFrame) -> str:
     return str(gdf.attrs.get("source", "works layer")).replace("\\", "/").rsplit("/", 1)[-1]
 
 
+_SKIP_REASONS = (
+    Text("missing dates", "缺少日期"),
+    Text("end before start", "结束早于开始"),
+    Text("empty geometry", "几何为空"),
+)
+
+
+def _skipped_warning(out: pd.DataFrame, skip: pd.Series, *masks: pd.Series) -> DataWarning:
+    """The works skipped, by reason (:data:`_SKIP_REASONS`), with up to eight ids each."""
+    parts = []
+    for (en, zh), mask in zip(_SKIP_REASONS, masks, strict=True):
+        if mask.any():
+            n, ids = int(mask.sum()), ", ".join(out.loc[mask, "work_id"].head(8))
+            parts.append(Text(f"{n} with {en} ({ids})", f"{n} 项{zh}（{ids}）"))
+    listed = joined(parts)
+    msg = f"skipped {int(skip.sum())} work(s): {listed.en}"
+    return DataWarning(msg, zh=f"已跳过 {int(skip.sum())} 项工程：{listed.zh}")
+
+
 def prepare_works(
     gdf: gpd.GeoDataFrame,
     cols: WorksColumns = WorksColumns(),
@@ -205,16 +224,7 @@ def prepare_works(
     empty = out.geometry.isna() | out.geometry.is_empty
     skip = bad_dates | reversed_ | empty
     if skip.any():
-        parts = []
-        for label, mask in (
-            ("missing dates", bad_dates),
-            ("end before start", reversed_),
-            ("empty geometry", empty),
-        ):
-            if mask.any():
-                ids_ = ", ".join(out.loc[mask, "work_id"].head(8))
-                parts.append(f"{int(mask.sum())} with {label} ({ids_})")
-        warnings.warn(f"skipped {int(skip.sum())} work(s): {'; '.join(parts)}", DataWarning, 2)
+        warnings.warn(_skipped_warning(out, skip, bad_dates, reversed_, empty), stacklevel=2)
     return out[~skip].reset_index(drop=True)
 
 

@@ -21,7 +21,7 @@ from baseline.cobuild.core import WorksColumns, match_works, prepare_works, requ
 from baseline.cobuild.options import MatchParams
 from baseline.engine.assets import layer_metric_crs, metric_boxes
 from baseline.engine.executor import Engine
-from baseline.errors import DataWarning
+from baseline.errors import DataWarning, Note, data_notes
 from baseline.io.partitioned import PartitionedLayer, read_part
 
 Part: TypeAlias = gpd.GeoDataFrame | str
@@ -30,7 +30,7 @@ Part: TypeAlias = gpd.GeoDataFrame | str
 
 def _prepared(
     part: Part, cols: WorksColumns, utilities: tuple[str, ...] | None
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Note]]:
     """A part's works prepared, and the reader's warnings about the works it skipped."""
     frame = read_part(part) if isinstance(part, str) else part
     if isinstance(part, str):
@@ -38,7 +38,7 @@ def _prepared(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         prepared = prepare_works(frame, cols, utilities)
-    return prepared, [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    return prepared, data_notes(caught)
 
 
 def _match_task(
@@ -48,7 +48,7 @@ def _match_task(
     crs: Any,
     params: MatchParams,
     utilities: tuple[str, ...] | None,
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Note]]:
     """Pairs whose lower part is ``home``, and the warnings of ``home``'s own part."""
     frames, messages = [], []
     kwargs = dataclasses.asdict(params)
@@ -91,7 +91,7 @@ def find_pairs(
     engine: Engine | None = None,
     crs: Any = None,
     utilities: tuple[str, ...] | None = None,
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Note]]:
     """Pairs of works whose zones meet in space and time, from works in memory or in parts.
 
     Parameters
@@ -111,7 +111,7 @@ def find_pairs(
 
     Returns
     -------
-    (geopandas.GeoDataFrame, list of str)
+    (geopandas.GeoDataFrame, list of Note)
         The pairs as :func:`baseline.cobuild.core.match_works` gives them (sorted by ``a``,
         ``b``, in ``crs``) and the readers' warnings about skipped works.
     """

@@ -34,7 +34,7 @@ from baseline.cobuild.protected import protected_recs
 from baseline.cobuild.tunnels import tunnel_recs
 from baseline.engine.assets import layer_metric_crs
 from baseline.engine.executor import Engine
-from baseline.errors import DataWarning
+from baseline.errors import DataWarning, Note, data_notes
 from baseline.io.bundled import load_assets
 from baseline.io.crs import metric_crs
 from baseline.io.partitioned import PartitionedLayer
@@ -50,14 +50,15 @@ class Opportunities:
     ----------
     recs : geopandas.GeoDataFrame
         Recommendations, columns :data:`baseline.cobuild.REC_COLUMNS`, WGS84.
-    messages : list of str
-        Warnings about works skipped and notes on the site plan, for the user.
+    messages : list of Note
+        Warnings about works skipped and notes on the site plan, for the user: English
+        strings, each with its Chinese (``message.message("zh")``).
     checked : CheckResult, optional
         The check of the site plan, when the works were one.
     """
 
     recs: gpd.GeoDataFrame
-    messages: list[str] = field(default_factory=list)
+    messages: list[Note] = field(default_factory=list)
     checked: CheckResult | None = None
 
 
@@ -148,7 +149,7 @@ def _recommend(
     options: CobuildOptions,
     engine: Engine | None,
     crs: Any,
-) -> tuple[gpd.GeoDataFrame, list[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Note]]:
     crs = crs or metric_crs(result.projects)
     params = options.match_params(std.cobuild)
     projects = _with_dig(result)
@@ -179,7 +180,7 @@ def _plan_of(frame: gpd.GeoDataFrame, std: Standard, options: CobuildOptions) ->
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         plan = siteplan_from_frames({name: frame}, std, label=label, columns=options.plan_columns())
-    plan.notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    plan.notes = data_notes(caught)
     plan.source = label
     return plan
 
@@ -200,7 +201,7 @@ def _plan_opportunities(
     return Opportunities(recs, [*plan.notes, *messages], checked)
 
 
-def long_works(works: gpd.GeoDataFrame, id_col: str, crs: Any, limit_m: float) -> list[str]:
+def long_works(works: gpd.GeoDataFrame, id_col: str, crs: Any, limit_m: float) -> list[Note]:
     """A warning naming the works longer than ``limit_m`` (a corridor, not one dig).
 
     Such a work is matched along its whole length, so every pair it makes deserves a look;
@@ -216,10 +217,16 @@ def long_works(works: gpd.GeoDataFrame, id_col: str, crs: Any, limit_m: float) -
         f"{works[id_col].iloc[k]} ({length[k] / 1000:,.1f} km)" for k in long[:8].tolist()
     )
     more = f" and {len(long) - 8} more" if len(long) > 8 else ""
-    return [
+    more_zh = f" 等，另有 {len(long) - 8} 项" if len(long) > 8 else ""
+    en = (
         f"{len(long)} work(s) longer than {limit_m:,.0f} m: {ids}{more}; a work that long is "
         "usually a corridor of several digs: check its pairs, or split it by street"
-    ]
+    )
+    zh = (
+        f"{len(long)} 项工程长于 {limit_m:,.0f} 米：{ids}{more_zh}；这么长的工程通常是"
+        "多次开挖组成的走廊：请核查其配对，或按道路拆分"
+    )
+    return [Note(en, zh)]
 
 
 def is_siteplan(works: gpd.GeoDataFrame | PartitionedLayer) -> bool:

@@ -143,12 +143,15 @@ def for_excel(frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
         if long.any():
             out = out.copy() if out is frame else out
             out[col] = out[col].map(_clip)
-            warnings.warn(
+            msg = (
                 f"sheet {sheet}: {int(long.sum())} cell(s) of column '{col}' cut to Excel's "
-                f"{EXCEL_MAX_CHARS:,} characters; use CSV or GPKG for the full text",
-                DataWarning,
-                2,
+                f"{EXCEL_MAX_CHARS:,} characters; use CSV or GPKG for the full text"
             )
+            zh = (
+                f"工作表 {sheet}：列 '{col}' 有 {int(long.sum())} 个单元格被截断为 Excel 上限 "
+                f"{EXCEL_MAX_CHARS:,} 个字符；完整文字请导出为 CSV 或 GPKG"
+            )
+            warnings.warn(DataWarning(msg, zh=zh), stacklevel=2)
     return out
 
 
@@ -184,5 +187,6 @@ def unique_field_names(frame: pd.DataFrame, *, where: str) -> pd.DataFrame:
     if not renames:
         return frame
     listed = ", ".join(f"{a} -> {b}" for a, b in renames.items())
-    warnings.warn(f"{where}: field names renamed to be unique: {listed}", DataWarning, 2)
+    msg = f"{where}: field names renamed to be unique: {listed}"
+    warnings.warn(DataWarning(msg, zh=f"{where}：字段名已改名以免重复：{listed}"), stacklevel=2)
     return frame.rename(columns=renames)

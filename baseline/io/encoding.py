@@ -14,7 +14,7 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from baseline.errors import ReadError
+from baseline.errors import ReadError, Text
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -127,7 +127,7 @@ def first_bad_record(raw: bytes, encoding: str) -> int | None:
     return None
 
 
-def dbf_encoding(dbf: bytes, cpg: str | None) -> tuple[str | None, str | None]:
+def dbf_encoding(dbf: bytes, cpg: str | None) -> tuple[str | None, Text | None]:
     """(encoding to read with, note) for a ``.dbf``: a ``.cpg`` saying UTF-8 over GBK is mended.
 
     None means "let GDAL follow the ``.cpg`` (or the ASCII bytes)".
@@ -139,7 +139,10 @@ def dbf_encoding(dbf: bytes, cpg: str | None) -> tuple[str | None, str | None]:
     if cpg is None:
         return ("UTF-8" if utf8 else "GB18030"), None
     if cpg.strip().lower() in _UTF8_NAMES and not utf8:
-        return "GB18030", f"the .cpg says {cpg} but the text is not UTF-8; read as GB18030"
+        return "GB18030", Text(
+            f"the .cpg says {cpg} but the text is not UTF-8; read as GB18030",
+            f".cpg 文件标明 {cpg}，但文字不是 UTF-8；已按 GB18030 读取",
+        )
     return None, None
 
 

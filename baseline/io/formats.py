@@ -234,12 +234,12 @@ def _read_dbf_mended(path: Path, dbf: bytes, enc: str | None) -> gpd.GeoDataFram
                 shutil.copy(f, Path(tmp) / f.name)
         copy.with_suffix(".dbf").write_bytes(mended)
         gdf = _pyogrio_read(copy, enc)
-    warnings.warn(
+    msg = (
         f"{path.name}: field name(s) cut in the middle of a character by the 10-byte dBASE "
-        f"limit, read as {', '.join(names)}",
-        DataWarning,
-        2,
+        f"limit, read as {', '.join(names)}"
     )
+    zh = f"{path.name}：字段名被 dBASE 的 10 字节上限从字符中间截断，已读作 {'、'.join(names)}"
+    warnings.warn(DataWarning(msg, zh=zh), stacklevel=2)
     gdf.attrs["cut_names"] = names
     return gdf
 
@@ -263,7 +263,8 @@ def _read_shapefile(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
     dbf = dbf_path.read_bytes() if dbf_path else b""
     enc, note = (encoding, None) if encoding else dbf_encoding(dbf, cpg_encoding(path))
     if note:
-        warnings.warn(f"{path.name}: {note}", DataWarning, 2)
+        msg, zh = f"{path.name}: {note.en}", f"{path.name}：{note.zh}"
+        warnings.warn(DataWarning(msg, zh=zh), stacklevel=2)
     try:
         if repair_dbf_names(dbf)[1]:
             return _read_dbf_mended(path, dbf, enc)
@@ -586,20 +587,25 @@ def _clean_geometry(gdf: gpd.GeoDataFrame, label: str, on_invalid: str) -> gpd.G
         f"{label}: {int(missing.sum())} feature(s) with empty geometry and {int(invalid.sum())} "
         f"with invalid geometry (rows {rows})"
     )
+    problem_zh = (
+        f"{label}：{int(missing.sum())} 个要素几何为空，{int(invalid.sum())} 个要素几何无效"
+        f"（第 {rows} 行）"
+    )
     if on_invalid == "raise":
         msg = f"{problem}; repair them in the source, or run with --on-invalid fix (make_valid)"
-        zh = (
-            f"{label}：{int(missing.sum())} 个要素几何为空，{int(invalid.sum())} 个要素几何无效"
-            f"（第 {rows} 行）；请在源数据中修复，或加 --on-invalid fix（make_valid）运行"
-        )
+        zh = f"{problem_zh}；请在源数据中修复，或加 --on-invalid fix（make_valid）运行"
         raise GeometryError(msg, zh=zh)
     if on_invalid == "fix":
         fixed = gdf.geometry.copy()
         fixed[invalid] = shapely.make_valid(gdf.geometry[invalid].values)
         gdf = gdf.set_geometry(fixed)
-        warnings.warn(f"{problem}: repaired with make_valid, empty ones dropped", DataWarning, 2)
+        msg = f"{problem}: repaired with make_valid, empty ones dropped"
+        zh = f"{problem_zh}：无效几何已用 make_valid 修复，空几何已舍弃"
+        warnings.warn(DataWarning(msg, zh=zh), stacklevel=2)
     else:
-        warnings.warn(f"{problem}: empty ones dropped, invalid ones kept", DataWarning, 2)
+        msg = f"{problem}: empty ones dropped, invalid ones kept"
+        zh = f"{problem_zh}：空几何已舍弃，无效几何保留"
+        warnings.warn(DataWarning(msg, zh=zh), stacklevel=2)
     return gdf[~missing]
 
 
@@ -636,7 +642,9 @@ def _without_empty(path: Path, layers: dict[str, Any]) -> dict[str, Any]:
         raise ReadError(msg, zh=zh)
     if len(full) < len(layers):
         empty = ", ".join(k for k in layers if k not in full)
-        warnings.warn(f"{path.name}: empty layer(s) skipped: {empty}", DataWarning, 2)
+        msg = f"{path.name}: empty layer(s) skipped: {empty}"
+        zh = f"{path.name}：已跳过空图层：{empty}"
+        warnings.warn(DataWarning(msg, zh=zh), stacklevel=2)
     return full
 
 

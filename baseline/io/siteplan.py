@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from baseline.errors import DataWarning, ReadError, SchemaError, Text
+from baseline.errors import DataWarning, Note, ReadError, SchemaError, Text, data_notes
 from baseline.io.buildings import assign_buildings, read_buildings
 from baseline.io.crs import metric_crs
 from baseline.io.formats import read_layers
@@ -105,8 +105,9 @@ class SitePlan:
         The file name.
     sha256 : str
         Hash of the file's bytes, for the audit trail.
-    notes : list of str
-        What the reader assumed or skipped.
+    notes : list of Note
+        What the reader assumed or skipped: English strings, each with its Chinese
+        (``note.message("zh")``).
     buildings : geopandas.GeoDataFrame
         One row per building (kind ``building``) with ``project_id``, ``building_id``,
         ``use`` and the building attributes; empty when the plan gives none.
@@ -116,7 +117,7 @@ class SitePlan:
     fittings: gpd.GeoDataFrame
     source: str = ""
     sha256: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     buildings: gpd.GeoDataFrame = field(
         default_factory=lambda: gpd.GeoDataFrame(
             {"project_id": [], "building_id": [], "use": []}, geometry=[], crs="EPSG:4326"
@@ -146,7 +147,7 @@ def _rename(
 
 
 def _kinds_from_cad(
-    gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[str]
+    gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[Text]
 ) -> gpd.GeoDataFrame:
     table = {k.casefold(): v for k, v in std.dxf_layers.items()}
     kinds = gdf["Layer"].astype(str).str.strip().str.casefold().map(table)
@@ -163,14 +164,16 @@ def _kinds_from_cad(
         raise ReadError(msg, zh=zh)
     skipped = sorted(gdf.loc[kinds.isna(), "Layer"].astype(str).unique())
     if skipped:
-        notes.append(f"{label}: CAD layers not mapped to a kind and ignored: {', '.join(skipped)}")
+        listed = ", ".join(skipped)
+        en = f"{label}: CAD layers not mapped to a kind and ignored: {listed}"
+        notes.append(Text(en, f"{label}：以下 CAD 图层未对应任何类型，已忽略：{listed}"))
     out = gdf[kinds.notna()].copy()
     out["kind"] = kinds[kinds.notna()]
     return out.drop(columns=["Layer"])
 
 
 def _with_kind(
-    name: str, gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[str]
+    name: str, gdf: gpd.GeoDataFrame, std: Standard, label: str, notes: list[Text]
 ) -> gpd.GeoDataFrame:
     if "kind" in gdf.columns:
         return gdf
@@ -266,7 +269,7 @@ def _refuse_shared(hits: pd.DataFrame, fittings: pd.DataFrame, label: str) -> No
 
 
 def _assign_fittings(
-    fittings: gpd.GeoDataFrame, projects: gpd.GeoDataFrame, notes: list[str], label: str
+    fittings: gpd.GeoDataFrame, projects: gpd.GeoDataFrame, notes: list[Text], label: str
 ) -> gpd.GeoDataFrame:
     """Tie fittings without a project_id to a project: inside a boundary, else near a line."""
     out = fittings.copy()
@@ -295,14 +298,17 @@ def _assign_fittings(
             near = near.sort_values("project_id").groupby(level=0)["project_id"].first()
             out.loc[near.index, "project_id"] = near
         n_spatial = int(todo.sum() - out["project_id"].isna().sum())
-        notes.append(f"{label}: {n_spatial} fitting(s) tied to a project by location")
+        en = f"{label}: {n_spatial} fitting(s) tied to a project by location"
+        notes.append(Text(en, f"{label}：{n_spatial} 个配套设施按位置归入项目"))
     left = int(out["project_id"].isna().sum())
     if left:
-        notes.append(f"{label}: {left} fitting(s) lie in no project and belong to none")
+        en = f"{label}: {left} fitting(s) lie in no project and belong to none"
+        notes.append(Text(en, f"{label}：{left} 个配套设施不在任何项目内，不属于任何项目"))
     unknown = ~out["project_id"].isna() & ~out["project_id"].isin(projects["project_id"])
     if unknown.any():
         ids = ", ".join(sorted(out.loc[unknown, "project_id"].astype(str).unique())[:10])
-        notes.append(f"{label}: fittings name unknown project_id(s): {ids}")
+        en = f"{label}: fittings name unknown project_id(s): {ids}"
+        notes.append(Text(en, f"{label}：配套设施所填 project_id 不存在：{ids}"))
     return out
 
 
@@ -335,7 +341,7 @@ def siteplan_from_frames(
         Listing every problem: two columns for one field, ids missing or repeated, numbers
         unreadable or implausible, dates unreadable or reversed, a fitting in two projects.
     """
-    notes: list[str] = []
+    notes: list[Text] = []
     problems: list[Text] = []
     frames = []
     for name, gdf in layers.items():
@@ -381,8 +387,8 @@ def siteplan_from_frames(
         zh = f"{label}：建筑有以下问题：\n  - " + "\n  - ".join(p.zh for p in problems)
         raise SchemaError(msg, zh=zh)
     for note in notes:
-        warnings.warn(note, DataWarning, stacklevel=2)
-    plan = SitePlan(projects, fittings.reset_index(drop=True), label, "", notes)
+        warnings.warn(DataWarning.of(note), stacklevel=2)
+    plan = SitePlan(projects, fittings.reset_index(drop=True), label, "", list(map(Note.of, notes)))
     plan.buildings = buildings
     return plan
 
@@ -433,7 +439,7 @@ def read_siteplan(
         plan = siteplan_from_frames(
             layers, std, label=path.name, columns=columns, date_format=date_format
         )
-    plan.notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    plan.notes = data_notes(caught)
     plan.source = path.name
     plan.sha256 = file_sha256(path)
     return plan
