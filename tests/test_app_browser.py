@@ -167,17 +167,21 @@ def _idle_with(page, name: str) -> None:
 def _upload_and_check(page, path: Path) -> dict[str, float]:
     """Upload ``path`` and check it; seconds for each step the user waits through.
 
-    ``upload_s``: from choosing the file until the uploader shows it. Then the test lets the
-    app settle (not counted) and clicks: ``check_to_downloads_s`` until the download
-    buttons show, ``check_to_map_and_table_s`` until the findings table and plan map do.
+    ``upload_s``: from choosing the file, on the page as a user sees it once it has loaded
+    (its last form button shown, no run in progress), until the check button shows (the file
+    uploaded and the page run again). Then the test lets the app settle (not counted) and
+    clicks: ``check_to_downloads_s`` until the download buttons show,
+    ``check_to_map_and_table_s`` until the findings table and plan map do.
     """
+    page.get_by_role("button", name="下载方案模板（GeoJSON 示例）").wait_for(timeout=60000)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60000)
     start = time.time()
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     page.locator('[data-testid="stFileUploader"]').get_by_text(path.name).wait_for(timeout=30000)
-    upload = time.time() - start
-    _idle_with(page, path.name)
     button = page.get_by_role("button", name="开始检查")
     button.wait_for(timeout=30000)
+    upload = time.time() - start
+    _idle_with(page, path.name)
     start = time.time()
     button.click()
     page.get_by_role("button", name="下载 CSV").wait_for(timeout=120000)
