@@ -383,6 +383,18 @@ def test_the_map_legend_lists_stages_and_states_only_when_they_are_drawn(ws, tmp
     assert legend_groups(at) == {}  # signed out: no workspace layer, no entry
 
 
+def test_the_print_view_keeps_the_workspace_legend(ws, tmp_path):
+    submitted(ws, tmp_path)
+    opportunity(ws, tmp_path)
+    at = app_as("viewer_a", "map_page", ws)
+    shown = legend_groups(at)
+    at.query_params["print"] = "1"
+    at.run()
+    assert not at.exception, at.exception
+    assert legend_groups(at) == shown  # the printed map is the map, its legend entries too
+    assert set(shown) == {t("layer_ws_projects", "zh"), t("layer_ws_opportunities", "zh")}
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_no_untranslated_workspace_strings(ws, tmp_path, language):
     submitted(ws, tmp_path)
