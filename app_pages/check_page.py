@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -20,6 +17,7 @@ from app_pages.common import (
     standard,
     status_label,
     tr,
+    uploaded,
     words,
 )
 from app_pages.widget_texts import file_uploader
@@ -106,12 +104,10 @@ def _run(
     upload: UploadedFile, crs: str | None, override: UploadedFile | None, columns: dict[str, str]
 ) -> dict:
     """Read and check the upload; the report and the saved run come after the results."""
-    with tempfile.TemporaryDirectory(prefix="baseline-upload-") as tmp:
-        path = Path(tmp) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
+    with uploaded(upload.name, upload.getvalue()) as path:
         std = standard()
         if override is not None:
-            yaml_path = Path(tmp) / "override.yaml"
+            yaml_path = path.parent / "override.yaml"
             yaml_path.write_bytes(override.getvalue())
             std = load_standard(yaml_path)
         slot = st.empty()

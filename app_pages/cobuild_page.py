@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +20,7 @@ from app_pages.common import (
     show_map,
     shown,
     tr,
+    uploaded,
     words,
 )
 from app_pages.widget_texts import file_uploader
@@ -105,9 +103,7 @@ def _works_json(name: str, data: bytes, base: str) -> tuple[str, int, float]:
     they are counted per grid cell (:func:`works_grid`), which draws in the same time
     whatever their number.
     """
-    with tempfile.TemporaryDirectory(prefix="baseline-works-") as tmp:
-        path = Path(tmp) / Path(name).name
-        path.write_bytes(data)
+    with uploaded(name, data, "baseline-works-") as path:
         works = read_layer(path)
     if len(works) <= WORKS_LIMIT:
         fields = [c for c in WORKS_FIELDS if c in works.columns]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,6 +126,18 @@ def error_text(exc: BaselineError) -> str:
     for help_text in (CRS_HELP, CRS_HELP_ZH):
         text = text.replace(help_text, tr("crs_hint"))
     return f"{text}\n\n({tr(exc.key)})"
+
+
+@contextlib.contextmanager
+def uploaded(name: str, data: bytes, prefix: str = "baseline-upload-") -> Iterator[Path]:
+    """An upload's bytes as a file of its own name in a private temporary folder.
+
+    The folder and the file are removed when the block ends, whatever happens in it.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(data)
+        yield path
 
 
 def guarded(func: Callable[[], T]) -> T | None:

@@ -8,15 +8,13 @@ act; the library checks again and its refusal message is shown.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
-from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from app_pages.common import guarded, lang, standard, tr, words
+from app_pages.common import guarded, lang, standard, tr, uploaded, words
 from app_pages.widget_texts import file_uploader
 from app_pages.workspace_common import (
     act,
@@ -72,13 +70,6 @@ def _filtered(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _upload_plan(upload: UploadedFile, work: Path) -> Path:
-    """Write an upload into this session's own temporary folder."""
-    path = work / Path(upload.name).name
-    path.write_bytes(upload.getvalue())
-    return path
-
-
 def _register_form(db: Engine, who: Actor) -> None:
     """Register a project by id: owners for their own organisation, planners naming the owner."""
     std, language = standard(), lang()
@@ -131,8 +122,7 @@ def _submit_form(db: Engine, who: Actor) -> None:
         upload = file_uploader(st, tr("upload"), types, "ws_plan", lang())
         if upload is None:
             return
-        with tempfile.TemporaryDirectory(prefix="baseline-ws-") as tmp:
-            path = _upload_plan(upload, Path(tmp))
+        with uploaded(upload.name, upload.getvalue(), "baseline-ws-") as path:
             plan = guarded(lambda: read_siteplan(path, standard()))
             if plan is None:
                 return

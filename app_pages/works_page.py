@@ -10,14 +10,11 @@ estimates (示意估算).
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from app_pages.common import guarded, lang, tr
+from app_pages.common import guarded, lang, tr, uploaded
 from app_pages.widget_texts import file_uploader
 from app_pages.workspace_common import act_later, engine, flash, labelled, may, require_actor
 from baseline.i18n import in_language
@@ -59,9 +56,7 @@ def _register(db: Engine, who: Actor) -> None:
         upload = file_uploader(st, tr("ws_works_file"), types, "ws_works", lang())
         if upload is None or not st.button(tr("ws_save_works"), type="primary", key="ws_save"):
             return
-        with tempfile.TemporaryDirectory(prefix="baseline-ws-") as tmp:
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
+        with uploaded(upload.name, upload.getvalue(), "baseline-ws-") as path:
             saved = guarded(lambda: add_works(db, who, path))
         if saved is not None:
             st.session_state["ws_flash"] = tr(
@@ -86,9 +81,7 @@ def _register_sites(db: Engine, who: Actor) -> None:
             tr("ws_save_sites"), type="primary", key="ws_save_sites"
         ):
             return
-        with tempfile.TemporaryDirectory(prefix="baseline-ws-") as tmp:
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
+        with uploaded(upload.name, upload.getvalue(), "baseline-ws-") as path:
             saved = guarded(lambda: add_sites(db, who, path))
         if saved is not None:
             st.session_state["ws_flash"] = tr("ws_sites_saved", added=saved[0], changed=saved[1])
