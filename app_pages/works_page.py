@@ -76,7 +76,7 @@ def _register_sites(db: Engine, who: Actor) -> None:
         st.markdown(f"**{tr('ws_register_sites')}**")
         st.caption(tr("ws_sites_help"))
         types = [s.lstrip(".") for s in VECTOR_SUFFIXES]
-        upload = st.file_uploader(tr("ws_sites_file"), type=types, key="ws_sites")
+        upload = file_uploader(st, tr("ws_sites_file"), types, "ws_sites", lang())
         if upload is None or not st.button(
             tr("ws_save_sites"), type="primary", key="ws_save_sites"
         ):

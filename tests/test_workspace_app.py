@@ -578,6 +578,9 @@ def test_operators_register_sites_on_the_works_page(ws, tmp_path, language):
     with pytest.raises(Forbidden, match="the role owner may not register sites"):
         add_sites(ws, authenticate(ws, "owner_a", PASSWORD, "test"), good)
     at = app_in("operator_a", "works_page", ws, language)
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    # the uploader's own texts in the page's language, as on every other page
+    assert (".st-key-ws_sites" in styles) == (language == "zh")
     at.file_uploader(key="ws_sites").set_value((bad.name, bad.read_bytes(), "application/json"))
     at.run()
     at.button(key="ws_save_sites").click().run()
