@@ -30,7 +30,32 @@ def joined(items: Iterable[Text], sep: str = "; ", zh_sep: str = "；") -> Text:
     return Text(sep.join(p.en for p in pieces), zh_sep.join(p.zh for p in pieces))
 
 
-class BaselineError(Exception):
+class _Bilingual(Exception):  # noqa: N818 - the base of an error and of a warning
+    """An exception whose message is English (``str``) with its Chinese in ``zh``."""
+
+    def __init__(self, message: str, *, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    @classmethod
+    def of(cls, text: Text) -> Self:
+        """The exception carrying ``text`` (English and Chinese)."""
+        return cls(text.en, zh=text.zh)
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``; any other gives English)."""
+        return self.zh if lang == "zh" else str(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled between dask workers: rebuild with both texts, not Exception's args only
+        return (_rebuild, (type(self), str(self), self.zh))
+
+
+def _rebuild(cls: type[_Bilingual], message: str, zh: str) -> _Bilingual:
+    return cls(message, zh=zh)
+
+
+class BaselineError(_Bilingual):
     """Base class of every error that ICT Baseline raises on bad input.
 
     Parameters
@@ -48,27 +73,6 @@ class BaselineError(Exception):
     """
 
     key = "err_input"
-
-    def __init__(self, message: str, *, zh: str) -> None:
-        super().__init__(message)
-        self.zh = zh
-
-    @classmethod
-    def of(cls, text: Text) -> Self:
-        """The error carrying ``text`` (English and Chinese)."""
-        return cls(text.en, zh=text.zh)
-
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``"zh"`` or ``"en"``; any other gives English)."""
-        return self.zh if lang == "zh" else str(self)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # pickled between dask workers: rebuild with both texts, not Exception's args only
-        return (_rebuild, (type(self), str(self), self.zh))
-
-
-def _rebuild(cls: type[BaselineError], message: str, zh: str) -> BaselineError:
-    return cls(message, zh=zh)
 
 
 class CatalogueError(BaselineError):
@@ -125,7 +129,7 @@ class Conflict(BaselineError):  # noqa: N818 - the name the workspace API agreed
     key = "err_conflict"
 
 
-class DataWarning(UserWarning):
+class DataWarning(_Bilingual, UserWarning):
     """Rows were skipped, repaired or assumed; the message says which and how many.
 
     Parameters
@@ -142,30 +146,10 @@ class DataWarning(UserWarning):
     ``tests/test_errors_zh.py`` fails on a warning in the library without Chinese.
     """
 
-    def __init__(self, message: str, *, zh: str) -> None:
-        super().__init__(message)
-        self.zh = zh
-
-    @classmethod
-    def of(cls, text: Text) -> Self:
-        """The warning carrying ``text`` (English and Chinese)."""
-        return cls(text.en, zh=text.zh)
-
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``"zh"`` or ``"en"``; any other gives English)."""
-        return self.zh if lang == "zh" else str(self)
-
     @property
     def note(self) -> Note:
         """The warning as a :class:`Note` for the user."""
         return Note(str(self), self.zh)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_warning, (type(self), str(self), self.zh))
-
-
-def _rebuild_warning(cls: type[DataWarning], message: str, zh: str) -> DataWarning:
-    return cls(message, zh=zh)
 
 
 class Note(str):
