@@ -21,7 +21,7 @@ from baseline.maps.palette import (
     fitting_status,
     grid_class,
 )
-from baseline.maps.plan import add_buildings, failing_buildings, plan_map
+from baseline.maps.plan import add_buildings, plan_map
 from baseline.maps.search import roads_of, search
 from baseline.maps.tiles import (
     unpack_mbtiles,
@@ -160,7 +160,7 @@ def test_plan_map_draws_statuses_and_failing_fittings(sample_result):
 
 
 def test_plan_map_draws_each_building_red_where_a_rule_about_it_fails(sample_result):
-    bad = failing_buildings(sample_result)
+    bad = sample_result.failing_buildings()
     b = sample_result.buildings
     # PD-B03's tower T2 has no indoor coverage; its T1 and other projects' buildings pass
     assert set(b.loc[bad, "building_id"] + "@" + b.loc[bad, "project_id"]) >= {"T2@PD-B03"}

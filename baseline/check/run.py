@@ -110,6 +110,16 @@ class CheckResult:
         """Return counts per project and status (one column per status)."""
         return status_counts(self.findings)
 
+    def failing_buildings(self) -> pd.Series:
+        """For each building, whether a rule about it fails (aligned to ``buildings``)."""
+        b, f = self.buildings, self.findings
+        if b is None or b.empty:
+            return pd.Series(dtype=bool)
+        fail = f[(f["status"] == "fail") & (f["building_id"].fillna("") != "")]
+        bad = set(zip(fail["project_id"], fail["building_id"], strict=True))
+        pairs = zip(b["project_id"], b["building_id"], strict=True)
+        return pd.Series([pair in bad for pair in pairs], index=b.index, dtype=bool)
+
 
 def status_counts(findings: pd.DataFrame) -> pd.DataFrame:
     """Count findings per project and status; every status is a column."""

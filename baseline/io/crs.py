@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import coordTransform as _ct  # noqa: N813 (the package's own name)
 import geopandas as gpd
@@ -311,10 +312,28 @@ def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
     minx, miny, maxx, maxy = wgs.total_bounds
     if not np.isfinite([minx, miny, maxx, maxy]).all():
         return pyproj.CRS.from_user_input(SHANGHAI_UTM)
-    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-    if 120 <= cx < 126 and 0 <= cy < 84:
+    if _in_shanghai_zone((minx + maxx) / 2, (miny + maxy) / 2):
         return pyproj.CRS.from_user_input(SHANGHAI_UTM)
     return wgs.estimate_utm_crs()
+
+
+def _in_shanghai_zone(cx: Any, cy: Any) -> Any:
+    """Whether centres (degrees; numbers or arrays) lie where UTM 51N serves (120–126°E, 0–84°N)."""
+    return (cx >= 120) & (cx < 126) & (cy >= 0) & (cy < 84)
+
+
+def metric_crs_each(gdf: gpd.GeoDataFrame) -> list[pyproj.CRS]:
+    """:func:`metric_crs` of each row of ``gdf`` on its own, in row order.
+
+    Rows whose centre lies in Shanghai's zone are found in one pass; the others (or a
+    projected or CRS-less frame) are judged one by one, as :func:`metric_crs` judges them.
+    """
+    if gdf.crs is None or gdf.crs.is_projected:
+        return [metric_crs(gdf.iloc[[k]]) for k in range(len(gdf))]
+    b = gdf.geometry.to_crs(WGS84).bounds
+    near = _in_shanghai_zone((b["minx"] + b["maxx"]) / 2, (b["miny"] + b["maxy"]) / 2)
+    shanghai = pyproj.CRS.from_user_input(SHANGHAI_UTM)
+    return [shanghai if z else metric_crs(gdf.iloc[[k]]) for k, z in enumerate(near)]
 
 
 AREA_MARGIN_DEG = 1.5  # a half zone of slack: real Shanghai data strays past 3-degree zones

@@ -49,17 +49,6 @@ def _fittings(
         )
 
 
-def failing_buildings(result: CheckResult) -> pd.Series:
-    """For each building of ``result``, whether a rule about it fails (in its row order)."""
-    b, f = result.buildings, result.findings
-    if b is None or b.empty:
-        return pd.Series(dtype=bool)
-    fail = f[(f["status"] == "fail") & (f["building_id"].fillna("") != "")]
-    bad = set(zip(fail["project_id"], fail["building_id"], strict=True))
-    pairs = zip(b["project_id"], b["building_id"], strict=True)
-    return pd.Series([pair in bad for pair in pairs], index=b.index, dtype=bool)
-
-
 def add_buildings(
     fmap: folium.Map,
     result: CheckResult,
@@ -83,7 +72,7 @@ def add_buildings(
     b = result.buildings
     if b is None or b.empty:
         return None
-    bad = failing_buildings(result)
+    bad = result.failing_buildings()
     keep = b["project_id"] == only if only is not None else pd.Series(True, index=b.index)
     if not keep.any():
         return None

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyproj
 
 from baseline.check.run import STATUSES, CheckResult
 from baseline.i18n import column_label, t
-from baseline.io.crs import SHANGHAI_UTM, metric_crs
+from baseline.io.crs import metric_crs_each
 from baseline.maps.palette import BUILDING_COLOUR, PROJECT_COLOUR, STATUS_COLOURS, fitting_status
 from baseline.reports.figures import status_chart
 from baseline.reports.writer import export_bytes, html_table, stream_page, write_export
@@ -83,7 +82,7 @@ class _Metric:
     fittings: dict[str, Any]
     no_fittings: Any
     buildings: dict[str, Any]
-    failing_buildings: set[tuple[str, Any]]
+    """The buildings with ``failing`` (a rule about the building fails)."""
 
 
 def _by_project(frame: Any, crs: Any, ids: list[str]) -> dict[str, Any]:
@@ -95,14 +94,13 @@ def _by_project(frame: Any, crs: Any, ids: list[str]) -> dict[str, Any]:
 
 
 def _metric(result: CheckResult, ids: list[str], crs: Any) -> _Metric:
-    f = result.findings
-    bad = f.loc[(f["status"] == "fail") & f["project_id"].isin(ids), ["project_id", "building_id"]]
+    b = result.buildings
+    buildings = None if b is None else b.assign(failing=result.failing_buildings())
     return _Metric(
         _by_project(result.projects, crs, ids),
         _by_project(result.fittings, crs, ids),
         result.fittings.iloc[:0].to_crs(crs),
-        _by_project(result.buildings, crs, ids),
-        set(zip(bad["project_id"], bad["building_id"], strict=True)),
+        _by_project(buildings, crs, ids),
     )
 
 
@@ -120,8 +118,7 @@ def _svg_map(m: _Metric, project_id: str, size: int) -> SvgMap:
         out.draw(geom, PROJECT_COLOUR, 2 * unit, 3 * unit)
     own = m.buildings.get(project_id)
     if own is not None:
-        for geom, bid in zip(own.geometry, own["building_id"], strict=True):
-            bad = (project_id, bid) in m.failing_buildings
+        for geom, bad in zip(own.geometry, own["failing"], strict=True):
             out.draw(geom, STATUS_COLOURS["fail"] if bad else BUILDING_COLOUR, 2 * unit, 3 * unit)
     for geom, state in zip(fm.geometry, fitting_status(fm["failing"]), strict=True):
         out.draw(geom, STATUS_COLOURS[state], 2 * unit, (5 if state == "fail" else 3) * unit)
@@ -131,30 +128,17 @@ def _svg_map(m: _Metric, project_id: str, size: int) -> SvgMap:
 def project_maps(result: CheckResult, ids: list[str], size: int = MAP_SIZE) -> list[SvgMap]:
     """The static maps of the projects ``ids``, in that order.
 
-    Each project is drawn in the metric CRS :func:`baseline.io.crs.metric_crs` picks for it;
+    Each project is drawn in the metric CRS :func:`baseline.io.crs.metric_crs` picks for it
+    (:func:`baseline.io.crs.metric_crs_each`);
     the layers are projected once per CRS, not once per project.
     """
-    crs_of = _metric_crs_each(result, ids)
+    proj = result.projects.drop_duplicates("project_id").set_index("project_id", drop=False)
+    crs_of = dict(zip(ids, metric_crs_each(proj.loc[ids]), strict=True))
     by_crs = {
         crs: _metric(result, [p for p in ids if crs_of[p] == crs], crs)
         for crs in dict.fromkeys(crs_of.values())
     }
     return [_svg_map(by_crs[crs_of[pid]], pid, size) for pid in ids]
-
-
-def _metric_crs_each(result: CheckResult, ids: list[str]) -> dict[str, Any]:
-    """:func:`metric_crs` of each project; those in Shanghai's zone found in one pass."""
-    proj = result.projects[result.projects["project_id"].isin(ids)]
-    if proj.crs is None or proj.crs.is_projected:
-        return {pid: metric_crs(proj[proj["project_id"] == pid]) for pid in ids}
-    b = proj.to_crs(4326).geometry.bounds
-    cx, cy = (b["minx"] + b["maxx"]) / 2, (b["miny"] + b["maxy"]) / 2
-    zone = (cx >= 120) & (cx < 126) & (cy >= 0) & (cy < 84)  # metric_crs's Shanghai test
-    near = dict(zip(proj["project_id"], zone, strict=True))
-    shanghai = pyproj.CRS.from_user_input(SHANGHAI_UTM)
-    return {
-        pid: shanghai if near[pid] else metric_crs(proj[proj["project_id"] == pid]) for pid in ids
-    }
 
 
 def _meta(result: CheckResult) -> list[tuple[str, str]]:
