@@ -170,6 +170,25 @@ def test_filter_changes_markers_and_headline(server, chromium):
     page.close()
 
 
+def _with_basemap(chromium, url: str, where: str):
+    """Open the map and wait for its first basemap tile (and 1.5 s more for the rest).
+
+    Returns the page, its map frame, every request the page makes (the list keeps growing
+    with the page) and the (address, status) of each tile answered from ``where``.
+    """
+    page = chromium.new_page(viewport={"width": 1500, "height": 1000})
+    requests: list[str] = []
+    responses: list[tuple[str, int]] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("response", lambda r: responses.append((r.url, r.status)))
+    page.goto(url)
+    wait_map_drawn(page)
+    frame = _frame(page)
+    frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30000)
+    page.wait_for_timeout(1500)
+    return page, frame, requests, [(u, s) for u, s in responses if where in u]
+
+
 def test_local_tile_package_is_served_by_the_app_and_failures_show_a_notice(tmp_path, chromium):
     package, count = district_package(tmp_path / "pudong.mbtiles")
     env = {
@@ -178,17 +197,7 @@ def test_local_tile_package_is_served_by_the_app_and_failures_show_a_notice(tmp_
         "BASELINE_TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",  # nothing listens there
     }
     with app_server(env) as url:
-        page = chromium.new_page(viewport={"width": 1500, "height": 1000})
-        requests: list[str] = []
-        responses: list[tuple[str, int]] = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("response", lambda r: responses.append((r.url, r.status)))
-        page.goto(url)
-        wait_map_drawn(page)
-        frame = _frame(page)
-        frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30000)
-        page.wait_for_timeout(1500)
-        tiles = [(u, s) for u, s in responses if "/app/static/basemap/" in u]
+        page, frame, requests, tiles = _with_basemap(chromium, url, "/app/static/basemap/")
         served = [u for u, s in tiles if s == 200]
         # the package's tiles come from the app; beyond its area the app answers 404
         assert len(served) >= 4 and all(s in (200, 404) for _, s in tiles), tiles[:3]
@@ -399,17 +408,7 @@ def test_pmtiles_package_is_served_by_the_app_with_nothing_leaving_loopback(tmp_
     assert package.read_bytes()[:7] == b"PMTiles"
     env = {"BASELINE_DATA_DIR": str(tmp_path / "data"), "BASELINE_BASEMAP": str(package)}
     with app_server(env) as url:
-        page = chromium.new_page(viewport={"width": 1500, "height": 1000})
-        requests: list[str] = []
-        responses: list[tuple[str, int]] = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("response", lambda r: responses.append((r.url, r.status)))
-        page.goto(url)
-        wait_map_drawn(page)
-        frame = _frame(page)
-        frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30000)
-        page.wait_for_timeout(1500)
-        tiles = [(u, s) for u, s in responses if "/app/static/basemap/pudong-" in u]
+        page, frame, requests, tiles = _with_basemap(chromium, url, "/app/static/basemap/pudong-")
         served = [u for u, s in tiles if s == 200]
         assert len(served) >= 4 and all(s in (200, 404) for _, s in tiles), tiles[:3]
         assert all(u.endswith(".png") for u in served)
